@@ -40,6 +40,7 @@ class IndexTest {
         for (long s = 1; s <= 200; s++) {
             appendSync(store, big("a", s));
         }
+        store.close();
         List<String> names;
         try (Stream<Path> files = Files.list(dir.resolve("commitlog"))) {
             names = files.map(p -> p.getFileName().toString()).sorted().toList();
@@ -49,7 +50,6 @@ class IndexTest {
             assertEquals(String.format("%020d", (long) i * SEGMENT_SIZE), names.get(i));
             assertEquals(SEGMENT_SIZE, Files.size(dir.resolve("commitlog").resolve(names.get(i))));
         }
-        store.close();
         store = MessageStore.open(smallConfig(dir), Clock.systemUTC());
         List<StoredRecord> records = readAll(store, "a");
         assertEquals(200, records.size());

@@ -55,7 +55,7 @@ class RetentionTest {
         return () -> {
             long used;
             try (Stream<Path> files = Files.list(dir.resolve("commitlog"))) {
-                used = files.mapToLong(p -> p.toFile().length()).sum();
+                used = files.filter(p -> p.getFileName().toString().matches("\\d{20}")).mapToLong(p -> p.toFile().length()).sum();
             }
             return new DiskUsage.Space(10L * SEGMENT_SIZE, used);
         };
