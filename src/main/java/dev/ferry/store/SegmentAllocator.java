@@ -23,7 +23,7 @@ import static dev.ferry.store.SegmentDescriptor.SEGMENT_HEADER_LENGTH;
  */
 final class SegmentAllocator implements Runnable {
 
-    static final int MAX_CHUNK = 1 << 20;
+    static final int MAX_CHUNK = 256 << 10;
     static final long MAX_LEAD = 64L << 20;
 
     private final CommitLog log;
