@@ -33,6 +33,8 @@ final class CommitLog {
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private volatile long writePosition;
     private volatile long flushedPosition;
+    /** Forces done (flush lock; read racily for statistics). */
+    private volatile long forces;
     private volatile boolean directoryDirty;
     /** The segment appends go to; written by the writer, read by the allocator. */
     private volatile Segment active;
@@ -123,6 +125,10 @@ final class CommitLog {
         return flushedPosition;
     }
 
+    long forces() {
+        return forces;
+    }
+
     /**
      * Sets where the next record goes, after recovery; creates the first segment of an empty log. Single-threaded
      * (open).
@@ -177,12 +183,16 @@ final class CommitLog {
     /** Writer: announces the range it will write and waits while the allocator zero-fills a chunk overlapping it. */
     private void awaitAllocator(long from, long end) {
         intendedEnd = end;
-        while (true) {
+        for (int spins = 0; ; spins++) {
             long w = warming;
             if (w < 0 || w >= end || w + SegmentAllocator.MAX_CHUNK <= from) {
                 return;
             }
-            Thread.onSpinWait();
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the allocator needs the core more than we do (2-core machines)
+            }
         }
     }
 
@@ -266,6 +276,7 @@ final class CommitLog {
             forceDirectory(dir);
         }
         flushedPosition = target;
+        forces++;
         return target;
     }
 

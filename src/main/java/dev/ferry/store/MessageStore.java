@@ -186,6 +186,19 @@ public final class MessageStore implements Closeable {
         }
     }
 
+    /**
+     * @return how many times the commit log was forced since open (group commit at work: SYNC records per force =
+     *         records appended / this). For metrics; thread-safe.
+     */
+    public long forceCount() {
+        return log.forces();
+    }
+
+    /** @return the commit-log offset the next record goes to (bytes appended since the log began). Thread-safe. */
+    public long writeOffset() {
+        return log.writePosition();
+    }
+
     /** @return what recovery found when this store was opened. Thread-safe. */
     public RecoveryReport recoveryReport() {
         return recoveryReport;
