@@ -45,7 +45,9 @@ public final class JournalThroughput {
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
         Files.createDirectories(options.dir);
-        Config config = ConfigFactory.parseString(journalConfig(options)).withFallback(ConfigFactory.load()).resolve();
+        // application.conf's substitutions (ferry.data-dir) resolve against the run's own settings.
+        Config config = ConfigFactory.parseString(journalConfig(options)).withFallback(ConfigFactory.defaultApplication())
+                .withFallback(ConfigFactory.defaultReference()).resolve();
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
             String run = UUID.randomUUID().toString().substring(0, 8);
             for (int i = 0; i < options.entities; i++) {
@@ -128,6 +130,7 @@ public final class JournalThroughput {
     static String journalConfig(Options o) {
         String dir = o.dir.toAbsolutePath().toString().replace("\\", "/");
         String common = "akka.loglevel = WARNING\n"
+                + "ferry.data-dir = \"" + dir + "\"\n"
                 + "akka.persistence.snapshot-store.plugin = \"akka.persistence.no-snapshot-store\"\n"
                 + "akka.persistence.journal.plugin = \"" + o.pluginId() + "\"\n";
         return common + switch (o.journal) {
