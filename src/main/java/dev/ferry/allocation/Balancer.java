@@ -298,6 +298,7 @@ final class Balancer {
      * @return how many copies started moving
      */
     int reconcile(DesiredBalance desired) {
+        routing.freezeActivityForBalancing();
         Decision cluster = deciders.canRebalance(routing);
         if (cluster.type() != Decision.Type.YES) {
             return 0;
@@ -342,6 +343,7 @@ final class Balancer {
      * @return how many copies moved
      */
     int balance() {
+        routing.freezeActivityForBalancing();
         if (nodes.length < 2 || deciders.canRebalance(routing).type() != Decision.Type.YES) {
             return 0;
         }
