@@ -1,0 +1,127 @@
+package dev.ferry.allocation;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The scale scenario of issue #3: 2,000 topics x 8 queues x 2 copies (master + 1 replica) over 100 nodes in 3 zones
+ * with zone awareness, then 10 more nodes. Shared by the JMH benchmark and its quick command-line check.
+ */
+public final class ScaleScenario {
+    public static final int TOPICS = 2000;
+    public static final int QUEUES = 8;
+    public static final int NODES = 100;
+    public static final int ADDED_NODES = 10;
+
+    private ScaleScenario() {}
+
+    static Node node(int i) {
+        String name = String.format("n%03d", i);
+        return Node.of(name, "host-" + name, "10.0." + (i / 250) + "." + (i % 250 + 1), Map.of("zone", "z" + (i % 3)));
+    }
+
+    /** @return the empty cluster: every copy unassigned */
+    public static ClusterView empty(int nodes) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put(AllocationSettings.AWARENESS_ATTRIBUTES, "zone");
+        ClusterView.Builder b = ClusterView.builder(AllocationSettings.parse(settings));
+        for (int i = 0; i < nodes; i++) {
+            b.node(node(i));
+        }
+        for (int t = 0; t < TOPICS; t++) {
+            b.topic(Topic.of(String.format("topic-%04d", t), QUEUES, 1, Map.of()));
+        }
+        return b.build();
+    }
+
+    /** @return every copy started on its node in {@code desired} */
+    public static ClusterView placed(ClusterView view, DesiredBalance desired) {
+        ClusterView.Builder b = view.toBuilder();
+        for (Copy c : view.copies()) {
+            String node = desired.assignments().get(c.id());
+            if (node != null) {
+                b.copy(Copy.started(c.id(), node, 0));
+            }
+        }
+        return b.build();
+    }
+
+    /** @return the view with {@code count} more nodes */
+    public static ClusterView withMoreNodes(ClusterView view, int count) {
+        ClusterView.Builder b = view.toBuilder();
+        int start = view.nodes().size();
+        for (int i = start; i < start + count; i++) {
+            b.node(node(i));
+        }
+        return b.build();
+    }
+
+    /** @return copies per node, from a desired balance or a placement */
+    public static Map<String, Integer> countsPerNode(ClusterView view, Map<CopyId, String> assignments) {
+        Map<String, Integer> counts = new HashMap<>();
+        view.nodes().keySet().forEach(n -> counts.put(n, 0));
+        assignments.values().forEach(n -> counts.merge(n, 1, Integer::sum));
+        return counts;
+    }
+
+    /**
+     * The fewest moves that balance a placement to within one copy per node: every node ends with floor(avg) or
+     * ceil(avg) copies, so the excess above ceil(avg) must leave and the shortfall below floor(avg) must arrive.
+     */
+    public static int minimumMoves(Map<String, Integer> counts) {
+        int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+        int n = counts.size();
+        int floor = total / n;
+        int ceil = (total + n - 1) / n;
+        int excess = 0;
+        int shortfall = 0;
+        int atCeilOrAbove = 0;
+        for (int c : counts.values()) {
+            excess += Math.max(0, c - ceil);
+            shortfall += Math.max(0, floor - c);
+            if (c >= ceil) {
+                atCeilOrAbove++;
+            }
+        }
+        // only (total mod n) nodes may keep ceil copies when floor != ceil
+        int slotsAtCeil = floor == ceil ? n : total - floor * n;
+        int extra = Math.max(0, atCeilOrAbove - slotsAtCeil);
+        return Math.max(excess + (floor == ceil ? 0 : extra), shortfall);
+    }
+
+    /** Quick check outside JMH: timings of the first placement and of settling after adding nodes. */
+    public static void main(String[] args) {
+        Allocator allocator = new Allocator();
+        for (int rep = 0; rep < Integer.parseInt(args.length > 0 ? args[0] : "3"); rep++) {
+            ClusterView empty = empty(NODES);
+            long t0 = System.nanoTime();
+            DesiredBalance first = allocator.desiredBalance(empty);
+            long t1 = System.nanoTime();
+            Map<String, Integer> counts = countsPerNode(empty, first.assignments());
+            int min = counts.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+            int max = counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+            System.out.printf("first placement: %.1f ms, %d copies placed, per node min %d max %d, iterations %d%n",
+                    (t1 - t0) / 1e6, first.assignments().size(), min, max, first.iterations());
+            ClusterView placed = placed(empty, first);
+            ClusterView grown = withMoreNodes(placed, ADDED_NODES);
+            Map<String, Integer> before = countsPerNode(grown, first.assignments());
+            long t2 = System.nanoTime();
+            DesiredBalance settled = allocator.desiredBalance(grown);
+            long t3 = System.nanoTime();
+            int moves = 0;
+            for (Map.Entry<CopyId, String> e : settled.assignments().entrySet()) {
+                if (!e.getValue().equals(first.assignments().get(e.getKey()))) {
+                    moves++;
+                }
+            }
+            Map<String, Integer> after = countsPerNode(grown, settled.assignments());
+            int amin = after.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+            int amax = after.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+            int minimum = minimumMoves(before);
+            System.out.printf("after +%d nodes: desired in %.1f ms, moves %d, minimum %d (%.1f%%), per node min %d max %d%n",
+                    ADDED_NODES, (t3 - t2) / 1e6, moves, minimum, 100.0 * moves / minimum, amin, amax);
+        }
+        List.of();
+    }
+}
