@@ -32,9 +32,8 @@ public final class TestNodes {
                 "akka.loglevel = WARNING",
                 "akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
                 "akka.coordinated-shutdown.default-phase-timeout = 3s",
-                // Until the ferry.journal plugin is merged into this branch, tests run the entities on Akka's in-memory journal.
-                "ferry.journal.class = \"akka.persistence.journal.inmem.InmemJournal\"",
-                "ferry.journal-sync.class = \"akka.persistence.journal.inmem.InmemJournal\"",
+                // Small segments: tests write little, and every node of a test makes its own.
+                "ferry.journal.segment-size = 16m",
                 extra));
         return FerryNode.loadConfig(Optional.empty(), overrides);
     }
