@@ -32,6 +32,8 @@ public final class TestNodes {
                 "akka.loglevel = WARNING",
                 "akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
                 "akka.coordinated-shutdown.default-phase-timeout = 3s",
+                "akka.actor.testkit.typed.system-shutdown-default = 30s",
+                "akka.actor.testkit.typed.throw-on-shutdown-timeout = off",
                 // Small segments: tests write little, and every node of a test makes its own.
                 "ferry.journal.segment-size = 16m",
                 extra));
