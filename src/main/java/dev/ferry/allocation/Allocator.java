@@ -1,0 +1,347 @@
+package dev.ferry.allocation;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The entry point of the allocation core: one round ({@link #round}), one copy that needs a home now
+ * ({@link #allocate}), the desired balance ({@link #desiredBalance}), an explanation ({@link #explain}) and the
+ * cluster-wide copy cap ({@link #checkCopyLimit}).
+ *
+ * <p>Every call works on the given immutable {@link ClusterView} only and is deterministic: the same view gives the
+ * same answer. Stateless and thread-safe.
+ */
+public final class Allocator {
+    /** Desired-balance simulation passes before giving up on a fixed point. */
+    static final int MAX_DESIRED_ITERATIONS = 50;
+
+    private final AllocationDeciders deciders;
+
+    /** An allocator with every decider of the specification. */
+    public Allocator() {
+        this(AllocationDeciders.standard());
+    }
+
+    /** @param deciders the rules to apply */
+    public Allocator(AllocationDeciders deciders) {
+        this.deciders = deciders;
+    }
+
+    /** @return the rules applied */
+    public AllocationDeciders deciders() {
+        return deciders;
+    }
+
+    /**
+     * One allocation round: place unassigned copies, move copies that may not remain, balance (towards the desired
+     * balance with {@code ferry.allocation.type=desired_balance}), then apply the flood-stage read-only blocks.
+     * Placements start INITIALIZING and moves RELOCATING in {@link RoundResult#next()}; nothing completes here.
+     */
+    public RoundResult round(ClusterView view) {
+        return round(view, view.settings().desiredBalance() ? desiredBalance(view) : null);
+    }
+
+    /**
+     * A round steering towards a desired balance the caller computed earlier (e.g. cached while the cluster's shape is
+     * unchanged); null means greedy balancing.
+     */
+    public RoundResult round(ClusterView view, DesiredBalance desired) {
+        Routing routing = new Routing(view, false);
+        Balancer balancer = new Balancer(routing, deciders);
+        balancer.allocateUnassigned(desired);
+        balancer.moveForced(desired);
+        if (desired != null) {
+            balancer.reconcile(desired);
+        } else {
+            balancer.balance();
+        }
+        ClusterView after = routing.toView();
+        Set<String> readOnly = DiskThresholdMonitor.readOnlyTopics(after);
+        ClusterView next = withReadOnly(after, readOnly);
+        int undesired = 0;
+        if (desired != null) {
+            for (Copy c : next.copies()) {
+                String want = desired.assignments().get(c.id());
+                if (c.state() != CopyState.UNASSIGNED && want != null && !want.equals(c.owningNode())) {
+                    undesired++;
+                }
+            }
+        }
+        List<UnassignedCopy> unassigned = new ArrayList<>();
+        for (RoutingCopy c : routing.copies()) {
+            if (c.state() == CopyState.UNASSIGNED) {
+                UnassignedCopy u = balancer.unassigned.get(c.id());
+                unassigned.add(u != null ? u : new UnassignedCopy(c.id(), AllocationStatus.NO_ATTEMPT, c.unassignedInfo(),
+                        "became unassigned during this round (" + c.unassignedInfo().details() + ")"));
+            }
+        }
+        return new RoundResult(next, balancer.placements, balancer.moves, unassigned, readOnly, Optional.ofNullable(desired), undesired);
+    }
+
+    /**
+     * Computes where every copy should end up: simulates rounds on a copy of the cluster in which recoveries complete
+     * at once and the pacing deciders stand aside, starting from where copies are (relocations at their targets),
+     * until nothing changes.
+     */
+    public DesiredBalance desiredBalance(ClusterView view) {
+        Routing sim = new Routing(view, true);
+        for (RoutingCopy c : sim.copies()) {
+            if (c.state() == CopyState.INITIALIZING || c.state() == CopyState.RELOCATING) {
+                sim.start(c);
+            }
+        }
+        Balancer balancer = new Balancer(sim, deciders);
+        int iterations = 0;
+        boolean converged = false;
+        while (iterations < MAX_DESIRED_ITERATIONS) {
+            iterations++;
+            int changes = balancer.allocateUnassigned(null);
+            changes += balancer.moveForced(null);
+            changes += balancer.balance();
+            if (changes == 0) {
+                converged = true;
+                break;
+            }
+        }
+        Map<CopyId, String> out = new HashMap<>();
+        for (RoutingCopy c : sim.copies()) {
+            if (c.owner() != null) {
+                out.put(c.id(), c.owner().name());
+            }
+        }
+        return new DesiredBalance(out, iterations, converged);
+    }
+
+    /**
+     * Where to put one copy right now, cheaply (no desired-balance computation): a relocating copy goes to its target,
+     * an assigned copy stays, an unassigned copy goes to the lightest node that says YES (or waits for a lighter one
+     * that throttles).
+     *
+     * @throws IllegalArgumentException if the view has no such copy
+     */
+    public AllocationResult allocate(ClusterView view, CopyId copy) {
+        return allocate(view, copy, null);
+    }
+
+    /**
+     * As {@link #allocate(ClusterView, CopyId)}, preferring the copy's node in {@code desired} (may be null) when it
+     * says YES.
+     */
+    public AllocationResult allocate(ClusterView view, CopyId copy, DesiredBalance desired) {
+        Routing routing = new Routing(view, false);
+        RoutingCopy c = existing(routing, copy);
+        switch (c.state()) {
+            case RELOCATING:
+                return new AllocationResult(copy, Decision.Type.YES, Optional.of(c.target().name()), false, "the copy is relocating to this node");
+            case STARTED:
+            case INITIALIZING:
+                return new AllocationResult(copy, Decision.Type.YES, Optional.of(c.node().name()), false, "the copy is already on this node");
+            default:
+                break;
+        }
+        if (routing.nodes().length == 0) {
+            return new AllocationResult(copy, Decision.Type.NO, Optional.empty(), false, "there are no nodes in the cluster");
+        }
+        Decision general = deciders.canAllocate(c, routing);
+        if (general.isNo()) {
+            return new AllocationResult(copy, Decision.Type.NO, Optional.empty(), false, "[" + general.decider() + "] " + general.explanation());
+        }
+        Balancer balancer = new Balancer(routing, deciders);
+        if (desired != null) {
+            RoutingNode want = desired.nodeOf(copy).map(routing::node).orElse(null);
+            if (want != null && deciders.canAllocate(c, want, routing).isYes()) {
+                return new AllocationResult(copy, Decision.Type.YES, Optional.of(want.name()), promotion(c, want),
+                        "the desired balance places the copy on this node");
+            }
+        }
+        Balancer.Choice choice = balancer.choose(c, null, true);
+        if (choice.yes != null) {
+            return new AllocationResult(copy, Decision.Type.YES, Optional.of(choice.yes.name()), promotion(c, choice.yes),
+                    "the lightest node that accepts the copy");
+        }
+        if (choice.throttled != null) {
+            return new AllocationResult(copy, Decision.Type.THROTTLE, Optional.of(choice.throttled.name()), promotion(c, choice.throttled),
+                    "[" + choice.throttleDecision.decider() + "] " + choice.throttleDecision.explanation());
+        }
+        routing.debug(true);
+        Decision no = deciders.canAllocate(c, routing.node(choice.firstNoNode), routing);
+        return new AllocationResult(copy, Decision.Type.NO, Optional.empty(), false,
+                "no node accepts the copy; e.g. node [" + choice.firstNoNode + "]: [" + no.decider() + "] " + no.explanation());
+    }
+
+    private static boolean promotion(RoutingCopy c, RoutingNode node) {
+        return c.isMaster() && c.queue().copyOn(node) != null;
+    }
+
+    private static RoutingCopy existing(Routing routing, CopyId copy) {
+        RoutingCopy c = routing.copy(copy);
+        if (c == null) {
+            throw new IllegalArgumentException("no copy " + copy + " in this cluster: the topic, queue or copy number does not exist");
+        }
+        return c;
+    }
+
+    /**
+     * Explains one copy: every node's answer with every decider's explanation and the weight ranking; for an
+     * assigned copy also whether it may remain, move and rebalance.
+     *
+     * @throws IllegalArgumentException if the view has no such copy
+     */
+    public AllocationExplanation explain(ClusterView view, CopyId copy) {
+        DesiredBalance desired = view.settings().desiredBalance() ? desiredBalance(view) : null;
+        Routing routing = new Routing(view, false);
+        routing.debug(true);
+        RoutingCopy c = existing(routing, copy);
+        RoutingTopic topic = c.topic();
+        Balancer balancer = new Balancer(routing, deciders);
+        WeightFunction wf = balancer.weights();
+        List<RoutingNode> ranked = new ArrayList<>(List.of(routing.nodes()));
+        Map<RoutingNode, Double> weight = new HashMap<>();
+        for (RoutingNode n : ranked) {
+            weight.put(n, wf.weight(routing, n, topic));
+        }
+        ranked.sort(Comparator.<RoutingNode>comparingDouble(weight::get).thenComparing(RoutingNode::name));
+        String desiredNode = desired == null ? null : desired.nodeOf(copy).orElse(null);
+        RoutingNode current = c.state() == CopyState.UNASSIGNED ? null : c.node();
+        double threshold = wf.threshold(topic);
+        List<NodeDecision> nodeDecisions = new ArrayList<>();
+        RoutingNode bestYes = null;
+        RoutingNode bestThrottle = null;
+        RoutingNode bestRebalance = null;
+        for (int i = 0; i < ranked.size(); i++) {
+            RoutingNode n = ranked.get(i);
+            if (n == current) {
+                continue;
+            }
+            List<Decision> all = deciders.canAllocateAll(c, n, routing);
+            Decision.Type type = Decision.worst(all);
+            String word = type == Decision.Type.THROTTLE ? "throttled" : type.word();
+            if (current != null && type == Decision.Type.YES) {
+                boolean better = weight.get(n) + threshold < weight.get(current);
+                if (better && bestRebalance == null) {
+                    bestRebalance = n;
+                }
+                if (!better) {
+                    word = "worse_balance";
+                }
+            }
+            if (type == Decision.Type.YES && bestYes == null) {
+                bestYes = n;
+            }
+            if (type == Decision.Type.THROTTLE && bestThrottle == null) {
+                bestThrottle = n;
+            }
+            nodeDecisions.add(new NodeDecision(n.name(), n.node().host(), n.node().attributes(), word, weight.get(n), i + 1, all));
+        }
+        if (current == null) {
+            Decision general = deciders.canAllocate(c, routing);
+            String can;
+            String why;
+            if (general.isNo()) {
+                can = "no";
+                why = "cannot allocate because [" + general.decider() + "] " + general.explanation();
+            } else if (routing.nodes().length == 0) {
+                can = "no";
+                why = "cannot allocate because there are no nodes in the cluster";
+            } else if (bestYes != null) {
+                can = "yes";
+                String target = desiredNode != null && routing.node(desiredNode) != null ? desiredNode : bestYes.name();
+                why = "can allocate the copy to node [" + target + "]";
+            } else if (bestThrottle != null) {
+                can = "throttled";
+                why = "allocation temporarily throttled: node [" + bestThrottle.name() + "] accepts the copy once a recovery slot frees up";
+            } else {
+                can = "no";
+                why = c.isMaster() && !c.queue().isNew()
+                        ? "cannot allocate because no node holding an in-sync copy of this queue accepts the master"
+                        : "cannot allocate because allocation is not permitted to any of the nodes";
+            }
+            return new AllocationExplanation(copy, copy.role(), c.state(), null, null, c.unassignedInfo(), can, why, null, null, null,
+                    null, null, null, null, null, null, desiredNode, nodeDecisions);
+        }
+        List<Decision> remain = deciders.canRemainAll(c, current, routing);
+        Decision.Type remainType = Decision.worst(remain);
+        String canMove = null;
+        String moveWhy;
+        if (remainType == Decision.Type.NO) {
+            if (bestYes != null) {
+                canMove = "yes";
+                moveWhy = "the copy cannot remain on its node and can move to node [" + bestYes.name() + "]";
+            } else if (bestThrottle != null) {
+                canMove = "throttled";
+                moveWhy = "the copy cannot remain on its node and waits to move to node [" + bestThrottle.name() + "]";
+            } else {
+                canMove = "no";
+                moveWhy = "the copy cannot remain on its node, but no other node accepts it, so it stays";
+            }
+        } else {
+            moveWhy = "the copy can remain on its current node";
+        }
+        List<Decision> rebalance = deciders.canRebalanceAll(c, routing);
+        Decision.Type rebalanceType = Decision.worst(rebalance);
+        String rebalanceWord = rebalanceType == Decision.Type.THROTTLE ? "throttled" : rebalanceType.word();
+        String toOther;
+        String rebalanceWhy;
+        if (rebalanceType != Decision.Type.YES) {
+            toOther = rebalanceWord;
+            rebalanceWhy = "rebalancing is not allowed now";
+        } else if (desired != null && desiredNode != null && !desiredNode.equals(current.name())) {
+            toOther = "yes";
+            rebalanceWhy = "the desired balance places this copy on node [" + desiredNode + "]";
+        } else if (desired != null) {
+            toOther = "worse_balance";
+            rebalanceWhy = "the copy is on its desired node; moving it would not improve the balance";
+        } else if (bestRebalance != null) {
+            toOther = "yes";
+            rebalanceWhy = "moving the copy to node [" + bestRebalance.name() + "] would improve the balance";
+        } else {
+            toOther = "worse_balance";
+            rebalanceWhy = "cannot rebalance as no target node exists that can both allocate this copy and improve the cluster balance";
+        }
+        int rank = ranked.indexOf(current) + 1;
+        return new AllocationExplanation(copy, copy.role(), c.state(), current.name(), c.target() == null ? null : c.target().name(), null,
+                null, null, remainType.word(), remain, canMove, moveWhy, rebalanceWord, rebalance, toOther, rebalanceWhy, rank,
+                desiredNode, nodeDecisions);
+    }
+
+    /**
+     * The cluster-wide cap ({@code ferry.max-queue-copies-per-node} times the node count, ES's
+     * {@code cluster.max_shards_per_node}): checked before creating a topic or raising its replicas; it never moves anything.
+     *
+     * @param copiesToAdd queue copies the action would add
+     * @return the refusal message, empty when the action fits
+     */
+    public static Optional<String> checkCopyLimit(ClusterView view, long copiesToAdd) {
+        long current = 0;
+        for (Topic t : view.topics().values()) {
+            current += (long) t.queues() * view.copiesPerQueue(t);
+        }
+        long max = (long) view.settings().maxQueueCopiesPerNode() * view.nodes().size();
+        if (copiesToAdd > 0 && current + copiesToAdd > max) {
+            return Optional.of("this action would add [" + copiesToAdd + "] queue copies, but this cluster currently has [" + current + "]/["
+                    + max + "] maximum queue copies open; raise [" + AllocationSettings.MAX_QUEUE_COPIES_PER_NODE + "] or add nodes");
+        }
+        return Optional.empty();
+    }
+
+    private static ClusterView withReadOnly(ClusterView view, Set<String> readOnly) {
+        ClusterView.Builder b = null;
+        for (Topic t : view.topics().values()) {
+            boolean now = readOnly.contains(t.name());
+            if (now != t.settings().readOnlyAllowDelete()) {
+                if (b == null) {
+                    b = view.toBuilder();
+                }
+                Map<String, String> change = new HashMap<>();
+                change.put(TopicSettings.READ_ONLY_ALLOW_DELETE, now ? "true" : null);
+                b.topic(t.withSettings(change));
+            }
+        }
+        return b == null ? view : b.build();
+    }
+}

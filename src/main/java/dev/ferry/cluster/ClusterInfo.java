@@ -1,0 +1,113 @@
+package dev.ferry.cluster;
+
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.ddata.LWWMap;
+import akka.cluster.ddata.LWWMapKey;
+import akka.cluster.ddata.typed.javadsl.DistributedData;
+import akka.cluster.ddata.typed.javadsl.Replicator;
+import akka.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * What this node knows about the cluster beyond membership, kept current from Distributed Data: every node's disk
+ * usage (key {@code disk-usage}, published by each node for itself) and the dynamic cluster settings
+ * (key {@code cluster-settings}, durable; allocation settings changed with PUT /cluster/settings). Thread-safe for
+ * readers (HTTP, the allocation strategy).
+ */
+public final class ClusterInfo {
+
+    public static final akka.cluster.ddata.Key<LWWMap<String, DiskUsage>> DISK_KEY = LWWMapKey.create("disk-usage");
+    public static final akka.cluster.ddata.Key<LWWMap<String, String>> SETTINGS_KEY = LWWMapKey.create("cluster-settings");
+
+    private final Map<String, DiskUsage> disk = new ConcurrentHashMap<>();
+    private volatile Map<String, String> dynamicSettings = Map.of();
+
+    public Map<String, DiskUsage> disk() {
+        return Map.copyOf(disk);
+    }
+
+    public Map<String, String> dynamicSettings() {
+        return dynamicSettings;
+    }
+
+    public void learnSettings(Map<String, String> s) {
+        dynamicSettings = Map.copyOf(s);
+    }
+
+    private sealed interface Msg {}
+
+    private record DiskChanged(Map<String, DiskUsage> all) implements Msg {}
+
+    private record SettingsChanged(Map<String, String> all) implements Msg {}
+
+    private record Tick() implements Msg {}
+
+    private record Ignored() implements Msg {}
+
+    /** Publishes this node's disk usage every {@code interval} and keeps {@code info} current from every node's. */
+    public static Behavior<?> publisher(ClusterInfo info, String nodeName, Path dataDir, Duration interval) {
+        return Behaviors.<Msg>setup(ctx -> Behaviors.withTimers(timers -> {
+            var replicator = DistributedData.get(ctx.getSystem()).replicator();
+            var self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
+            var disk = new ReplicatorMessageAdapter<Msg, LWWMap<String, DiskUsage>>(ctx, replicator, Duration.ofSeconds(5));
+            var settings = new ReplicatorMessageAdapter<Msg, LWWMap<String, String>>(ctx, replicator, Duration.ofSeconds(5));
+            disk.subscribe(DISK_KEY, rsp -> rsp instanceof Replicator.Changed<LWWMap<String, DiskUsage>> c
+                    ? new DiskChanged(c.get(DISK_KEY).getEntries()) : new Ignored());
+            settings.subscribe(SETTINGS_KEY, rsp -> rsp instanceof Replicator.Changed<LWWMap<String, String>> c
+                    ? new SettingsChanged(c.get(SETTINGS_KEY).getEntries()) : new Ignored());
+            timers.startTimerWithFixedDelay(new Tick(), Duration.ZERO, interval);
+            return Behaviors.receive(Msg.class)
+                    .onMessage(Tick.class, t -> {
+                        DiskUsage usage = measure(nodeName, dataDir);
+                        info.disk.put(nodeName, usage);
+                        disk.askUpdate(r -> new Replicator.Update<>(DISK_KEY, LWWMap.create(), Replicator.writeLocal(), r,
+                                m -> m.put(self, nodeName, usage)), rsp -> new Ignored());
+                        return Behaviors.same();
+                    })
+                    .onMessage(DiskChanged.class, c -> {
+                        info.disk.putAll(c.all());
+                        return Behaviors.same();
+                    })
+                    .onMessage(SettingsChanged.class, c -> {
+                        info.learnSettings(c.all());
+                        return Behaviors.same();
+                    })
+                    .onMessage(Ignored.class, i -> Behaviors.same())
+                    .build();
+        }));
+    }
+
+    /** Measures the file system under {@code dataDir} and the bytes the directory holds. */
+    public static DiskUsage measure(String nodeName, Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            FileStore store = Files.getFileStore(dataDir);
+            long data;
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                data = files.mapToLong(p -> {
+                    try {
+                        return Files.isRegularFile(p) ? Files.size(p) : 0;
+                    } catch (NoSuchFileException gone) {
+                        return 0; // deleted by retention while we walked
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }).sum();
+            }
+            return new DiskUsage(nodeName, store.getTotalSpace(), store.getUsableSpace(), data, System.currentTimeMillis());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot measure disk usage of " + dataDir, e);
+        }
+    }
+}

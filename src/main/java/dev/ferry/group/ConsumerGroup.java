@@ -1,0 +1,212 @@
+package dev.ferry.group;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.StashBuffer;
+import akka.cluster.ddata.LWWMap;
+import akka.cluster.ddata.LWWMapKey;
+import akka.cluster.ddata.SelfUniqueAddress;
+import akka.cluster.ddata.typed.javadsl.DistributedData;
+import akka.cluster.ddata.typed.javadsl.Replicator;
+import akka.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
+import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import dev.ferry.cluster.CborSerializable;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A consumer group (entity id = group name; RocketMQ CLUSTERING mode). It shares each topic's queues among the
+ * group's live consumers (a consumer is live while it pulls at least once per session timeout; joining or going
+ * silent re-assigns queues on the next pull), remembers how far each owner has fetched, and keeps the committed
+ * offsets. Committed offsets live in durable Distributed Data (key {@code group-<name>}, entries
+ * {@code topic/queue -> next offset to consume}), so they survive restarts and a move of this entity to another node;
+ * fetch positions are memory only and fall back to the committed offset when a queue changes hands.
+ */
+public final class ConsumerGroup {
+
+    public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "group");
+
+    public static akka.cluster.ddata.Key<LWWMap<String, Long>> key(String group) {
+        return LWWMapKey.create("group-" + group);
+    }
+
+    // ---------------------------------------------------------------- protocol
+
+    public sealed interface Command extends CborSerializable {}
+
+    /** A pull by {@code consumer}: marks it live and answers with the queues it owns and where to read each. */
+    public record Pull(String topic, int queues, String consumer, ActorRef<Assignment> replyTo) implements Command {}
+
+    /** The consumer received messages of {@code queueId} up to (excluding) {@code nextOffset}. */
+    public record Fetched(String topic, String consumer, int queueId, long nextOffset) implements Command {}
+
+    public record Commit(String topic, int queueId, long offset, ActorRef<Committed> replyTo) implements Command {}
+
+    public record Describe(ActorRef<GroupView> replyTo) implements Command {}
+
+    private record Loaded(Map<String, Long> committed) implements Command {}
+
+    private record Written() implements Command {}
+
+    /** @param offset where to read; -1 = from the end of the queue (consume-from-where = last-offset, nothing committed) */
+    public record QueueFetch(int queueId, long offset) implements CborSerializable {}
+
+    public record Assignment(List<QueueFetch> queues) implements CborSerializable {}
+
+    public record Committed(String topic, int queueId, long offset) implements CborSerializable {}
+
+    public record ConsumerView(String consumer, long lastSeenMillisAgo, List<Integer> queues) implements CborSerializable {}
+
+    public record TopicView(String topic, List<ConsumerView> consumers, Map<Integer, Long> committed) implements CborSerializable {}
+
+    public record GroupView(String group, List<TopicView> topics) implements CborSerializable {}
+
+    // ---------------------------------------------------------------- behaviour
+
+    public static Behavior<Command> create(String group, Duration sessionTimeout, boolean fromLastOffset, Clock clock) {
+        return Behaviors.setup(ctx -> Behaviors.withStash(10_000, stash -> {
+            var replicator = new ReplicatorMessageAdapter<Command, LWWMap<String, Long>>(
+                    ctx, DistributedData.get(ctx.getSystem()).replicator(), Duration.ofSeconds(5));
+            return new ConsumerGroup(group, sessionTimeout, fromLastOffset, clock, ctx, replicator).loading(stash);
+        }));
+    }
+
+    private final String group;
+    private final Duration sessionTimeout;
+    private final boolean fromLastOffset;
+    private final Clock clock;
+    private final ActorContext<Command> ctx;
+    private final ReplicatorMessageAdapter<Command, LWWMap<String, Long>> replicator;
+    private final SelfUniqueAddress self;
+    private final Map<String, TopicMembers> topics = new TreeMap<>();
+    private final Map<String, Long> committed = new HashMap<>();
+
+    /** One topic's consumers, queue owners and fetch positions. */
+    private static final class TopicMembers {
+        final Map<String, Long> lastSeen = new TreeMap<>();
+        final Map<Integer, String> owner = new HashMap<>();
+        final Map<Integer, Long> fetched = new HashMap<>();
+        int queues;
+    }
+
+    private ConsumerGroup(String group, Duration sessionTimeout, boolean fromLastOffset, Clock clock, ActorContext<Command> ctx,
+                          ReplicatorMessageAdapter<Command, LWWMap<String, Long>> replicator) {
+        this.group = group;
+        this.sessionTimeout = sessionTimeout;
+        this.fromLastOffset = fromLastOffset;
+        this.clock = clock;
+        this.ctx = ctx;
+        this.replicator = replicator;
+        this.self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
+    }
+
+    private Behavior<Command> loading(StashBuffer<Command> stash) {
+        replicator.askGet(r -> new Replicator.Get<>(key(group), new Replicator.ReadMajority(Duration.ofSeconds(3)), r), rsp -> {
+            if (rsp instanceof Replicator.GetSuccess<LWWMap<String, Long>> ok) return new Loaded(ok.get(key(group)).getEntries());
+            return new Loaded(null);
+        });
+        return Behaviors.receive(Command.class)
+                .onMessage(Loaded.class, l -> {
+                    if (l.committed() == null) {
+                        // No majority (or nothing stored yet): this node's durable copy is the best we have.
+                        replicator.askGet(r -> new Replicator.Get<>(key(group), Replicator.readLocal(), r), rsp ->
+                                rsp instanceof Replicator.GetSuccess<LWWMap<String, Long>> ok ? new Loaded(ok.get(key(group)).getEntries()) : new Loaded(Map.of()));
+                        return Behaviors.same();
+                    }
+                    committed.putAll(l.committed());
+                    return stash.unstashAll(active());
+                })
+                .onAnyMessage(m -> { stash.stash(m); return Behaviors.same(); })
+                .build();
+    }
+
+    private Behavior<Command> active() {
+        return Behaviors.receive(Command.class)
+                .onMessage(Pull.class, this::onPull)
+                .onMessage(Fetched.class, this::onFetched)
+                .onMessage(Commit.class, this::onCommit)
+                .onMessage(Describe.class, d -> {
+                    d.replyTo().tell(view());
+                    return Behaviors.same();
+                })
+                .onMessage(Written.class, w -> Behaviors.same())
+                .onMessage(Loaded.class, l -> Behaviors.same())
+                .build();
+    }
+
+    private Behavior<Command> onPull(Pull p) {
+        TopicMembers t = topics.computeIfAbsent(p.topic(), k -> new TopicMembers());
+        long now = clock.millis();
+        t.queues = p.queues();
+        t.lastSeen.put(p.consumer(), now);
+        t.lastSeen.values().removeIf(seen -> now - seen > sessionTimeout.toMillis());
+        List<String> live = new ArrayList<>(t.lastSeen.keySet());
+        List<QueueFetch> fetches = new ArrayList<>();
+        for (int q : QueueAssignment.averagely(p.queues(), live, p.consumer())) {
+            if (!p.consumer().equals(t.owner.get(q))) {
+                // The queue changed hands: the new owner starts where the group committed, not where the old one fetched.
+                t.owner.put(q, p.consumer());
+                t.fetched.remove(q);
+            }
+            Long pos = t.fetched.get(q);
+            if (pos == null) pos = committed.get(p.topic() + "/" + q);
+            fetches.add(new QueueFetch(q, pos != null ? pos : (fromLastOffset ? -1 : 0)));
+        }
+        p.replyTo().tell(new Assignment(fetches));
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onFetched(Fetched f) {
+        TopicMembers t = topics.get(f.topic());
+        if (t != null && f.consumer().equals(t.owner.get(f.queueId()))) t.fetched.merge(f.queueId(), f.nextOffset(), Math::max);
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onCommit(Commit c) {
+        String entry = c.topic() + "/" + c.queueId();
+        committed.put(entry, c.offset());
+        TopicMembers t = topics.get(c.topic());
+        if (t != null) t.fetched.computeIfPresent(c.queueId(), (q, pos) -> Math.max(pos, c.offset()));
+        // Local write (LMDB-durable on this node) gossiped to the others: a commit costs no round trip. At worst a
+        // crash right after a commit re-delivers messages after it (at-least-once, as RocketMQ's 5 s offset flush).
+        replicator.askUpdate(r -> new Replicator.Update<>(key(group), LWWMap.create(), Replicator.writeLocal(), r,
+                m -> m.put(self, entry, c.offset())), rsp -> new Written());
+        c.replyTo().tell(new Committed(c.topic(), c.queueId(), c.offset()));
+        return Behaviors.same();
+    }
+
+    private GroupView view() {
+        long now = clock.millis();
+        Map<String, TopicView> views = new TreeMap<>();
+        for (var e : topics.entrySet()) {
+            TopicMembers t = e.getValue();
+            t.lastSeen.values().removeIf(seen -> now - seen > sessionTimeout.toMillis());
+            List<String> live = new ArrayList<>(t.lastSeen.keySet());
+            List<ConsumerView> consumers = live.stream().map(c -> new ConsumerView(c, now - t.lastSeen.get(c),
+                    QueueAssignment.averagely(t.queues, live, c))).toList();
+            views.put(e.getKey(), new TopicView(e.getKey(), consumers, committedOf(e.getKey())));
+        }
+        for (String entry : committed.keySet()) {
+            String topic = entry.substring(0, entry.lastIndexOf('/'));
+            views.computeIfAbsent(topic, k -> new TopicView(k, List.of(), committedOf(k)));
+        }
+        return new GroupView(group, new ArrayList<>(views.values()));
+    }
+
+    private Map<Integer, Long> committedOf(String topic) {
+        Map<Integer, Long> out = new TreeMap<>();
+        committed.forEach((entry, offset) -> {
+            int slash = entry.lastIndexOf('/');
+            if (entry.substring(0, slash).equals(topic)) out.put(Integer.parseInt(entry.substring(slash + 1)), offset);
+        });
+        return out;
+    }
+}

@@ -1,0 +1,180 @@
+package dev.ferry.http;
+
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.MediaTypes;
+import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.ExceptionHandler;
+import akka.http.javadsl.server.PathMatchers;
+import akka.http.javadsl.server.RejectionHandler;
+import akka.http.javadsl.server.Route;
+import akka.http.javadsl.unmarshalling.Unmarshaller;
+import akka.http.scaladsl.model.EntityStreamSizeException;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import dev.ferry.node.Services;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.exporter.common.TextFormat;
+
+import java.io.StringWriter;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/** The HTTP API's route tree (docs/http-api.md); handlers live in the *Api classes, errors become {"error","detail"}. */
+public final class FerryRoutes extends AllDirectives {
+
+    private final Services services;
+    private final TopicApi topics;
+    private final MessageApi messages;
+    private final GroupApi groups;
+    private final ClusterApi cluster;
+
+    public FerryRoutes(Services services) {
+        this.services = services;
+        Sender sender = new Sender(services);
+        Placement placement = new Placement(services);
+        this.topics = new TopicApi(services, sender, placement);
+        this.messages = new MessageApi(services, sender);
+        this.groups = new GroupApi(services, sender);
+        this.cluster = new ClusterApi(services, placement, new AllocationApi(services));
+    }
+
+    public Route route() {
+        return handleExceptions(exceptions(), () -> handleRejections(rejections(), this::routes));
+    }
+
+    private Route routes() {
+        return concat(
+                path("health", () -> get(this::health)),
+                path("metrics", () -> get(this::metrics)),
+                pathPrefix("topics", this::topicRoutes),
+                pathPrefix("groups", () -> pathPrefix(PathMatchers.segment(), this::groupRoutes)),
+                pathPrefix("cluster", this::clusterRoutes));
+    }
+
+    private Route topicRoutes() {
+        return concat(
+                pathEndOrSingleSlash(() -> concat(
+                        get(() -> async(topics::list)),
+                        async(() -> { throw ApiException.badRequest("invalid_topic_name", "topic name is empty"); }))),
+                pathPrefix(PathMatchers.segment(), this::oneTopic));
+    }
+
+    private Route oneTopic(String topic) {
+        return concat(
+                pathEnd(() -> concat(
+                        put(() -> body(b -> async(() -> topics.create(topic, b)))),
+                        get(() -> async(() -> topics.describe(topic))),
+                        delete(() -> async(() -> topics.delete(topic))))),
+                path("settings", () -> patch(() -> body(b -> async(() -> topics.patch(topic, b))))),
+                path("messages", () -> post(() -> extractRequest(req ->
+                        entity(Unmarshaller.entityToByteString(), bytes -> async(() -> messages.sendOne(topic, req, bytes)))))),
+                path("messages:batch", () -> post(() -> extractRequest(req -> isNdjson(req)
+                        ? sync(() -> messages.stream(topic, req))
+                        : body(b -> async(() -> messages.sendBatch(topic, b)))))),
+                pathPrefix("queues", () -> path(PathMatchers.segment().slash("messages"), q ->
+                        get(() -> parameterMap(params -> async(() -> messages.read(topic, q, params)))))));
+    }
+
+    private Route groupRoutes(String group) {
+        return concat(
+                pathEnd(() -> get(() -> async(() -> groups.describe(group)))),
+                path("pull", () -> post(() -> body(b -> async(() -> groups.pull(group, b))))),
+                path("commit", () -> post(() -> body(b -> async(() -> groups.commit(group, b))))));
+    }
+
+    private Route clusterRoutes() {
+        return concat(
+                path("nodes", () -> get(() -> async(cluster::nodes))),
+                path("placement", () -> get(() -> async(cluster::placement))),
+                path(PathMatchers.segment("allocation").slash("explain"), () -> get(() -> parameterMap(p -> async(() -> cluster.explain(p))))),
+                path("settings", () -> concat(
+                        get(() -> async(cluster::getSettings)),
+                        put(() -> body(b -> async(() -> cluster.putSettings(b)))))));
+    }
+
+    private static boolean isNdjson(HttpRequest req) {
+        return req.entity().getContentType().mediaType().toString().startsWith("application/x-ndjson");
+    }
+
+    private Route body(java.util.function.Function<byte[], Route> inner) {
+        return entity(Unmarshaller.entityToByteString(), bs -> inner.apply(bs.toArray()));
+    }
+
+    /** Runs a handler; synchronous ApiExceptions and failed futures both become error responses. */
+    private Route async(Supplier<CompletionStage<HttpResponse>> handler) {
+        CompletionStage<HttpResponse> stage;
+        try {
+            stage = handler.get();
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        return completeWithFuture(stage.exceptionally(Responses.recover()));
+    }
+
+    private Route sync(Supplier<HttpResponse> handler) {
+        try {
+            return complete(handler.get());
+        } catch (RuntimeException e) {
+            return complete(Responses.recover().apply(e));
+        }
+    }
+
+    private Route health() {
+        var self = Cluster.get(services.system()).selfMember();
+        var state = Cluster.get(services.system()).state();
+        boolean up = self.status() == MemberStatus.up();
+        return complete(Responses.json(up ? 200 : 503, Responses.map(
+                "status", up ? "ok" : "unavailable",
+                "node", services.settings().node().name(),
+                "cluster", self.status().toString(),
+                "pid", ProcessHandle.current().pid(),
+                "address", self.address().toString(),
+                "members", state.getMembers().spliterator().getExactSizeIfKnown() >= 0 ? countMembers() : 0,
+                "unreachable", state.getUnreachable().size())));
+    }
+
+    private int countMembers() {
+        int n = 0;
+        for (var ignored : Cluster.get(services.system()).state().getMembers()) n++;
+        return n;
+    }
+
+    private Route metrics() {
+        StringWriter w = new StringWriter();
+        try {
+            TextFormat.write004(w, CollectorRegistry.defaultRegistry.metricFamilySamples());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return complete(HttpResponse.create().withEntity(akka.http.javadsl.model.ContentTypes.TEXT_PLAIN_UTF8, w.toString()));
+    }
+
+    private ExceptionHandler exceptions() {
+        return ExceptionHandler.newBuilder()
+                .match(ApiException.class, e -> complete(Responses.error(e)))
+                .match(EntityStreamSizeException.class, e -> complete(Responses.error(413, "request_too_large",
+                        "the request body is larger than " + e.limit() + " bytes (akka.http.server.parsing.max-content-length)")))
+                .matchAny(e -> complete(Responses.recover().apply(e)))
+                .build();
+    }
+
+    /** Akka's default rejection answers (404, 405, 413, ...) with their text moved into the JSON error body. */
+    private RejectionHandler rejections() {
+        return RejectionHandler.defaultHandler().mapRejectionResponse(resp -> {
+            if (resp.entity().getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) return resp;
+            String text = resp.entity() instanceof akka.http.javadsl.model.HttpEntity.Strict s ? s.getData().utf8String() : resp.status().reason();
+            int status = resp.status().intValue();
+            String code = switch (status) {
+                case 404 -> "not_found";
+                case 405 -> "method_not_allowed";
+                case 413 -> "request_too_large";
+                case 415 -> "unsupported_media_type";
+                case 400 -> "bad_request";
+                default -> "request_rejected";
+            };
+            return Responses.error(status, code, text);
+        });
+    }
+}

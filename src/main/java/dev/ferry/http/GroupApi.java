@@ -1,0 +1,198 @@
+package dev.ferry.http;
+
+import akka.actor.typed.ActorRef;
+import akka.cluster.sharding.typed.javadsl.EntityRef;
+import akka.http.javadsl.model.HttpResponse;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.ferry.broker.TopicName;
+import dev.ferry.broker.TopicState;
+import dev.ferry.group.ConsumerGroup;
+import dev.ferry.node.FerryMetrics;
+import dev.ferry.node.Services;
+import dev.ferry.queue.QueueEntity;
+import dev.ferry.queue.QueueMessage;
+import dev.ferry.queue.TagFilter;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Consumer groups: pull (assignment from the group entity, reads from the owned queues, long polling across them),
+ * commit, describe with lag (docs/http-api.md, "Consumer groups").
+ */
+final class GroupApi {
+    private final Services services;
+    private final Sender sender;
+    private final Duration timeout;
+    private final long maxWaitMs;
+    private final int maxRead;
+
+    GroupApi(Services services, Sender sender) {
+        this.services = services;
+        this.sender = sender;
+        this.timeout = services.settings().http().askTimeout();
+        this.maxWaitMs = services.settings().http().maxWait().toMillis();
+        this.maxRead = services.settings().http().maxMessagesPerRead();
+    }
+
+    static void checkGroup(String group) {
+        String problem = TopicName.problem(group);
+        if (problem != null) throw ApiException.badRequest("invalid_group_name", problem.replace("topic name", "group name"));
+    }
+
+    private EntityRef<ConsumerGroup.Command> groupRef(String group) {
+        return services.sharding().entityRefFor(ConsumerGroup.TYPE_KEY, group);
+    }
+
+    CompletionStage<HttpResponse> pull(String group, byte[] body) {
+        checkGroup(group);
+        Bodies.Pull req = Json.parse(body, Bodies.Pull.class, "pull");
+        if (req.topic() == null) throw ApiException.badRequest("invalid_field", "field 'topic' is required");
+        if (req.consumer() == null || req.consumer().isBlank() || req.consumer().length() > 255)
+            throw ApiException.badRequest("invalid_field", "field 'consumer' is required: a name of 1 to 255 characters identifying this consumer");
+        TopicApi.checkName(req.topic());
+        int max = req.max() == null ? 32 : req.max();
+        if (max < 1 || max > maxRead) throw ApiException.badRequest("invalid_field", "field 'max' must be between 1 and " + maxRead + ", was " + max);
+        long waitMs = req.waitMs() == null ? 0 : req.waitMs();
+        if (waitMs < 0 || waitMs > maxWaitMs) throw ApiException.badRequest("invalid_field", "field 'waitMs' must be between 0 and " + maxWaitMs + ", was " + waitMs);
+        TagFilter filter = TagFilter.parse(req.tags());
+        return sender.topic(req.topic()).thenCompose(t -> groupRef(group)
+                .<ConsumerGroup.Assignment>ask(r -> new ConsumerGroup.Pull(t.name(), t.settings().queues(), req.consumer(), r), timeout)
+                .thenCompose(assignment -> readAssigned(t, assignment, max, filter, 0)
+                        .thenCompose(first -> total(first) > 0 || waitMs == 0 || assignment.queues().isEmpty()
+                                ? CompletableFuture.completedFuture(first)
+                                : longPoll(t, assignment, max, filter, waitMs))
+                        .thenApply(results -> deliver(group, t, req.consumer(), assignment, results, max))));
+    }
+
+    /** One read per owned queue, in parallel. */
+    private CompletableFuture<List<QueueEntity.Messages>> readAssigned(TopicState t, ConsumerGroup.Assignment a, int max,
+                                                                      TagFilter filter, long waitMs) {
+        List<CompletableFuture<QueueEntity.Messages>> reads = new ArrayList<>();
+        for (ConsumerGroup.QueueFetch f : a.queues()) reads.add(read(t, f, max, filter, waitMs));
+        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+                .thenApply(v -> reads.stream().map(CompletableFuture::join).toList());
+    }
+
+    private CompletableFuture<QueueEntity.Messages> read(TopicState t, ConsumerGroup.QueueFetch f, int max, TagFilter filter, long waitMs) {
+        return sender.queueRef(t.name(), f.queueId())
+                .<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(f.offset(), max, filter, waitMs, r), timeout.plusMillis(waitMs))
+                .toCompletableFuture()
+                .thenApply(reply -> {
+                    if (reply instanceof QueueEntity.Messages m) return m;
+                    QueueEntity.ReadRejected r = (QueueEntity.ReadRejected) reply;
+                    throw new ApiException(r.status(), r.error(), r.detail());
+                });
+    }
+
+    /** Parks a read on every owned queue; answers with the first that brings messages, or empty when all time out. */
+    private CompletableFuture<List<QueueEntity.Messages>> longPoll(TopicState t, ConsumerGroup.Assignment a, int max, TagFilter filter, long waitMs) {
+        CompletableFuture<List<QueueEntity.Messages>> done = new CompletableFuture<>();
+        AtomicInteger left = new AtomicInteger(a.queues().size());
+        for (ConsumerGroup.QueueFetch f : a.queues()) {
+            read(t, f, max, filter, waitMs).whenComplete((m, e) -> {
+                if (e != null) {
+                    done.completeExceptionally(e);
+                } else if (!m.messages().isEmpty()) {
+                    done.complete(List.of(m));
+                } else if (left.decrementAndGet() == 0) {
+                    done.complete(List.of());
+                }
+            });
+        }
+        return done;
+    }
+
+    private static int total(List<QueueEntity.Messages> results) {
+        return results.stream().mapToInt(m -> m.messages().size()).sum();
+    }
+
+    /** Takes up to {@code max} messages over the queues, tells the group how far each queue was delivered, renders. */
+    private HttpResponse deliver(String group, TopicState t, String consumer, ConsumerGroup.Assignment a,
+                                 List<QueueEntity.Messages> results, int max) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int delivered = 0;
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("group", group);
+            g.writeStringField("topic", t.name());
+            g.writeStringField("consumer", consumer);
+            g.writeArrayFieldStart("queues");
+            for (ConsumerGroup.QueueFetch f : a.queues()) g.writeNumber(f.queueId());
+            g.writeEndArray();
+            g.writeArrayFieldStart("messages");
+            for (QueueEntity.Messages m : results) {
+                int room = max - delivered;
+                List<QueueMessage> taken = m.messages().size() <= room ? m.messages() : m.messages().subList(0, room);
+                for (QueueMessage qm : taken) MessageJson.write(g, qm, m.queueId());
+                delivered += taken.size();
+                long next = taken.size() == m.messages().size() ? m.nextOffset()
+                        : taken.isEmpty() ? -1 : taken.get(taken.size() - 1).offset() + 1;
+                if (next >= 0) groupRef(group).tell(new ConsumerGroup.Fetched(t.name(), consumer, m.queueId(), next));
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        FerryMetrics.MESSAGES_READ.labels(t.name()).inc(delivered);
+        return Responses.json(200, out.toByteArray());
+    }
+
+    CompletionStage<HttpResponse> commit(String group, byte[] body) {
+        checkGroup(group);
+        Bodies.Commit req = Json.parse(body, Bodies.Commit.class, "commit");
+        if (req.topic() == null) throw ApiException.badRequest("invalid_field", "field 'topic' is required");
+        if (req.queue() == null) throw ApiException.badRequest("invalid_field", "field 'queue' is required");
+        if (req.offset() == null) throw ApiException.badRequest("invalid_field", "field 'offset' is required (the next offset to consume)");
+        if (req.offset() < 0) throw ApiException.badRequest("invalid_field", "field 'offset' must not be negative, was " + req.offset());
+        TopicApi.checkName(req.topic());
+        return sender.topic(req.topic()).thenCompose(t -> {
+            if (req.queue() < 0 || req.queue() >= t.settings().queues())
+                throw new ApiException(404, "queue_not_found", "topic " + t.name() + " has queues 0.." + (t.settings().queues() - 1) + ", not " + req.queue());
+            return groupRef(group).<ConsumerGroup.Committed>ask(r -> new ConsumerGroup.Commit(t.name(), req.queue(), req.offset(), r), timeout);
+        }).thenApply(c -> Responses.json(200, Responses.map("group", group, "topic", c.topic(), "queue", c.queueId(), "offset", c.offset())));
+    }
+
+    CompletionStage<HttpResponse> describe(String group) {
+        checkGroup(group);
+        return groupRef(group).<ConsumerGroup.GroupView>ask(ConsumerGroup.Describe::new, timeout).thenCompose(view -> {
+            List<CompletableFuture<Object>> topics = new ArrayList<>();
+            for (ConsumerGroup.TopicView tv : view.topics()) topics.add(describeTopic(tv));
+            return CompletableFuture.allOf(topics.toArray(CompletableFuture[]::new)).thenApply(v ->
+                    Responses.json(200, Responses.map("group", group, "topics", topics.stream().map(CompletableFuture::join).toList())));
+        });
+    }
+
+    private CompletableFuture<Object> describeTopic(ConsumerGroup.TopicView tv) {
+        var state = services.routes().get(tv.topic());
+        int queues = state.map(s -> s.settings().queues()).orElse(0);
+        List<CompletableFuture<QueueEntity.Stats>> stats = new ArrayList<>();
+        for (int q = 0; q < queues; q++)
+            stats.add(sender.queueRef(tv.topic(), q).<QueueEntity.Stats>ask(QueueEntity.GetStats::new, Duration.ofSeconds(2))
+                    .toCompletableFuture().exceptionally(e -> null));
+        return CompletableFuture.allOf(stats.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<Object> rows = new ArrayList<>();
+            for (int q = 0; q < queues; q++) {
+                QueueEntity.Stats s = stats.get(q).join();
+                long committed = tv.committed().getOrDefault(q, -1L);
+                long max = s == null ? -1 : s.maxOffset();
+                long lag = s == null ? -1 : Math.max(0, max - (committed < 0 ? s.minOffset() : committed));
+                rows.add(Responses.map("queue", q, "committed", committed, "maxOffset", max, "lag", lag));
+            }
+            List<Object> consumers = tv.consumers().stream().map(c -> (Object) Responses.map("consumer", c.consumer(),
+                    "lastSeenMsAgo", c.lastSeenMillisAgo(), "queues", c.queues())).toList();
+            Map<String, Object> out = Responses.map("topic", tv.topic(), "consumers", consumers, "queues", rows);
+            return out;
+        });
+    }
+
+}

@@ -1,0 +1,90 @@
+package dev.ferry.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
+
+import java.util.stream.Collectors;
+
+/** The API's JSON mapper (strict: no string-to-number coercion, unknown fields rejected) and its error messages. */
+final class Json {
+    private Json() {}
+
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    static {
+        // "4.5" for an integer field is a wrong type, not 4.
+        MAPPER.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+    }
+
+    /** Parses {@code bytes} as {@code type}; malformed JSON or a wrong field becomes a 400 naming the field. */
+    static <T> T parse(byte[] bytes, Class<T> type, String what) {
+        if (bytes.length == 0) throw ApiException.badRequest("invalid_json", what + ": the request body is empty, expected a JSON object");
+        try {
+            T value = MAPPER.readValue(bytes, type);
+            if (value == null) throw ApiException.badRequest("invalid_json", what + ": expected a JSON object, got null");
+            return value;
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("invalid_json", what + ": " + describe(e));
+        } catch (java.io.IOException e) {
+            throw ApiException.badRequest("invalid_json", what + ": " + e.getMessage());
+        }
+    }
+
+    static String describe(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException u)
+            return "unknown field '" + path(u) + "'; known fields: " + u.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+        if (e instanceof InvalidFormatException f)
+            return "field '" + path(f) + "': expected " + typeName(f.getTargetType()) + ", got " + quote(f.getValue());
+        if (e instanceof MismatchedInputException m && !m.getPath().isEmpty())
+            return "field '" + path(m) + "': expected " + typeName(m.getTargetType());
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty() && m.getCause() instanceof IllegalArgumentException iae)
+            return "field '" + path(m) + "': " + iae.getMessage();
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty())
+            return "field '" + path(m) + "': " + e.getOriginalMessage();
+        String msg = e.getOriginalMessage();
+        var loc = e.getLocation();
+        return "malformed JSON: " + msg + (loc != null ? " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")" : "");
+    }
+
+    static String path(JsonMappingException e) {
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                if (b.length() > 0) b.append('.');
+                b.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                b.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String typeName(Class<?> t) {
+        if (t == null) return "another type";
+        if (t == Integer.class || t == int.class || t == Long.class || t == long.class) return "an integer";
+        if (t == String.class) return "a string";
+        if (t == Boolean.class || t == boolean.class) return "true or false";
+        if (java.util.List.class.isAssignableFrom(t)) return "an array";
+        if (java.util.Map.class.isAssignableFrom(t) || t.isRecord()) return "a JSON object";
+        return t.getSimpleName();
+    }
+
+    private static String quote(Object v) {
+        return v instanceof String s ? "\"" + s + "\"" : String.valueOf(v);
+    }
+}

@@ -1,0 +1,308 @@
+package dev.ferry.http;
+
+import akka.NotUsed;
+import akka.http.javadsl.model.ContentType;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpCharsets;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpHeader;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.MediaTypes;
+import akka.stream.javadsl.Framing;
+import akka.stream.javadsl.FramingTruncation;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.broker.TopicState;
+import dev.ferry.node.FerryMetrics;
+import dev.ferry.node.Services;
+import dev.ferry.queue.QueueEntity;
+import dev.ferry.queue.QueueMessage;
+import dev.ferry.queue.StoredMessage;
+import dev.ferry.queue.TagFilter;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** Sending (single, batch, NDJSON streaming) and reading a queue by offset (docs/http-api.md, "Sending", "Reading"). */
+final class MessageApi {
+
+    static final ContentType.WithFixedCharset NDJSON =
+            ContentTypes.create(MediaTypes.applicationWithFixedCharset("x-ndjson", HttpCharsets.UTF_8));
+    static final int MAX_BATCH = 10_000;
+
+    private final Services services;
+    private final Sender sender;
+    private final int maxRead;
+    private final long maxWaitMs;
+
+    MessageApi(Services services, Sender sender) {
+        this.services = services;
+        this.sender = sender;
+        this.maxRead = services.settings().http().maxMessagesPerRead();
+        this.maxWaitMs = services.settings().http().maxWait().toMillis();
+    }
+
+    // ---------------------------------------------------------------- single
+
+    CompletionStage<HttpResponse> sendOne(String topic, HttpRequest request, ByteString body) {
+        TopicApi.checkName(topic);
+        List<String> tags = csvHeader(request, "Ferry-Tags");
+        List<String> keys = csvHeader(request, "Ferry-Keys");
+        String shardingKey = request.getHeader("Ferry-Sharding-Key").map(HttpHeader::value).orElse(null);
+        Integer queue = request.getHeader("Ferry-Queue").map(h -> {
+            try {
+                return Integer.parseInt(h.value().trim());
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("invalid_header", "Ferry-Queue must be a queue id (an integer), was \"" + h.value() + "\"");
+            }
+        }).orElse(null);
+        byte[] bytes = body.toArray();
+        return sender.topicForSend(topic).thenCompose(t -> {
+            sender.checkSize(t, bytes.length, "body");
+            int q = sender.chooseQueue(t, queue, shardingKey, "Ferry-Queue");
+            long now = System.currentTimeMillis();
+            StoredMessage m = new StoredMessage(sender.newId(now), bytes, tags, keys, Map.of(), now);
+            return sender.sendOne(t, q, m);
+        }).thenApply(ack -> HttpResponse.create().withStatus(201).withEntity(ContentTypes.APPLICATION_JSON, ackJson(ack)));
+    }
+
+    private static byte[] ackJson(Sender.Ack a) {
+        return ("{\"messageId\":\"" + a.messageId() + "\",\"queue\":" + a.queue() + ",\"offset\":" + a.offset() + "}")
+                .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static List<String> csvHeader(HttpRequest request, String name) {
+        Optional<HttpHeader> h = request.getHeader(name);
+        if (h.isEmpty()) return List.of();
+        return Arrays.stream(h.get().value().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    // ---------------------------------------------------------------- batch
+
+    CompletionStage<HttpResponse> sendBatch(String topic, byte[] body) {
+        TopicApi.checkName(topic);
+        Bodies.Batch batch = Json.parse(body, Bodies.Batch.class, "batch");
+        if (batch.messages() == null || batch.messages().isEmpty())
+            throw ApiException.badRequest("invalid_field", "field 'messages': expected a non-empty array of messages");
+        if (batch.messages().size() > MAX_BATCH)
+            throw ApiException.badRequest("invalid_field", "field 'messages': at most " + MAX_BATCH + " messages per batch, got " + batch.messages().size());
+        return sender.topicForSend(topic).thenCompose(t -> {
+            int n = batch.messages().size();
+            int[] queues = new int[n];
+            List<StoredMessage> messages = new ArrayList<>(n);
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < n; i++) {
+                Bodies.Message m = batch.messages().get(i);
+                String where = "messages[" + i + "]";
+                if (m == null) throw ApiException.badRequest("invalid_field", where + ": expected a message object, got null");
+                messages.add(toStored(t, m, where, now));
+                queues[i] = sender.chooseQueue(t, m.queue(), m.shardingKey(), where + ".queue");
+            }
+            return sender.send(t, queues, messages);
+        }).thenApply(acks -> {
+            List<Object> results = new ArrayList<>(acks.size());
+            for (Sender.Ack a : acks) results.add(Responses.map("messageId", a.messageId(), "queue", a.queue(), "offset", a.offset()));
+            return Responses.json(201, Responses.map("results", results));
+        });
+    }
+
+    private StoredMessage toStored(TopicState t, Bodies.Message m, String where, long now) {
+        byte[] bytes;
+        if (m.body() != null && m.bodyBase64() != null)
+            throw ApiException.badRequest("invalid_field", where + ": give either 'body' or 'bodyBase64', not both");
+        if (m.body() != null) bytes = m.body().getBytes(StandardCharsets.UTF_8);
+        else if (m.bodyBase64() != null) {
+            try {
+                bytes = Base64.getDecoder().decode(m.bodyBase64());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("invalid_field", where + ".bodyBase64: not valid base64 (" + e.getMessage() + ")");
+            }
+        } else throw ApiException.badRequest("invalid_field", where + ": a message needs 'body' (text) or 'bodyBase64'");
+        sender.checkSize(t, bytes.length, where + ".body");
+        return new StoredMessage(sender.newId(now), bytes, strings(m.tags(), where + ".tags"), strings(m.keys(), where + ".keys"),
+                m.properties() == null ? Map.of() : m.properties(), now);
+    }
+
+    private static List<String> strings(JsonNode node, String where) {
+        if (node == null || node.isNull()) return List.of();
+        if (node.isTextual()) return Arrays.stream(node.asText().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (node.isArray()) {
+            List<String> out = new ArrayList<>();
+            for (JsonNode e : node) {
+                if (!e.isTextual()) throw ApiException.badRequest("invalid_field", where + ": expected an array of strings, found " + e.getNodeType().name().toLowerCase());
+                out.add(e.asText());
+            }
+            return out;
+        }
+        throw ApiException.badRequest("invalid_field", where + ": expected an array of strings or a comma-separated string, got " + node.getNodeType().name().toLowerCase());
+    }
+
+    // ---------------------------------------------------------------- streaming
+
+    /**
+     * NDJSON in, NDJSON acks out, in order. Lines are parsed as they arrive, grouped while the previous groups are
+     * being stored (batch: only when downstream is busy, so a lone producer sees no added latency), at most 4 groups
+     * in flight per connection; back-pressure reaches the client through TCP.
+     */
+    HttpResponse stream(String topic, HttpRequest request) {
+        TopicApi.checkName(topic);
+        int maxLine = (int) Math.min(Integer.MAX_VALUE - 1, services.settings().topic().maxMessageSize() * 4 / 3 + 65_536);
+        Source<ByteString, ?> acks = request.entity().getDataBytes()
+                .via(Framing.delimiter(ByteString.fromString("\n"), maxLine, FramingTruncation.ALLOW))
+                .zipWithIndex()
+                .filter(p -> !p.first().isEmpty() && !p.first().utf8String().isBlank())
+                .map(p -> parseLine(p.first(), p.second() + 1))
+                .batch(1000, first -> { List<Line> l = new ArrayList<>(); l.add(first); return l; }, (l, x) -> { l.add(x); return l; })
+                .mapAsync(4, lines -> sendLines(topic, lines))
+                .mapConcat(lines -> lines)
+                .recover(new akka.japi.pf.PFBuilder<Throwable, ByteString>()
+                        .matchAny(e -> line(Responses.map("error", "stream_failed", "detail", String.valueOf(e.getMessage()))))
+                        .build());
+        return HttpResponse.create().withStatus(200).withEntity(HttpEntities.createChunked(NDJSON, acks));
+    }
+
+    /** A parsed input line: the message, or the error to answer it with. */
+    private record Line(long number, Bodies.Message message, ApiException error) {}
+
+    private static Line parseLine(ByteString bytes, long number) {
+        try {
+            return new Line(number, Json.parse(bytes.toArray(), Bodies.Message.class, "line " + number), null);
+        } catch (ApiException e) {
+            return new Line(number, null, e);
+        }
+    }
+
+    private CompletionStage<List<ByteString>> sendLines(String topic, List<Line> lines) {
+        return sender.topicForSend(topic).thenCompose(t -> {
+            ByteString[] out = new ByteString[lines.size()];
+            List<StoredMessage> messages = new ArrayList<>();
+            List<Integer> queues = new ArrayList<>();
+            List<Integer> slots = new ArrayList<>();
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < lines.size(); i++) {
+                Line l = lines.get(i);
+                try {
+                    if (l.error() != null) throw l.error();
+                    String where = "line " + l.number();
+                    StoredMessage m = toStored(t, l.message(), where, now);
+                    queues.add(sender.chooseQueue(t, l.message().queue(), l.message().shardingKey(), where + ".queue"));
+                    messages.add(m);
+                    slots.add(i);
+                } catch (ApiException e) {
+                    FerryMetrics.BAD_REQUESTS.labels(e.error()).inc();
+                    out[i] = line(Responses.map("error", e.error(), "detail", e.detail(), "line", l.number()));
+                }
+            }
+            if (messages.isEmpty()) return CompletableFuture.completedFuture(List.of(out));
+            return sender.send(t, queues.stream().mapToInt(Integer::intValue).toArray(), messages).handle((acks, e) -> {
+                for (int k = 0; k < slots.size(); k++) {
+                    if (e == null) {
+                        Sender.Ack a = acks.get(k);
+                        out[slots.get(k)] = ByteString.fromArray(ackLine(a));
+                    } else {
+                        RuntimeException r = Sender.translate(e);
+                        ApiException api = r instanceof ApiException x ? x : ApiException.unavailable(String.valueOf(r.getMessage()));
+                        out[slots.get(k)] = line(Responses.map("error", api.error(), "detail", api.detail(), "line", lines.get(slots.get(k)).number()));
+                    }
+                }
+                return List.of(out);
+            });
+        }).exceptionally(e -> {
+            RuntimeException r = Sender.translate(e);
+            ApiException api = r instanceof ApiException x ? x : ApiException.unavailable(String.valueOf(r.getMessage()));
+            List<ByteString> out = new ArrayList<>();
+            for (Line l : lines) out.add(line(Responses.map("error", api.error(), "detail", api.detail(), "line", l.number())));
+            return out;
+        });
+    }
+
+    private static byte[] ackLine(Sender.Ack a) {
+        return ("{\"messageId\":\"" + a.messageId() + "\",\"queue\":" + a.queue() + ",\"offset\":" + a.offset() + "}\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static ByteString line(Object value) {
+        try {
+            return ByteString.fromArray(Json.MAPPER.writeValueAsBytes(value)).concat(ByteString.fromString("\n"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- read
+
+    CompletionStage<HttpResponse> read(String topic, String queueSegment, Map<String, String> params) {
+        TopicApi.checkName(topic);
+        long offset = longParam(params, "offset", 0, 0, Long.MAX_VALUE);
+        int max = (int) longParam(params, "max", 32, 1, maxRead);
+        long waitMs = longParam(params, "waitMs", 0, 0, maxWaitMs);
+        TagFilter filter = TagFilter.parse(params.get("tags"));
+        int queue = queueId(queueSegment);
+        return sender.topic(topic).thenCompose(t -> {
+            if (queue >= t.settings().queues())
+                throw new ApiException(404, "queue_not_found", "topic " + topic + " has queues 0.." + (t.settings().queues() - 1) + ", not " + queue);
+            Duration timeout = services.settings().http().askTimeout().plusMillis(waitMs);
+            return sender.queueRef(topic, queue).<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(offset, max, filter, waitMs, r), timeout);
+        }).thenApply(reply -> {
+            if (reply instanceof QueueEntity.ReadRejected r) throw new ApiException(r.status(), r.error(), r.detail());
+            QueueEntity.Messages m = (QueueEntity.Messages) reply;
+            FerryMetrics.MESSAGES_READ.labels(topic).inc(m.messages().size());
+            return Responses.json(200, renderRead(topic, m));
+        });
+    }
+
+    private static byte[] renderRead(String topic, QueueEntity.Messages m) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + m.messages().size() * 256);
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("topic", topic);
+            g.writeNumberField("queue", m.queueId());
+            g.writeNumberField("minOffset", m.minOffset());
+            g.writeNumberField("maxOffset", m.maxOffset());
+            g.writeNumberField("nextOffset", m.nextOffset());
+            g.writeArrayFieldStart("messages");
+            for (QueueMessage qm : m.messages()) MessageJson.write(g, qm, null);
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static int queueId(String segment) {
+        try {
+            int q = Integer.parseInt(segment);
+            if (q < 0) throw new NumberFormatException();
+            return q;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid_parameter", "queue must be a queue id (a non-negative integer), was \"" + segment + "\"");
+        }
+    }
+
+    static long longParam(Map<String, String> params, String name, long dflt, long min, long max) {
+        String v = params.get(name);
+        if (v == null || v.isEmpty()) return dflt;
+        try {
+            long x = Long.parseLong(v.trim());
+            if (x < min || x > max) throw ApiException.badRequest("invalid_parameter", name + " must be between " + min + " and " + max + ", was " + x);
+            return x;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid_parameter", name + " must be an integer, was \"" + v + "\"");
+        }
+    }
+}

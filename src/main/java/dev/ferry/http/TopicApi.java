@@ -1,0 +1,162 @@
+package dev.ferry.http;
+
+import akka.actor.typed.ActorRef;
+import dev.ferry.broker.Broker;
+import dev.ferry.broker.QueueRoute;
+import dev.ferry.broker.SettingsPatch;
+import dev.ferry.broker.TopicName;
+import dev.ferry.broker.TopicSettings;
+import dev.ferry.broker.TopicState;
+import dev.ferry.node.Services;
+import dev.ferry.queue.QueueEntity;
+
+import akka.http.javadsl.model.HttpResponse;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** Topic administration: create, list, describe, patch settings, delete (docs/http-api.md, "Topics"). */
+final class TopicApi {
+    private final Services services;
+    private final Sender sender;
+    private final Placement placement;
+    private final Duration timeout;
+
+    TopicApi(Services services, Sender sender, Placement placement) {
+        this.services = services;
+        this.sender = sender;
+        this.placement = placement;
+        this.timeout = services.settings().http().askTimeout();
+    }
+
+    static void checkName(String topic) {
+        String problem = TopicName.problem(topic);
+        if (problem != null) throw ApiException.badRequest("invalid_topic_name", problem);
+    }
+
+    CompletionStage<HttpResponse> create(String topic, byte[] body) {
+        checkName(topic);
+        Bodies.CreateTopic req = body.length == 0 ? new Bodies.CreateTopic(null, null, null, null, null, null)
+                : Json.parse(body, Bodies.CreateTopic.class, "topic settings");
+        var d = services.settings().topic();
+        TopicSettings settings = new TopicSettings(
+                req.queues() != null ? req.queues() : d.queueNums(),
+                req.replicas() != null ? req.replicas() : d.replicas(),
+                req.replication() != null ? parseEnum(() -> TopicSettings.Replication.parse(req.replication()), "replication") : d.replication(),
+                req.flush() != null ? parseEnum(() -> TopicSettings.Flush.parse(req.flush()), "flush") : d.flush(),
+                req.maxMessageSize() != null ? req.maxMessageSize() : d.maxMessageSize(),
+                checkSettings(req.settings()));
+        String problem = settings.validate();
+        if (problem != null) throw ApiException.badRequest("invalid_settings", problem);
+        return sender.brokerRef(topic).<Broker.Reply>ask(r -> new Broker.Create(settings, r), timeout)
+                .thenCompose(reply -> answer(reply, topic, true));
+    }
+
+    CompletionStage<HttpResponse> patch(String topic, byte[] body) {
+        checkName(topic);
+        Bodies.PatchSettings req = Json.parse(body, Bodies.PatchSettings.class, "settings patch");
+        SettingsPatch patch = new SettingsPatch(req.queues(), req.replicas(),
+                req.replication() != null ? parseEnum(() -> TopicSettings.Replication.parse(req.replication()), "replication") : null,
+                req.flush() != null ? parseEnum(() -> TopicSettings.Flush.parse(req.flush()), "flush") : null,
+                req.maxMessageSize(), req.settings());
+        return sender.brokerRef(topic).<Broker.Reply>ask(r -> new Broker.Patch(patch, r), timeout)
+                .thenCompose(reply -> answer(reply, topic, false));
+    }
+
+    CompletionStage<HttpResponse> delete(String topic) {
+        checkName(topic);
+        return sender.brokerRef(topic).<Broker.Reply>ask(Broker.Delete::new, timeout).thenApply(reply -> {
+            if (reply instanceof Broker.TopicReply t) {
+                services.routes().learn(t.state());
+                return Responses.json(200, Responses.map("name", topic, "deleted", true));
+            }
+            throw failure(reply, topic);
+        });
+    }
+
+    CompletionStage<HttpResponse> list() {
+        List<Object> topics = new ArrayList<>();
+        for (TopicState t : services.routes().live())
+            topics.add(Responses.map("name", t.name(), "queues", t.settings().queues(), "replicas", t.settings().replicas(),
+                    "replication", t.settings().replication().json(), "flush", t.settings().flush().json()));
+        return CompletableFuture.completedFuture(Responses.json(200, Responses.map("topics", topics)));
+    }
+
+    CompletionStage<HttpResponse> describe(String topic) {
+        checkName(topic);
+        return sender.brokerRef(topic).<Broker.Reply>ask(Broker.Get::new, timeout).thenCompose(reply -> {
+            if (reply instanceof Broker.TopicReply t) {
+                services.routes().learn(t.state());
+                return describe(t.state()).thenApply(body -> Responses.json(200, body));
+            }
+            throw failure(reply, topic);
+        });
+    }
+
+    private CompletionStage<HttpResponse> answer(Broker.Reply reply, String topic, boolean createdIs201) {
+        if (reply instanceof Broker.TopicReply t) {
+            services.routes().learn(t.state());
+            int status = createdIs201 && t.created() ? 201 : 200;
+            return describe(t.state()).thenApply(body -> Responses.json(status, body));
+        }
+        throw failure(reply, topic);
+    }
+
+    private static ApiException failure(Broker.Reply reply, String topic) {
+        if (reply instanceof Broker.Rejected r) return new ApiException(r.status(), r.error(), r.detail());
+        return ApiException.topicNotFound(topic);
+    }
+
+    /** The topic document of GET /topics/{t}: settings, and per queue its offsets and where each copy is. */
+    CompletionStage<Map<String, Object>> describe(TopicState t) {
+        List<CompletableFuture<QueueEntity.Stats>> stats = new ArrayList<>();
+        for (QueueRoute q : t.queues()) {
+            stats.add(sender.queueRef(t.name(), q.queueId()).<QueueEntity.Stats>ask(QueueEntity.GetStats::new, Duration.ofSeconds(2))
+                    .toCompletableFuture().exceptionally(e -> null));
+        }
+        CompletableFuture<Map<String, String>> where = placement.entityNodes().toCompletableFuture().exceptionally(e -> Map.of());
+        return CompletableFuture.allOf(stats.toArray(CompletableFuture[]::new)).thenCombine(where, (v, nodes) -> {
+            List<Object> queues = new ArrayList<>();
+            for (QueueRoute q : t.queues()) {
+                QueueEntity.Stats s = stats.get(q.queueId()).join();
+                List<Object> copies = new ArrayList<>();
+                for (int copy = 0; copy < t.settings().replicas(); copy++) {
+                    boolean master = copy == q.master();
+                    String entity = copy == 0 ? "queue:" + QueueEntity.entityId(t.name(), q.queueId())
+                            : "replica:" + dev.ferry.replica.Replica.entityId(t.name(), q.queueId(), copy);
+                    String node = nodes.getOrDefault(entity, q.nodes().getOrDefault(copy, ""));
+                    copies.add(Responses.map("copy", copy, "role", master ? "master" : "replica", "node", node,
+                            "inSync", q.inSync().contains(copy)));
+                }
+                queues.add(Responses.map("queue", q.queueId(),
+                        "minOffset", s == null ? -1 : s.minOffset(), "maxOffset", s == null ? -1 : s.maxOffset(),
+                        "master", Responses.map("copy", q.master(), "node", s != null ? s.node() : q.masterNode(), "term", q.term()),
+                        "copies", copies));
+            }
+            return Responses.map("name", t.name(), "queues", t.settings().queues(), "replicas", t.settings().replicas(),
+                    "replication", t.settings().replication().json(), "flush", t.settings().flush().json(),
+                    "maxMessageSize", t.settings().maxMessageSize(), "settings", t.settings().settings(),
+                    "incarnation", t.incarnation(), "createdAt", t.createdAt(), "queueStates", queues);
+        });
+    }
+
+    private static Map<String, String> checkSettings(Map<String, String> settings) {
+        if (settings == null) return Map.of();
+        settings.forEach((k, v) -> {
+            if (v == null) throw ApiException.badRequest("invalid_settings", "settings." + k + ": null is only allowed in PATCH (to remove a setting)");
+        });
+        return settings;
+    }
+
+    private static <E> E parseEnum(java.util.function.Supplier<E> parse, String field) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid_field", "field '" + field + "': " + e.getMessage());
+        }
+    }
+}

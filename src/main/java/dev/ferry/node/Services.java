@@ -1,0 +1,59 @@
+package dev.ferry.node;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Props;
+import akka.cluster.sharding.ShardCoordinator;
+import akka.cluster.sharding.typed.ShardingEnvelope;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.Entity;
+import dev.ferry.broker.Broker;
+import dev.ferry.cluster.ClusterInfo;
+import dev.ferry.cluster.FerryAllocationStrategy;
+import dev.ferry.cluster.OneShardPerEntity;
+import dev.ferry.cluster.RouteTable;
+import dev.ferry.group.ConsumerGroup;
+import dev.ferry.queue.QueueEntity;
+import dev.ferry.replica.Replica;
+
+import java.time.Clock;
+
+/**
+ * The node's running parts, wired once at start-up: the four shard regions (Broker, Queue and Replica placed by
+ * {@link FerryAllocationStrategy}; consumer groups by Akka's default), this node's route table and cluster info.
+ */
+public record Services(ActorSystem<Void> system, FerrySettings settings, ClusterSharding sharding, RouteTable routes,
+                       ClusterInfo clusterInfo, ActorRef<ShardingEnvelope<Broker.Command>> brokers,
+                       ActorRef<ShardingEnvelope<QueueEntity.Command>> queues,
+                       ActorRef<ShardingEnvelope<Replica.Command>> replicas,
+                       ActorRef<ShardingEnvelope<ConsumerGroup.Command>> groups) {
+
+    public static Services start(ActorSystem<Void> system, FerrySettings settings) {
+        RouteTable routes = new RouteTable();
+        ClusterInfo info = new ClusterInfo();
+        system.systemActorOf(RouteTable.subscriber(routes), "ferry-routes", Props.empty());
+        system.systemActorOf(ClusterInfo.publisher(info, settings.node().name(), settings.dataDir(), settings.diskReportInterval()),
+                "ferry-cluster-info", Props.empty());
+
+        ClusterSharding sharding = ClusterSharding.get(system);
+        String nodeName = settings.node().name();
+        var askTimeout = settings.http().askTimeout();
+        ShardCoordinator.ShardAllocationStrategy brokerAllocation = new FerryAllocationStrategy(system, Broker.TYPE_KEY.name(), routes, info, settings);
+        var brokers = sharding.init(Entity.of(Broker.TYPE_KEY, ctx -> Broker.create(ctx.getEntityId(), askTimeout))
+                .withMessageExtractor(new OneShardPerEntity<>())
+                .withAllocationStrategy(brokerAllocation));
+        QueueEntity.Settings queueSettings = new QueueEntity.Settings(nodeName, settings.queue().maxBatchMessages(),
+                settings.queue().readCacheBytes(), askTimeout);
+        var queues = sharding.init(Entity.of(QueueEntity.TYPE_KEY, ctx -> QueueEntity.create(ctx, queueSettings))
+                .withMessageExtractor(new OneShardPerEntity<>())
+                .withAllocationStrategy(new FerryAllocationStrategy(system, QueueEntity.TYPE_KEY.name(), routes, info, settings)));
+        var replicas = sharding.init(Entity.of(Replica.TYPE_KEY, ctx -> Replica.create(ctx, nodeName))
+                .withMessageExtractor(new OneShardPerEntity<>())
+                .withAllocationStrategy(new FerryAllocationStrategy(system, Replica.TYPE_KEY.name(), routes, info, settings)));
+        boolean fromLast = settings.consumer().consumeFrom() == FerrySettings.ConsumeFrom.LAST_OFFSET;
+        var groups = sharding.init(Entity.of(ConsumerGroup.TYPE_KEY, ctx -> ConsumerGroup.create(ctx.getEntityId(),
+                        settings.consumer().sessionTimeout(), fromLast, Clock.systemUTC()))
+                .withMessageExtractor(new OneShardPerEntity<>()));
+        return new Services(system, settings, sharding, routes, info, brokers, queues, replicas, groups);
+    }
+}
