@@ -16,14 +16,22 @@ import java.util.concurrent.Callable;
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = FerryVersion.class,
         description = "Ferry: a clustered, durable message queue. Run a node, administer topics, send, consume, measure.",
         subcommands = {
+                StartCommand.class,
+                LocalClusterCommand.class,
+                TopicCommand.class,
+                SendCommand.class,
+                ConsumeCommand.class,
+                ClusterCommand.class,
+                HealthCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class FerryCommand implements Callable<Integer> {
 
+    /** No subcommand: run a node, exactly as {@code ferry start} with no options. */
     @Override
     public Integer call() {
-        return new CommandLine(new FerryCommand()).execute("--help");
+        return new StartCommand().call();
     }
 
     public static void main(String[] args) {

@@ -207,7 +207,7 @@ public final class ConsumeBench implements Callable<Integer> {
         remaining.addAndGet(-page.count());
     }
 
-    /** A queue and the offsets to drain, [from, to), as described by GET /topics/{topic}. */
+    /** A queue and the offsets to drain, [from, to), from the queueStates of GET /topics/{topic}. */
     record QueueRange(int queue, long from, long to) {
         long size() {
             return Math.max(0, to - from);
@@ -215,7 +215,7 @@ public final class ConsumeBench implements Callable<Integer> {
 
         static List<QueueRange> of(JsonNode topic) {
             List<QueueRange> out = new ArrayList<>();
-            for (JsonNode q : topic.path("queues")) {
+            for (JsonNode q : topic.path("queueStates")) {
                 out.add(new QueueRange(q.path("queue").asInt(), q.path("minOffset").asLong(0), q.path("maxOffset").asLong(0)));
             }
             return out;

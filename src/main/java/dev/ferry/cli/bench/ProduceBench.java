@@ -70,7 +70,7 @@ public final class ProduceBench implements Callable<Integer> {
     @Option(names = "--queues", defaultValue = "4", description = "Queues if the topic must be created (default: ${DEFAULT-VALUE}).")
     int queues;
 
-    @Option(names = "--replicas", description = "Replica copies per queue if the topic must be created (default: the node's).")
+    @Option(names = "--replicas", description = "Copies per queue including the master, if the topic must be created (default: the node's).")
     Integer replicas;
 
     @Option(names = "--flush", description = "Flush mode if the topic must be created: sync | async (default: the node's).")
@@ -208,17 +208,8 @@ public final class ProduceBench implements Callable<Integer> {
     }
 
     private static String describeTopic(JsonNode t) {
-        JsonNode settings = t.has("settings") && t.get("settings").isObject() ? t.get("settings") : t;
-        return "queues=" + queueCount(t) + " replicas=" + settings.path("replicas").asText("?")
-                + " flush=" + settings.path("flush").asText("?") + " replication=" + settings.path("replication").asText("?");
-    }
-
-    private static String queueCount(JsonNode t) {
-        JsonNode q = t.path("queues");
-        if (q.isArray()) {
-            return Integer.toString(q.size());
-        }
-        return t.path("settings").path("queues").asText(q.asText("?"));
+        return "queues=" + t.path("queues").asText("?") + " replicas=" + t.path("replicas").asText("?")
+                + " flush=" + t.path("flush").asText("?") + " replication=" + t.path("replication").asText("?");
     }
 
     private String summaryText(BenchStats.Summary s) {

@@ -35,7 +35,7 @@ final class StreamProducer implements Runnable {
     @Override
     public void run() {
         try (HttpConnection conn = HttpConnection.open(work.url())) {
-            conn.writeRaw(conn.head("POST", work.topicPath() + "/messages:stream", "application/x-ndjson", -1));
+            conn.writeRaw(conn.head("POST", work.topicPath() + "/messages:batch", "application/x-ndjson", -1));
             conn.flush();
             Thread reader = new Thread(() -> readAcks(conn), "bench-acks-" + Thread.currentThread().getName());
             reader.setDaemon(true);
