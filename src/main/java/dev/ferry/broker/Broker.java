@@ -76,13 +76,14 @@ public final class Broker {
 
     // ---------------------------------------------------------------- behaviour
 
-    public static Behavior<Command> create(String topic, Duration writeTimeout) {
+    public static Behavior<Command> create(akka.cluster.sharding.typed.javadsl.EntityContext<Command> entity, Duration writeTimeout) {
+        String topic = entity.getEntityId();
         return Behaviors.setup(ctx -> Behaviors.withStash(10_000, stash -> {
             var replicator = new ReplicatorMessageAdapter<Command, LWWRegister<TopicState>>(
                     ctx, DistributedData.get(ctx.getSystem()).replicator(), writeTimeout);
             var index = new ReplicatorMessageAdapter<Command, ORSet<String>>(
                     ctx, DistributedData.get(ctx.getSystem()).replicator(), writeTimeout);
-            return new Broker(topic, writeTimeout, ctx, stash, replicator, index).loading();
+            return new Broker(topic, writeTimeout, ctx, stash, replicator, index, entity.getShard()).loading();
         }));
     }
 
@@ -94,10 +95,13 @@ public final class Broker {
     private final ReplicatorMessageAdapter<Command, ORSet<String>> index;
     private final SelfUniqueAddress self;
     private final akka.cluster.ddata.Key<LWWRegister<TopicState>> key;
+    private final ActorRef<akka.cluster.sharding.typed.javadsl.ClusterSharding.ShardCommand> shard;
 
     private Broker(String topic, Duration timeout, ActorContext<Command> ctx, StashBuffer<Command> stash,
                    ReplicatorMessageAdapter<Command, LWWRegister<TopicState>> replicator,
-                   ReplicatorMessageAdapter<Command, ORSet<String>> index) {
+                   ReplicatorMessageAdapter<Command, ORSet<String>> index,
+                   ActorRef<akka.cluster.sharding.typed.javadsl.ClusterSharding.ShardCommand> shard) {
+        this.shard = shard;
         this.topic = topic;
         this.timeout = timeout;
         this.ctx = ctx;
@@ -135,6 +139,8 @@ public final class Broker {
         return Behaviors.receive(Command.class)
                 .onMessage(Get.class, g -> {
                     g.replyTo().tell(state == null || state.deleted() ? new NotFound(topic) : new TopicReply(state, false));
+                    // A lookup of a topic that never existed must not leave a (remembered) entity behind.
+                    if (state == null) shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
                     return Behaviors.same();
                 })
                 .onMessage(Create.class, c -> onCreate(state, c))
@@ -199,7 +205,7 @@ public final class Broker {
             var sharding = ClusterSharding.get(ctx.getSystem());
             for (QueueRoute q : tomb.queues()) {
                 sharding.entityRefFor(QueueEntity.TYPE_KEY, QueueEntity.entityId(topic, q.queueId())).tell(new QueueEntity.TopicDeleted());
-                for (int copy = 1; copy < tomb.settings().replicas(); copy++)
+                for (int copy = 1; copy <= tomb.settings().replicas(); copy++)
                     sharding.entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, q.queueId(), copy)).tell(new Replica.TopicDeleted());
             }
         });
@@ -241,7 +247,7 @@ public final class Broker {
         var sharding = ClusterSharding.get(ctx.getSystem());
         for (QueueRoute q : state.queues()) {
             sharding.entityRefFor(QueueEntity.TYPE_KEY, QueueEntity.entityId(topic, q.queueId())).tell(new QueueEntity.Wake());
-            for (int copy = 1; copy < state.settings().replicas(); copy++)
+            for (int copy = 1; copy <= state.settings().replicas(); copy++)
                 sharding.entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, q.queueId(), copy)).tell(new Replica.Wake());
         }
     }

@@ -23,8 +23,9 @@ public record QueueRoute(int queueId, int master, long term, List<Integer> inSyn
         nodes = Map.copyOf(new TreeMap<>(nodes));
     }
 
-    public static QueueRoute fresh(int queueId, int copies) {
-        return new QueueRoute(queueId, 0, 1, java.util.stream.IntStream.range(0, copies).boxed().toList(), Map.of());
+    /** A new queue: copy 0 is master; replicas join the in-sync set once they hold the log (replication, issue #5). */
+    public static QueueRoute fresh(int queueId) {
+        return new QueueRoute(queueId, 0, 1, List.of(0), Map.of());
     }
 
     public QueueRoute withNode(int copy, String node) {

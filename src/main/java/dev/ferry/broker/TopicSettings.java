@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A topic's settings: queue count, copies per queue, replication and flush modes, largest message, and the free-form
+ * A topic's settings: queue count, replica copies per queue besides the master (as Elasticsearch's number_of_replicas), replication and flush modes, largest message, and the free-form
  * index-level settings (allocation filters such as {@code allocation.require.zone}, retention) handed to allocation.
  */
 public record TopicSettings(int queues, int replicas, Replication replication, Flush flush, long maxMessageSize,
@@ -60,7 +60,7 @@ public record TopicSettings(int queues, int replicas, Replication replication, F
     /** Checks the ranges; returns an error detail or null. */
     public String validate() {
         if (queues < 1 || queues > MAX_QUEUES) return "queues must be between 1 and " + MAX_QUEUES + ", was " + queues;
-        if (replicas < 1 || replicas > MAX_REPLICAS) return "replicas (copies per queue, master included) must be between 1 and " + MAX_REPLICAS + ", was " + replicas;
+        if (replicas < 0 || replicas > MAX_REPLICAS) return "replicas (replica copies per queue besides the master) must be between 0 and " + MAX_REPLICAS + ", was " + replicas;
         if (maxMessageSize < 1) return "max-message-size must be positive, was " + maxMessageSize;
         return null;
     }

@@ -24,7 +24,7 @@ public record TopicState(String name, TopicSettings settings, List<QueueRoute> q
 
     public TopicState withSettings(TopicSettings s) {
         List<QueueRoute> qs = new ArrayList<>(queues);
-        for (int q = qs.size(); q < s.queues(); q++) qs.add(QueueRoute.fresh(q, s.replicas()));
+        for (int q = qs.size(); q < s.queues(); q++) qs.add(QueueRoute.fresh(q));
         return new TopicState(name, s, qs, incarnation, deleted, createdAt, version + 1);
     }
 

@@ -8,7 +8,15 @@ import akka.cluster.Member;
 import akka.cluster.MemberStatus;
 import akka.cluster.sharding.ShardCoordinator;
 import akka.dispatch.Futures;
-import dev.ferry.node.FerrySettings;
+import dev.ferry.allocation.AllocationResult;
+import dev.ferry.allocation.Allocator;
+import dev.ferry.allocation.ClusterView;
+import dev.ferry.allocation.CopyId;
+import dev.ferry.allocation.Decision;
+import dev.ferry.allocation.Move;
+import dev.ferry.allocation.RoundResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.collection.immutable.IndexedSeq;
 import scala.concurrent.Future;
 
@@ -19,62 +27,144 @@ import java.util.Set;
 
 /**
  * Ferry's shard allocation strategy for the broker, queue and replica entity types: the Akka shell over the
- * allocation core. It maps shard regions to cluster members and members to node names and attributes (from their
- * "name:" / "attr:" roles), reads every node's disk usage and the Brokers' routing state (where each copy's data
- * is), and answers Akka's {@code allocateShard} / {@code rebalance} with completed futures.
+ * allocation core ({@link Allocator}). It maps shard regions to cluster members and members to node names and
+ * attributes (their "name:" / "attr:" roles), feeds the core a {@link ClusterView} built by {@link AllocationInputs}
+ * (disk usage, topics, where each copy's data is and runs), and turns the core's answers into Akka's replies —
+ * always already-completed futures, so the coordinator never waits.
+ *
+ * <ul>
+ *   <li>Queue (master) copies start where their data is: if the routing state names the node holding the master's
+ *       log and that node is up, the master goes there. A brand-new queue goes where the core says. A master whose
+ *       node is gone stays unallocated (its log is not elsewhere) unless the core promotes an in-sync replica.</li>
+ *   <li>Replica copies go where the core says (same-queue, awareness, filters, disk watermarks, limits).</li>
+ *   <li>Brokers hold no local data (their state is in Distributed Data): the up node with the fewest brokers.</li>
+ *   <li>NO / THROTTLE: answer a ref that is not a region (dead letters); the coordinator then allocates nothing and
+ *       the region asks again (every 2 s), so a throttled copy starts once a recovery slot frees.</li>
+ *   <li>rebalance: replicas move when the core's round moves them; masters do not move until replication can ship
+ *       their log to the target (issue #5); brokers never move.</li>
+ * </ul>
  */
 public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShardAllocationStrategy {
 
+    private static final Logger log = LoggerFactory.getLogger(FerryAllocationStrategy.class);
+
     private final ActorSystem<?> system;
     private final String typeName;
-    private final RouteTable routes;
-    private final ClusterInfo info;
-    private final FerrySettings settings;
+    private final AllocationInputs inputs;
+    private final Allocator allocator = new Allocator();
 
-    public FerryAllocationStrategy(ActorSystem<?> system, String typeName, RouteTable routes, ClusterInfo info, FerrySettings settings) {
+    public FerryAllocationStrategy(ActorSystem<?> system, String typeName, AllocationInputs inputs) {
         this.system = system;
         this.typeName = typeName;
-        this.routes = routes;
-        this.info = info;
-        this.settings = settings;
+        this.inputs = inputs;
     }
 
     @Override
     public Future<ActorRef> allocateShard(ActorRef requester, String shardId, Map<ActorRef, IndexedSeq<String>> current) {
-        Map<ActorRef, Member> members = members(current.keySet());
-        ActorRef choice = leastLoaded(current, members);
-        return Futures.successful(choice != null ? choice : requester);
+        try {
+            return Futures.successful(decide(requester, shardId, current));
+        } catch (RuntimeException e) {
+            log.warn("{} {}: allocation failed, will retry: {}", typeName, shardId, e.toString());
+            return Futures.successful(notNow());
+        }
+    }
+
+    private ActorRef decide(ActorRef requester, String shardId, Map<ActorRef, IndexedSeq<String>> current) {
+        Map<ActorRef, Member> members = upMembers(current.keySet());
+        if (members.isEmpty()) return notNow();
+        if (typeName.equals("broker")) return fewestShards(current, members);
+
+        Map<String, ActorRef> regionByNode = new HashMap<>();
+        members.forEach((region, m) -> regionByNode.put(AllocationInputs.nodeName(m), region));
+        inputs.running(typeName, running(current, members));
+        CopyId id = CopyId.parse(shardId);
+
+        if (id.copy() == 0) {
+            String dataNode = inputs.masterDataNode(id);
+            if (!dataNode.isEmpty() && regionByNode.containsKey(dataNode)) return regionByNode.get(dataNode);
+        }
+        ClusterView view = inputs.view(members.values(), inputs.running());
+        AllocationResult r = allocator.allocate(view, id);
+        if (r.type() == Decision.Type.YES && r.node().isPresent() && regionByNode.containsKey(r.node().get())) {
+            log.debug("{} {} -> {}{}", typeName, shardId, r.node().get(), r.promotion() ? " (promotion)" : "");
+            return regionByNode.get(r.node().get());
+        }
+        log.debug("{} {} not allocated now ({}): {}", typeName, shardId, r.type(), r.explanation());
+        return notNow();
     }
 
     @Override
     public Future<Set<String>> rebalance(Map<ActorRef, IndexedSeq<String>> current, Set<String> rebalanceInProgress) {
-        return Futures.successful(new HashSet<>());
+        Set<String> out = new HashSet<>();
+        try {
+            if (!typeName.equals("replica") || !rebalanceInProgress.isEmpty()) return Futures.successful(out);
+            Map<ActorRef, Member> members = upMembers(current.keySet());
+            if (members.size() < current.size()) return Futures.successful(out); // someone is joining or leaving: wait
+            inputs.running(typeName, running(current, members));
+            RoundResult round = allocator.round(inputs.view(members.values(), inputs.running()));
+            for (Move move : round.moves()) {
+                if (move.copy().copy() == 0) continue;
+                inputs.moving.put(move.copy(), move);
+                out.add(move.copy().entityId());
+            }
+            if (!out.isEmpty()) log.info("rebalance: moving replicas {}", out);
+        } catch (RuntimeException e) {
+            log.warn("{}: rebalance round failed: {}", typeName, e.toString());
+        }
+        return Futures.successful(out);
     }
 
-    private ActorRef leastLoaded(Map<ActorRef, IndexedSeq<String>> current, Map<ActorRef, Member> members) {
+    /** Where each copy of this type runs now: copy -> node name. */
+    private static Map<CopyId, String> running(Map<ActorRef, IndexedSeq<String>> current, Map<ActorRef, Member> members) {
+        Map<CopyId, String> out = new HashMap<>();
+        current.forEach((region, shards) -> {
+            Member m = members.get(region);
+            if (m == null) return;
+            String node = AllocationInputs.nodeName(m);
+            scala.collection.Iterator<String> it = shards.iterator();
+            while (it.hasNext()) {
+                try {
+                    out.put(CopyId.parse(it.next()), node);
+                } catch (IllegalArgumentException ignored) {
+                    // not a copy id: cannot happen for queue/replica entity ids
+                }
+            }
+        });
+        return out;
+    }
+
+    private static ActorRef fewestShards(Map<ActorRef, IndexedSeq<String>> current, Map<ActorRef, Member> members) {
         ActorRef best = null;
         int bestCount = Integer.MAX_VALUE;
+        String bestName = null;
         for (var e : current.entrySet()) {
             Member m = members.get(e.getKey());
-            if (m == null || m.status() != MemberStatus.up()) continue;
-            if (e.getValue().size() < bestCount) {
+            if (m == null) continue;
+            String name = AllocationInputs.nodeName(m);
+            int n = e.getValue().size();
+            if (n < bestCount || (n == bestCount && name.compareTo(bestName) < 0)) {
                 best = e.getKey();
-                bestCount = e.getValue().size();
+                bestCount = n;
+                bestName = name;
             }
         }
         return best;
     }
 
-    /** Region ref -> the member hosting it (the coordinator's own region has a local address without host). */
-    Map<ActorRef, Member> members(Set<ActorRef> regions) {
+    /** Not a region: the coordinator allocates nothing and the requesting region asks again later. */
+    private ActorRef notNow() {
+        return Adapter.toClassic(system).deadLetters();
+    }
+
+    /** Region ref -> its Up member (the coordinator's own region has a local address without host). */
+    private Map<ActorRef, Member> upMembers(Set<ActorRef> regions) {
         akka.cluster.Cluster cluster = akka.cluster.Cluster.get(Adapter.toClassic(system));
         Map<Address, Member> byAddress = new HashMap<>();
-        cluster.state().getMembers().forEach(m -> byAddress.put(m.address(), m));
+        cluster.state().getMembers().forEach(m -> { if (m.status() == MemberStatus.up()) byAddress.put(m.address(), m); });
         Map<ActorRef, Member> out = new HashMap<>();
         for (ActorRef region : regions) {
             Address a = region.path().address();
-            Address memberAddress = a.host().isDefined() ? a : cluster.selfAddress();
-            Member m = byAddress.get(memberAddress);
+            Member m = byAddress.get(a.host().isDefined() ? a : cluster.selfAddress());
             if (m != null) out.put(region, m);
         }
         return out;

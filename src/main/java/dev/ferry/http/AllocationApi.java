@@ -1,33 +1,101 @@
 package dev.ferry.http;
 
+import akka.cluster.Member;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
 import akka.http.javadsl.model.HttpResponse;
+import dev.ferry.allocation.AllocationExplanation;
+import dev.ferry.allocation.AllocationSettings;
+import dev.ferry.allocation.Allocator;
+import dev.ferry.allocation.CopyId;
+import dev.ferry.allocation.InvalidSettingException;
 import dev.ferry.node.Services;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** Allocation explain and the validation of dynamic allocation settings, answered by the allocation core. */
+/**
+ * Allocation explain and the validation of dynamic allocation settings, both answered by the allocation core over
+ * the same view the strategy builds (members, disk, topics, where sharding runs each copy now).
+ */
 final class AllocationApi {
     private final Services services;
+    private final Sender sender;
+    private final Placement placement;
+    private final Allocator allocator = new Allocator();
 
-    AllocationApi(Services services) {
+    AllocationApi(Services services, Sender sender, Placement placement) {
         this.services = services;
+        this.sender = sender;
+        this.placement = placement;
     }
 
     CompletionStage<HttpResponse> explain(Map<String, String> params) {
-        return CompletableFuture.completedFuture(Responses.error(503, "unavailable", "allocation explain needs the allocation core"));
+        String topic = params.get("topic");
+        if (topic == null) throw ApiException.badRequest("invalid_parameter", "topic is required: /cluster/allocation/explain?topic=T&queue=Q&copy=C");
+        TopicApi.checkName(topic);
+        String queueParam = params.get("queue");
+        int copy = (int) MessageApi.longParam(params, "copy", 0, 0, Integer.MAX_VALUE);
+        return sender.topic(topic).thenCompose(t -> placement.entityNodes().thenApply(where -> {
+            if (queueParam == null || queueParam.isEmpty()) {
+                String node = where.getOrDefault("broker:" + topic, "");
+                return Responses.json(200, Responses.map("topic", topic, "entity", topic, "type", "broker", "currentNode", node,
+                        "decision", Responses.map("explanation",
+                                "a Broker holds no local data (its state is in Distributed Data); it runs on the up node with the fewest brokers")));
+            }
+            int queue = MessageApi.queueId(queueParam);
+            if (queue >= t.settings().queues())
+                throw new ApiException(404, "queue_not_found", "topic " + topic + " has queues 0.." + (t.settings().queues() - 1) + ", not " + queue);
+            if (copy > t.settings().replicas())
+                throw new ApiException(404, "copy_not_found", "topic " + topic + " has copies 0.." + t.settings().replicas() + " (0 = master), not " + copy);
+            CopyId id = new CopyId(topic, queue, copy);
+            AllocationExplanation e = allocator.explain(services.allocation().view(upMembers(), running(where)), id);
+            return Responses.json(200, Responses.map("topic", topic, "queue", queue, "copy", copy, "entity", id.entityId(),
+                    "currentNode", where.getOrDefault((copy == 0 ? "queue:" : "replica:") + id.entityId(), ""), "decision", e));
+        }));
     }
 
-    Map<String, String> defaults() {
-        Map<String, String> out = new TreeMap<>();
-        if (services.system().settings().config().hasPath("ferry.allocation"))
-            services.system().settings().config().getConfig("ferry.allocation").entrySet()
-                    .forEach(e -> out.put(e.getKey(), String.valueOf(e.getValue().unwrapped())));
+    private List<Member> upMembers() {
+        List<Member> out = new ArrayList<>();
+        for (Member m : Cluster.get(services.system()).state().getMembers()) if (m.status() == MemberStatus.up()) out.add(m);
         return out;
     }
 
-    void validate(Map<String, String> settings) {
+    private static Map<CopyId, String> running(Map<String, String> where) {
+        Map<CopyId, String> out = new HashMap<>();
+        where.forEach((key, node) -> {
+            if (key.startsWith("queue:") || key.startsWith("replica:")) {
+                try {
+                    out.put(CopyId.parse(key.substring(key.indexOf(':') + 1)), node);
+                } catch (IllegalArgumentException ignored) {
+                    // not a copy id
+                }
+            }
+        });
+        return out;
     }
+
+    Map<String, String> defaults() {
+        return services.allocation().staticSettings();
+    }
+
+    /** Throws 400 naming the setting when {@code dynamic} (over the node's defaults) is not valid. */
+    void validate(Map<String, String> dynamic) {
+        for (String key : dynamic.keySet())
+            if (!key.startsWith(AllocationSettings.PREFIX) && !key.equals(AllocationSettings.MAX_QUEUE_COPIES_PER_NODE))
+                throw ApiException.badRequest("invalid_settings", "setting [" + key + "] is not a dynamic cluster setting; only "
+                        + AllocationSettings.PREFIX + "* and " + AllocationSettings.MAX_QUEUE_COPIES_PER_NODE + " are (see docs/allocation.md)");
+        Map<String, String> merged = new HashMap<>(services.allocation().staticSettings());
+        merged.putAll(dynamic);
+        try {
+            AllocationSettings.parse(merged);
+        } catch (InvalidSettingException e) {
+            throw ApiException.badRequest("invalid_settings", e.getMessage());
+        }
+    }
+
 }

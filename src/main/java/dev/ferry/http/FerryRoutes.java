@@ -37,7 +37,7 @@ public final class FerryRoutes extends AllDirectives {
         this.topics = new TopicApi(services, sender, placement);
         this.messages = new MessageApi(services, sender);
         this.groups = new GroupApi(services, sender);
-        this.cluster = new ClusterApi(services, placement, new AllocationApi(services));
+        this.cluster = new ClusterApi(services, placement, new AllocationApi(services, sender, placement));
     }
 
     public Route route() {

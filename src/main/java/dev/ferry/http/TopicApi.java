@@ -59,6 +59,7 @@ final class TopicApi {
     CompletionStage<HttpResponse> patch(String topic, byte[] body) {
         checkName(topic);
         Bodies.PatchSettings req = Json.parse(body, Bodies.PatchSettings.class, "settings patch");
+        if (req.settings() != null) validateTopicSettings(req.settings());
         SettingsPatch patch = new SettingsPatch(req.queues(), req.replicas(),
                 req.replication() != null ? parseEnum(() -> TopicSettings.Replication.parse(req.replication()), "replication") : null,
                 req.flush() != null ? parseEnum(() -> TopicSettings.Flush.parse(req.flush()), "flush") : null,
@@ -124,7 +125,7 @@ final class TopicApi {
             for (QueueRoute q : t.queues()) {
                 QueueEntity.Stats s = stats.get(q.queueId()).join();
                 List<Object> copies = new ArrayList<>();
-                for (int copy = 0; copy < t.settings().replicas(); copy++) {
+                for (int copy = 0; copy <= t.settings().replicas(); copy++) {
                     boolean master = copy == q.master();
                     String entity = copy == 0 ? "queue:" + QueueEntity.entityId(t.name(), q.queueId())
                             : "replica:" + dev.ferry.replica.Replica.entityId(t.name(), q.queueId(), copy);
@@ -149,7 +150,25 @@ final class TopicApi {
         settings.forEach((k, v) -> {
             if (v == null) throw ApiException.badRequest("invalid_settings", "settings." + k + ": null is only allowed in PATCH (to remove a setting)");
         });
+        validateTopicSettings(settings);
         return settings;
+    }
+
+    /** Topic-level settings are the allocation core's topic.* keys (docs/allocation.md); the core checks them. */
+    static void validateTopicSettings(Map<String, String> settings) {
+        Map<String, String> present = new java.util.HashMap<>();
+        settings.forEach((k, v) -> {
+            if (!k.startsWith("topic."))
+                throw ApiException.badRequest("invalid_settings", "settings." + k + ": unknown topic setting; topic settings are the topic.* keys of docs/allocation.md (e.g. topic.allocation.require.zone)");
+            if (k.equals(dev.ferry.allocation.TopicSettings.REPLICAS))
+                throw ApiException.badRequest("invalid_settings", "settings." + k + ": set the replica count with the 'replicas' field");
+            if (v != null) present.put(k, v);
+        });
+        try {
+            dev.ferry.allocation.TopicSettings.parse(present);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid_settings", e.getMessage());
+        }
     }
 
     private static <E> E parseEnum(java.util.function.Supplier<E> parse, String field) {

@@ -8,6 +8,7 @@ import akka.cluster.sharding.typed.ShardingEnvelope;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import dev.ferry.broker.Broker;
+import dev.ferry.cluster.AllocationInputs;
 import dev.ferry.cluster.ClusterInfo;
 import dev.ferry.cluster.FerryAllocationStrategy;
 import dev.ferry.cluster.OneShardPerEntity;
@@ -23,7 +24,7 @@ import java.time.Clock;
  * {@link FerryAllocationStrategy}; consumer groups by Akka's default), this node's route table and cluster info.
  */
 public record Services(ActorSystem<Void> system, FerrySettings settings, ClusterSharding sharding, RouteTable routes,
-                       ClusterInfo clusterInfo, ActorRef<ShardingEnvelope<Broker.Command>> brokers,
+                       ClusterInfo clusterInfo, AllocationInputs allocation, ActorRef<ShardingEnvelope<Broker.Command>> brokers,
                        ActorRef<ShardingEnvelope<QueueEntity.Command>> queues,
                        ActorRef<ShardingEnvelope<Replica.Command>> replicas,
                        ActorRef<ShardingEnvelope<ConsumerGroup.Command>> groups) {
@@ -35,25 +36,42 @@ public record Services(ActorSystem<Void> system, FerrySettings settings, Cluster
         system.systemActorOf(ClusterInfo.publisher(info, settings.node().name(), settings.dataDir(), settings.diskReportInterval()),
                 "ferry-cluster-info", Props.empty());
 
+        AllocationInputs allocation = new AllocationInputs(routes, info, allocationSettings(system.settings().config()));
         ClusterSharding sharding = ClusterSharding.get(system);
         String nodeName = settings.node().name();
         var askTimeout = settings.http().askTimeout();
-        ShardCoordinator.ShardAllocationStrategy brokerAllocation = new FerryAllocationStrategy(system, Broker.TYPE_KEY.name(), routes, info, settings);
-        var brokers = sharding.init(Entity.of(Broker.TYPE_KEY, ctx -> Broker.create(ctx.getEntityId(), askTimeout))
+        ShardCoordinator.ShardAllocationStrategy brokerAllocation = new FerryAllocationStrategy(system, Broker.TYPE_KEY.name(), allocation);
+        var brokers = sharding.init(Entity.of(Broker.TYPE_KEY, ctx -> Broker.create(ctx, askTimeout))
                 .withMessageExtractor(new OneShardPerEntity<>())
                 .withAllocationStrategy(brokerAllocation));
         QueueEntity.Settings queueSettings = new QueueEntity.Settings(nodeName, settings.queue().maxBatchMessages(),
                 settings.queue().readCacheBytes(), askTimeout);
         var queues = sharding.init(Entity.of(QueueEntity.TYPE_KEY, ctx -> QueueEntity.create(ctx, queueSettings))
                 .withMessageExtractor(new OneShardPerEntity<>())
-                .withAllocationStrategy(new FerryAllocationStrategy(system, QueueEntity.TYPE_KEY.name(), routes, info, settings)));
+                .withAllocationStrategy(new FerryAllocationStrategy(system, QueueEntity.TYPE_KEY.name(), allocation)));
         var replicas = sharding.init(Entity.of(Replica.TYPE_KEY, ctx -> Replica.create(ctx, nodeName))
                 .withMessageExtractor(new OneShardPerEntity<>())
-                .withAllocationStrategy(new FerryAllocationStrategy(system, Replica.TYPE_KEY.name(), routes, info, settings)));
+                .withAllocationStrategy(new FerryAllocationStrategy(system, Replica.TYPE_KEY.name(), allocation)));
         boolean fromLast = settings.consumer().consumeFrom() == FerrySettings.ConsumeFrom.LAST_OFFSET;
         var groups = sharding.init(Entity.of(ConsumerGroup.TYPE_KEY, ctx -> ConsumerGroup.create(ctx.getEntityId(),
                         settings.consumer().sessionTimeout(), fromLast, Clock.systemUTC()))
                 .withMessageExtractor(new OneShardPerEntity<>()));
-        return new Services(system, settings, sharding, routes, info, brokers, queues, replicas, groups);
+        return new Services(system, settings, sharding, routes, info, allocation, brokers, queues, replicas, groups);
+    }
+
+    /** ferry.allocation.* (and ferry.max-queue-copies-per-node) as the flat key -> value map the allocation core parses. */
+    static java.util.Map<String, String> allocationSettings(com.typesafe.config.Config config) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        if (config.hasPath("ferry.allocation"))
+            config.getConfig("ferry.allocation").entrySet().forEach(e -> out.put("ferry.allocation." + e.getKey(), render(e.getValue())));
+        if (config.hasPath("ferry.max-queue-copies-per-node"))
+            out.put("ferry.max-queue-copies-per-node", render(config.getValue("ferry.max-queue-copies-per-node")));
+        return out;
+    }
+
+    private static String render(com.typesafe.config.ConfigValue v) {
+        Object u = v.unwrapped();
+        if (u instanceof java.util.List<?> l) return String.join(",", l.stream().map(String::valueOf).toList());
+        return String.valueOf(u);
     }
 }

@@ -1,0 +1,153 @@
+package dev.ferry.cluster;
+
+import akka.cluster.Member;
+import dev.ferry.allocation.AllocationSettings;
+import dev.ferry.allocation.ClusterView;
+import dev.ferry.allocation.Copy;
+import dev.ferry.allocation.CopyId;
+import dev.ferry.allocation.Move;
+import dev.ferry.allocation.Node;
+import dev.ferry.allocation.Topic;
+import dev.ferry.allocation.UnassignedInfo;
+import dev.ferry.broker.QueueRoute;
+import dev.ferry.broker.TopicState;
+import dev.ferry.node.FerrySettings;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Builds the allocation core's {@link ClusterView} from what this node knows: members (name and attributes from
+ * roles), disk usage (ClusterInfo), topics and where each copy's data lives (RouteTable), where sharding runs each
+ * copy now, and the moves this node's strategy started. Shared by the three strategy instances (their coordinators
+ * run on the same, oldest node) and by the explain endpoint. Thread-safe.
+ */
+public final class AllocationInputs {
+
+    private final RouteTable routes;
+    private final ClusterInfo info;
+    private final Map<String, String> staticSettings;
+    /** Where the queue and replica coordinators last saw each copy running: copy -> node name. */
+    private final Map<String, Map<CopyId, String>> runningByType = new ConcurrentHashMap<>();
+    /** Hand-offs started by rebalance and not yet finished: copy -> move. */
+    final Map<CopyId, Move> moving = new ConcurrentHashMap<>();
+    private volatile Map<String, String> lastSettingsInput;
+    private volatile AllocationSettings lastSettings;
+
+    public AllocationInputs(RouteTable routes, ClusterInfo info, Map<String, String> staticSettings) {
+        this.routes = routes;
+        this.info = info;
+        this.staticSettings = Map.copyOf(staticSettings);
+    }
+
+    /** ferry.allocation.* from the node's config, overridden by the dynamic cluster settings. */
+    public AllocationSettings settings() {
+        Map<String, String> merged = new HashMap<>(staticSettings);
+        merged.putAll(info.dynamicSettings());
+        if (!merged.equals(lastSettingsInput)) {
+            lastSettings = AllocationSettings.parse(merged);
+            lastSettingsInput = merged;
+        }
+        return lastSettings;
+    }
+
+    public Map<String, String> staticSettings() {
+        return staticSettings;
+    }
+
+    void running(String type, Map<CopyId, String> copies) {
+        runningByType.put(type, Map.copyOf(copies));
+        // A move is over once its copy runs on the target (or the copy vanished from the map entirely).
+        moving.entrySet().removeIf(e -> {
+            String now = copies.get(e.getKey());
+            return type.equals(typeOf(e.getKey())) && (now == null ? false : now.equals(e.getValue().to()));
+        });
+    }
+
+    static String typeOf(CopyId id) {
+        return id.copy() == 0 ? "queue" : "replica";
+    }
+
+    public Map<CopyId, String> running() {
+        Map<CopyId, String> all = new HashMap<>();
+        runningByType.values().forEach(all::putAll);
+        return all;
+    }
+
+    /** The view for {@code members} (Up members that host regions), with copies running where {@code running} says. */
+    public ClusterView view(Collection<Member> members, Map<CopyId, String> running) {
+        ClusterView.Builder b = ClusterView.builder(settings());
+        Map<String, DiskUsage> disk = info.disk();
+        Set<String> present = new java.util.HashSet<>();
+        for (Member m : members) {
+            String name = nodeName(m);
+            present.add(name);
+            Map<String, String> attrs = attributes(m);
+            String ip = m.address().host().isDefined() ? m.address().host().get() : "";
+            Node node = Node.of(name, attrs.getOrDefault("host", ip), ip, attrs);
+            DiskUsage d = disk.get(name);
+            if (d != null && d.totalBytes() > 0) node = node.withDisk(new dev.ferry.allocation.DiskUsage(d.totalBytes(),
+                    Math.max(0, Math.min(d.totalBytes(), d.totalBytes() - d.freeBytes()))));
+            b.node(node);
+        }
+        for (TopicState t : routes.all()) {
+            if (t.deleted()) continue;
+            b.topic(Topic.of(t.name(), t.settings().queues(), t.settings().replicas(), topicSettings(t)));
+            for (QueueRoute q : t.queues()) {
+                for (int copy = 0; copy <= t.settings().replicas(); copy++) {
+                    CopyId id = new CopyId(t.name(), q.queueId(), copy);
+                    String node = running.get(id);
+                    Move move = moving.get(id);
+                    boolean inSync = copy == q.master() || q.inSync().contains(copy);
+                    if (node != null && present.contains(node)) {
+                        if (move != null && move.from().equals(node) && present.contains(move.to()))
+                            b.copy(Copy.relocating(id, node, move.to(), 0));
+                        else
+                            b.copy(new Copy(id, dev.ferry.allocation.CopyState.STARTED, node, null, 0, inSync, null));
+                    } else {
+                        String dataNode = q.nodes().getOrDefault(copy, "");
+                        UnassignedInfo.Reason reason = dataNode.isEmpty()
+                                ? (copy == 0 ? UnassignedInfo.Reason.TOPIC_CREATED : UnassignedInfo.Reason.REPLICA_ADDED)
+                                : UnassignedInfo.Reason.NODE_LEFT;
+                        b.copy(Copy.unassigned(id, UnassignedInfo.of(reason), 0));
+                    }
+                }
+            }
+        }
+        return b.build();
+    }
+
+    /** The topic's allocation settings (topic.* keys) as the core reads them. */
+    static Map<String, String> topicSettings(TopicState t) {
+        Map<String, String> out = new TreeMap<>();
+        t.settings().settings().forEach((k, v) -> { if (k.startsWith("topic.")) out.put(k, v); });
+        return out;
+    }
+
+    public static String nodeName(Member m) {
+        for (String role : m.getRoles())
+            if (role.startsWith(FerrySettings.NAME_ROLE_PREFIX)) return role.substring(FerrySettings.NAME_ROLE_PREFIX.length());
+        return m.address().toString();
+    }
+
+    public static Map<String, String> attributes(Member m) {
+        Map<String, String> out = new TreeMap<>();
+        for (String role : m.getRoles()) {
+            if (!role.startsWith(FerrySettings.ATTR_ROLE_PREFIX)) continue;
+            String kv = role.substring(FerrySettings.ATTR_ROLE_PREFIX.length());
+            int eq = kv.indexOf('=');
+            if (eq > 0) out.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return out;
+    }
+
+    /** The node holding {@code q}'s master data, if the routing state names one. */
+    public String masterDataNode(CopyId master) {
+        return routes.get(master.topic()).filter(t -> master.queue() < t.queues().size())
+                .map(t -> t.queues().get(master.queue()).masterNode()).orElse("");
+    }
+}
