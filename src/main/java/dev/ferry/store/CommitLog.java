@@ -1,0 +1,245 @@
+package dev.ferry.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.regex.Pattern;
+
+import static dev.ferry.store.SegmentDescriptor.*;
+
+/**
+ * The commit log: the ordered segment files under {@code commitlog/}, one offset space across them
+ * (offset = segment base + position in the file), the write position and the flushed position.
+ *
+ * <p>Threading: {@link #reserve} / {@link #publish} and the segment writes between them are called under the
+ * store's writer lock; {@link #force} under the store's flush lock; {@link #removeOldest} under both the flush
+ * lock and the retention monitor. {@link #segmentAt}, {@link #writePosition}, {@link #flushedPosition} and
+ * {@link #firstOffset} are safe from any thread (volatile positions, concurrent segment map).
+ */
+final class CommitLog {
+
+    private static final Pattern SEGMENT_NAME = Pattern.compile("\\d{20}");
+
+    private final Path dir;
+    private final int segmentSize;
+    private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    private volatile long writePosition;
+    private volatile long flushedPosition;
+    private volatile boolean directoryDirty;
+    /** Writer-only: the segment appends go to. */
+    private Segment active;
+
+    private CommitLog(Path dir, int segmentSize) {
+        this.dir = dir;
+        this.segmentSize = segmentSize;
+    }
+
+    /**
+     * Opens the segments under {@code dir}. Segment size comes from the existing files (all must agree), else from
+     * {@code configuredSize}. Positions are set by {@link #startAt} once recovery knows the end.
+     */
+    static CommitLog open(Path dir, long configuredSize) throws IOException {
+        Files.createDirectories(dir);
+        TreeMap<Long, Path> files = new TreeMap<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path p : stream) {
+                String name = p.getFileName().toString();
+                if (SEGMENT_NAME.matcher(name).matches()) {
+                    files.put(Long.parseLong(name), p);
+                }
+            }
+        }
+        int size = (int) configuredSize;
+        if (!files.isEmpty()) {
+            long existing = Files.size(files.lastEntry().getValue());
+            for (Path p : files.values()) {
+                if (Files.size(p) != existing) {
+                    throw new IOException("commit-log segments under " + dir + " differ in size (" + p.getFileName() + " is "
+                            + Files.size(p) + " bytes, the newest is " + existing + "); the store cannot be read");
+                }
+            }
+            size = (int) existing;
+        }
+        CommitLog log = new CommitLog(dir, size);
+        for (var e : files.entrySet()) {
+            if (e.getKey() % size != 0) {
+                throw new IOException("commit-log segment " + e.getValue() + " does not start on a segment boundary of " + size + " bytes");
+            }
+            log.segments.put(e.getKey(), Segment.open(e.getValue(), e.getKey()));
+        }
+        return log;
+    }
+
+    int segmentSize() {
+        return segmentSize;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** All segments, oldest first (a snapshot). */
+    List<Segment> segments() {
+        return new ArrayList<>(segments.values());
+    }
+
+    /** @return the segment holding {@code offset}, or null if it was deleted or never existed */
+    Segment segmentAt(long offset) {
+        return segments.get(offset - offset % segmentSize);
+    }
+
+    /** @return the segment after {@code segment}, or null */
+    Segment next(Segment segment) {
+        return segments.get(segment.baseOffset() + segmentSize);
+    }
+
+    /** @return the lowest offset still stored (a segment's first record position) */
+    long firstOffset() {
+        var first = segments.firstEntry();
+        return first == null ? 0 : first.getKey() + SEGMENT_HEADER_LENGTH;
+    }
+
+    long writePosition() {
+        return writePosition;
+    }
+
+    long flushedPosition() {
+        return flushedPosition;
+    }
+
+    /**
+     * Sets where the next record goes, after recovery; creates the first segment of an empty log. Single-threaded
+     * (open).
+     */
+    void startAt(long offset, long nowMillis) throws IOException {
+        if (segments.isEmpty()) {
+            Segment first = Segment.create(dir, 0, segmentSize, nowMillis);
+            segments.put(0L, first);
+            directoryDirty = true;
+            offset = SEGMENT_HEADER_LENGTH;
+        }
+        active = segments.lastEntry().getValue();
+        if (segmentAt(offset) != active) {
+            throw new IOException("commit log end " + offset + " is not in the newest segment " + active.path());
+        }
+        writePosition = offset;
+        flushedPosition = offset;
+    }
+
+    /**
+     * Makes room for {@code length} contiguous bytes in the active segment, rolling to a new one if needed. Writer only.
+     *
+     * @return the segment to write to; the bytes go at {@link #writePosition()}
+     */
+    Segment reserve(int length, long nowMillis) throws IOException {
+        int position = (int) (writePosition - active.baseOffset());
+        if (position + (long) length + END_OF_SEGMENT_MARKER_LENGTH <= segmentSize) {
+            return active;
+        }
+        // The next file exists before the marker is written, so a marker always has a successor on disk.
+        Segment next = Segment.create(dir, active.baseOffset() + segmentSize, segmentSize, nowMillis);
+        segments.put(next.baseOffset(), next);
+        directoryDirty = true;
+        active.writeEndMarker(position);
+        active = next;
+        writePosition = next.baseOffset() + SEGMENT_HEADER_LENGTH;
+        return next;
+    }
+
+    /** Publishes everything written up to {@code end}: readers and the flusher see it from now on. Writer only. */
+    void publish(long end) {
+        writePosition = end;
+    }
+
+    /**
+     * Forces every segment between the flushed and the write position, plus the directory when segments were
+     * created. Flush lock only.
+     *
+     * @return the new flushed position
+     * @throws IOException the failure of the force; nothing is marked flushed then
+     */
+    long force() throws IOException {
+        long target = writePosition;
+        long from = flushedPosition;
+        if (target <= from && !directoryDirty) {
+            return from;
+        }
+        for (Segment s : segments.tailMap(from - from % segmentSize).values()) {
+            if (s.baseOffset() >= target) {
+                break;
+            }
+            s.force();
+        }
+        if (directoryDirty) {
+            directoryDirty = false;
+            forceDirectory(dir);
+        }
+        flushedPosition = target;
+        return target;
+    }
+
+    /**
+     * Removes the oldest segment (never the active one). Caller holds the flush lock.
+     *
+     * @return the removed segment, or null if only the active one is left
+     */
+    Segment removeOldest() throws IOException {
+        var first = segments.firstEntry();
+        if (first == null || first.getValue() == active || segments.size() < 2) {
+            return null;
+        }
+        Segment s = first.getValue();
+        segments.remove(first.getKey());
+        s.close();
+        Files.deleteIfExists(s.path());
+        return s;
+    }
+
+    /**
+     * Recovery: discards everything from {@code offset} on — zeros the rest of its segment, deletes later ones.
+     *
+     * @return how many later segment files were deleted
+     */
+    int truncateFrom(long offset) throws IOException {
+        Segment holder = segmentAt(offset);
+        int deleted = 0;
+        for (Segment later : new ArrayList<>(segments.tailMap(holder.baseOffset(), false).values())) {
+            segments.remove(later.baseOffset());
+            later.close();
+            Files.deleteIfExists(later.path());
+            deleted++;
+        }
+        holder.punchFrom((int) (offset - holder.baseOffset()));
+        if (deleted > 0) {
+            forceDirectory(dir);
+        }
+        return deleted;
+    }
+
+    void close() throws IOException {
+        IOException failure = null;
+        for (Segment s : segments.values()) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.ferry.store;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * All per-persistence-id indexes under {@code index/}, by persistence id. Directory names come from
+ * {@link IndexNames}; the id file inside each directory is the truth.
+ *
+ * <p>Threading: {@link #get} from any thread; {@link #getOrCreate} and the dirty/created queues under the
+ * store's writer lock; {@link #drainDirty} under the writer lock too (the checkpoint takes it briefly).
+ */
+final class Indexes {
+
+    private final Path root;
+    private final int entriesPerFile;
+    private final ConcurrentHashMap<String, QueueIndex> byId = new ConcurrentHashMap<>();
+    private final List<QueueIndex> dirty = new ArrayList<>();
+    private final List<QueueIndex> created = new ArrayList<>();
+
+    private Indexes(Path root, int entriesPerFile) {
+        this.root = root;
+        this.entriesPerFile = entriesPerFile;
+    }
+
+    /** Opens every index directory; a directory without its id file (torn creation) is removed. */
+    static Indexes open(Path root, int entriesPerFile) throws IOException {
+        Files.createDirectories(root);
+        Indexes indexes = new Indexes(root, entriesPerFile);
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
+            for (Path dir : stream) {
+                if (!Files.isDirectory(dir)) {
+                    continue;
+                }
+                byte[] id = QueueIndex.readId(dir);
+                if (id == null || id.length == 0) {
+                    deleteTree(dir); // created after the last checkpoint; recovery re-indexes from the commit log
+                    continue;
+                }
+                String persistenceId = new String(id, StandardCharsets.UTF_8);
+                indexes.byId.put(persistenceId, QueueIndex.open(dir, persistenceId, id, entriesPerFile));
+            }
+        }
+        return indexes;
+    }
+
+    QueueIndex get(String persistenceId) {
+        return byId.get(persistenceId);
+    }
+
+    Collection<QueueIndex> all() {
+        return byId.values();
+    }
+
+    /** Writer lock. */
+    QueueIndex getOrCreate(String persistenceId) throws IOException {
+        QueueIndex index = byId.get(persistenceId);
+        if (index != null) {
+            return index;
+        }
+        byte[] id = IndexNames.encode(persistenceId);
+        for (int clash = 0; ; clash++) {
+            Path dir = root.resolve(IndexNames.directoryName(persistenceId, id, clash));
+            if (Files.exists(dir)) {
+                byte[] existing = QueueIndex.readId(dir);
+                if (existing != null && !Arrays.equals(existing, id)) {
+                    continue; // another id owns this name
+                }
+                deleteTree(dir); // leftover without an owner
+            }
+            index = QueueIndex.create(dir, persistenceId, id, entriesPerFile);
+            byId.put(persistenceId, index);
+            created.add(index);
+            return index;
+        }
+    }
+
+    /** Writer lock: remember that {@code index} has entries the next checkpoint must force. */
+    void markDirty(QueueIndex index) {
+        if (!index.dirty) {
+            index.dirty = true;
+            dirty.add(index);
+        }
+    }
+
+    /** Writer lock: hands over the indexes to force and the new ones whose creation to make durable. */
+    List<List<QueueIndex>> drainDirty() {
+        List<QueueIndex> d = new ArrayList<>(dirty);
+        for (QueueIndex i : d) {
+            i.dirty = false;
+        }
+        dirty.clear();
+        List<QueueIndex> c = new ArrayList<>(created);
+        created.clear();
+        return List.of(d, c);
+    }
+
+    Path root() {
+        return root;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path p : stream) {
+                Files.delete(p);
+            }
+        }
+        Files.delete(dir);
+    }
+}

@@ -1,0 +1,590 @@
+package dev.ferry.store;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+
+import static dev.ferry.store.SegmentDescriptor.*;
+
+/**
+ * A node's message store: one commit log shared by every persistence id, a mapped index per id, group-committed
+ * flushing, checkpointed crash recovery and retention. Layout on disk:
+ * <pre>
+ * dir/commitlog/00000000000000000000   segments ({@link SegmentDescriptor})
+ * dir/index/&lt;safe name&gt;/...          one index per persistence id ({@link IndexDescriptor})
+ * dir/checkpoint                       offset below which log and indexes are durable ({@link Checkpoint})
+ * dir/abort                            exists while the store is open; left behind by a crash
+ * dir/lock                             file lock: one open store per directory
+ * </pre>
+ *
+ * <p>Threading: every public method is thread-safe. Appends from any number of threads are serialised by one
+ * writer lock, under which the caller's own thread copies its group into the mapped segment and updates the
+ * indexes (no hand-off per record); a flush thread forces (group commit for SYNC, timed for ASYNC) and a
+ * housekeeping thread writes checkpoints and runs retention. Reads take no lock: they see every record whose
+ * append has returned (published through the index's volatile highest sequence nr). SYNC and ASYNC appends mix
+ * freely on one store; a SYNC force also covers the ASYNC records before it.
+ *
+ * <p>After an IO or force failure the store stops: waiting and later appends fail, reads and deletes throw
+ * {@link StoreStoppedException}. Reopen it (recovery runs) to continue.
+ */
+public final class MessageStore implements Closeable {
+
+    private static final System.Logger LOG = System.getLogger(MessageStore.class.getName());
+    static final String ABORT_FILE = "abort";
+    static final String LOCK_FILE = "lock";
+
+    private final StoreConfig config;
+    private final Clock clock;
+    private final CommitLog log;
+    private final Indexes indexes;
+    private final RecoveryReport recoveryReport;
+    private final FileChannel lockChannel;
+    private final FileLock fileLock;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReentrantLock flushLock = new ReentrantLock();
+    private final Object checkpointMonitor = new Object();
+    private final Object retentionMonitor = new Object();
+    private final Flusher flusher;
+    private final Retention retention;
+    private final ScheduledExecutorService housekeeper;
+    private final int maxMessageSize;
+    private final long maxGroupLength;
+
+    /** Writer-only state (writer lock). */
+    private final CRC32C writerCrc = new CRC32C();
+    private QueueIndex[] scratch = new QueueIndex[64];
+    private long groupCounter;
+
+    private volatile StoreStoppedException failure;
+    private volatile boolean closed;
+
+    private MessageStore(StoreConfig config, Clock clock, CommitLog log, Indexes indexes, RecoveryReport report,
+                         FileChannel lockChannel, FileLock fileLock) {
+        this.config = config;
+        this.clock = clock;
+        this.log = log;
+        this.indexes = indexes;
+        this.recoveryReport = report;
+        this.lockChannel = lockChannel;
+        this.fileLock = fileLock;
+        this.maxMessageSize = config.maxMessageSize();
+        this.maxGroupLength = maxRecordLength(log.segmentSize());
+        this.flusher = new Flusher(log, config, this::forceCommitLog, this::fail);
+        this.retention = new Retention(config, clock);
+        this.housekeeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ferry-store-housekeeping-" + config.dir().getFileName());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Opens (creating if needed) the store in {@code config.dir()} and recovers it: a clean previous shutdown
+     * resumes at the checkpoint without scanning; otherwise the log is scanned from the checkpoint and cut at the
+     * first torn or corrupt record or partial group ({@link #recoveryReport()} says what was cut).
+     *
+     * @param clock the store's clock: record timestamps, segment ages, the delete-when hour (its zone)
+     * @throws IOException when the directory is unusable, locked by another process, or already open in this JVM
+     */
+    public static MessageStore open(StoreConfig config, Clock clock) throws IOException {
+        Objects.requireNonNull(clock, "clock");
+        Path dir = config.dir();
+        Files.createDirectories(dir);
+        FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock fileLock;
+        try {
+            fileLock = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lockChannel.close();
+            throw new IOException("the store in " + dir + " is already open in this JVM; share that MessageStore instance instead of opening it twice");
+        }
+        if (fileLock == null) {
+            lockChannel.close();
+            throw new IOException("the store in " + dir + " is locked by another process (file " + dir.resolve(LOCK_FILE) + ")");
+        }
+        CommitLog log = null;
+        try {
+            long started = System.nanoTime();
+            Path abort = dir.resolve(ABORT_FILE);
+            boolean clean = !Files.exists(abort);
+            OptionalLong checkpoint = Checkpoint.read(dir);
+            log = CommitLog.open(dir.resolve("commitlog"), config.segmentSize());
+            Indexes indexes = Indexes.open(dir.resolve("index"), config.indexEntriesPerFile());
+            List<Segment> segments = log.segments();
+            RecoveryReport report;
+            boolean scanned = false;
+            if (segments.isEmpty()) {
+                log.startAt(0, clock.millis());
+                report = new RecoveryReport(clean, -1, log.writePosition(), 0, 0, Optional.empty(), 0, elapsed(started));
+            } else if (clean && checkpoint.isPresent() && log.segmentAt(checkpoint.getAsLong()) == segments.get(segments.size() - 1)
+                    && checkpoint.getAsLong() >= segments.get(segments.size() - 1).baseOffset() + SEGMENT_HEADER_LENGTH) {
+                log.startAt(checkpoint.getAsLong(), clock.millis());
+                report = new RecoveryReport(true, -1, log.writePosition(), 0, 0, Optional.empty(), 0, elapsed(started));
+            } else {
+                long from = Math.max(checkpoint.orElse(0), log.firstOffset());
+                Recovery.Result result = new Recovery(log, indexes).scan(from);
+                log.startAt(result.end(), clock.millis());
+                report = new RecoveryReport(false, from, result.end(), result.recordsScanned(), result.bytesScanned(),
+                        result.truncation(), result.indexEntriesRemoved(), elapsed(started));
+                scanned = true;
+                result.truncation().ifPresent(t -> LOG.log(System.Logger.Level.WARNING,
+                        "store {0}: recovery cut the commit log at offset {1} ({2}, {3} records of a partial group dropped, {4} later segments deleted)",
+                        dir, t.offset(), t.reason(), t.droppedRecords(), t.segmentsDeleted()));
+            }
+            Files.write(abort, new byte[0]);
+            CommitLog.forceDirectory(dir);
+            MessageStore store = new MessageStore(config, clock, log, indexes, report, lockChannel, fileLock);
+            if (scanned) {
+                store.checkpoint(); // the re-indexed tail is durable now; a second crash need not scan it again
+            }
+            store.start();
+            return store;
+        } catch (IOException | RuntimeException e) {
+            if (log != null) {
+                log.close();
+            }
+            fileLock.release();
+            lockChannel.close();
+            throw e;
+        }
+    }
+
+    private static Duration elapsed(long startedNanos) {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    private void start() {
+        flusher.start();
+        long cp = Math.max(1, config.checkpointInterval().toMillis());
+        housekeeper.scheduleWithFixedDelay(this::scheduledCheckpoint, cp, cp, TimeUnit.MILLISECONDS);
+        long rt = config.retentionCheckInterval().toMillis();
+        if (rt > 0) {
+            housekeeper.scheduleWithFixedDelay(this::scheduledRetention, rt, rt, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** @return what recovery found when this store was opened. Thread-safe. */
+    public RecoveryReport recoveryReport() {
+        return recoveryReport;
+    }
+
+    /**
+     * Appends one atomic group: after a crash either every record of it survives or none does. Records are
+     * stored in list order; each record's sequence nr must be above its persistence id's highest so far (gaps are
+     * allowed). Thread-safe; the caller's thread does the copy under the writer lock.
+     *
+     * @param group the records; an empty group completes at once
+     * @param mode  SYNC: the future completes after a force covering the group; ASYNC: once it is appended
+     * @return completes when the group is readable and as durable as {@code mode} promises; fails with
+     *         {@link IllegalArgumentException} for an invalid group (nothing written, the store keeps running),
+     *         with the IO failure if a write or force fails, and with {@link StoreStoppedException} once stopped
+     */
+    public CompletableFuture<Void> append(List<AppendRecord> group, FlushMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        int n = group.size();
+        if (n == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long end;
+        writeLock.lock();
+        try {
+            StoreStoppedException stopped = stoppedOrClosed();
+            if (stopped != null) {
+                return CompletableFuture.failedFuture(stopped);
+            }
+            QueueIndex[] idx = n <= scratch.length ? scratch : (scratch = new QueueIndex[n]);
+            long total;
+            try {
+                total = validate(group, idx);
+            } catch (IllegalArgumentException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            try {
+                for (int i = 0; i < n; i++) {
+                    idx[i].ensureSegment(group.get(i).sequenceNr());
+                }
+                long now = clock.millis();
+                Segment segment = log.reserve((int) total, now);
+                long base = segment.baseOffset();
+                int position = (int) (log.writePosition() - base);
+                for (int i = 0; i < n; i++) {
+                    AppendRecord r = group.get(i);
+                    QueueIndex q = idx[i];
+                    int length = segment.writeRecord(position, q.idBytes(), r.sequenceNr(), now, r.tagHash(), r.payload(),
+                            i == n - 1 ? FLAG_END_OF_GROUP : 0, writerCrc);
+                    q.append(r.sequenceNr(), base + position, length, r.tagHash());
+                    indexes.markDirty(q);
+                    position += length;
+                }
+                end = base + position;
+                log.publish(end);
+            } catch (IOException | RuntimeException e) {
+                IOException cause = e instanceof IOException io ? io : new IOException("append failed", e);
+                fail(cause);
+                return CompletableFuture.failedFuture(cause);
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        return mode == FlushMode.ASYNC ? CompletableFuture.completedFuture(null) : flusher.awaitFlushed(end);
+    }
+
+    /** Checks a group before anything is written; returns its total length. Writer lock. */
+    private long validate(List<AppendRecord> group, QueueIndex[] idx) {
+        long stamp = ++groupCounter;
+        long total = 0;
+        for (int i = 0; i < group.size(); i++) {
+            AppendRecord r = group.get(i);
+            QueueIndex q;
+            try {
+                q = indexes.getOrCreate(r.persistenceId());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (q.groupStamp != stamp) {
+                q.groupStamp = stamp;
+                q.groupHighest = q.highest();
+            }
+            if (r.sequenceNr() <= q.groupHighest) {
+                throw new IllegalArgumentException("sequence nr " + r.sequenceNr() + " of persistence id '" + r.persistenceId()
+                        + "' is not above its highest " + q.groupHighest + "; sequence nrs must increase (use truncateAfter to rewrite a tail)");
+            }
+            q.groupHighest = r.sequenceNr();
+            long content = (long) q.idBytes().length + r.payload().length;
+            if (content > maxMessageSize) {
+                throw new IllegalArgumentException("record " + r.sequenceNr() + " of persistence id '" + r.persistenceId() + "' has "
+                        + content + " bytes of id and payload, above max-message-size " + maxMessageSize);
+            }
+            total += recordLength(q.idBytes().length, r.payload().length);
+            idx[i] = q;
+        }
+        if (total > maxGroupLength) {
+            throw new IllegalArgumentException("an atomic group of " + group.size() + " records needs " + total
+                    + " bytes but must fit in one segment (at most " + maxGroupLength + " bytes); raise segment-size or write smaller groups");
+        }
+        return total;
+    }
+
+    /**
+     * @return the highest sequence nr ever appended for the id (kept across deleteTo and retention), 0 if none.
+     *         Thread-safe; answers from memory even after the store stopped.
+     */
+    public long highestSequence(String persistenceId) {
+        QueueIndex index = indexes.get(persistenceId);
+        return index == null ? 0 : index.highest();
+    }
+
+    /**
+     * @return the first sequence nr a read can return (above deleted-to and retention), 0 if none. Thread-safe.
+     */
+    public long lowestSequence(String persistenceId) {
+        QueueIndex index = indexes.get(persistenceId);
+        if (index == null) {
+            return 0;
+        }
+        long top = index.highest();
+        long s = Math.max(index.deletedTo() + 1, index.firstAtOrAfter(log.firstOffset()));
+        while (s <= top && index.size(s) <= 0) {
+            s++;
+        }
+        return s > top ? 0 : s;
+    }
+
+    /**
+     * Reads records {@code fromSeq..toSeq} (inclusive) of one id in order, at most {@code max}, skipping deleted
+     * ones, holes and those the filter rejects (decided from the index entry, without reading their payload).
+     * Every record is checked (length, CRC32C, id, sequence nr) before it is returned. Thread-safe, lock-free.
+     *
+     * @return the records, or {@link ReadResult.BelowRetention} when {@code fromSeq} lies below what retention kept
+     * @throws IOException when a stored record fails its checks, or the store stopped
+     */
+    public ReadResult read(String persistenceId, long fromSeq, long toSeq, long max, TagFilter filter) throws IOException {
+        Objects.requireNonNull(filter, "filter");
+        throwIfStopped();
+        QueueIndex index = indexes.get(persistenceId);
+        if (index == null || max <= 0 || toSeq < fromSeq) {
+            return new ReadResult.Records(List.of());
+        }
+        long hi = Math.min(toSeq, index.highest());
+        long lo = Math.max(Math.max(fromSeq, 1), index.deletedTo() + 1);
+        if (lo > hi) {
+            return new ReadResult.Records(List.of());
+        }
+        long first = log.firstOffset();
+        if (index.size(lo) == 0 || (index.size(lo) > 0 && index.position(lo) < first)) {
+            long retained = index.firstAtOrAfter(first);
+            if (lo < retained) {
+                return new ReadResult.BelowRetention(retained);
+            }
+        }
+        List<StoredRecord> out = new ArrayList<>((int) Math.min(max, Math.min(hi - lo + 1, 1024)));
+        byte[] id = index.idBytes();
+        for (long s = lo; s <= hi && out.size() < max; s++) {
+            int size = index.size(s);
+            if (size <= 0 || !filter.matches(index.tagHash(s))) {
+                continue;
+            }
+            long position = index.position(s);
+            Segment segment = position < first ? null : log.segmentAt(position);
+            if (segment == null) { // retention removed it while we read
+                if (out.isEmpty()) {
+                    return new ReadResult.BelowRetention(index.firstAtOrAfter(log.firstOffset()));
+                }
+                break;
+            }
+            StoredRecord record = segment.read((int) (position - segment.baseOffset()), size, persistenceId, id, s);
+            if (record == null) {
+                throw new IOException("record " + s + " of persistence id '" + persistenceId + "' at commit-log offset " + position
+                        + " fails its checks (length, CRC32C, id or sequence nr); the commit log is damaged");
+            }
+            out.add(record);
+        }
+        return new ReadResult.Records(out);
+    }
+
+    /**
+     * Deletes the id's records up to {@code toSeqInclusive} (capped at its highest) durably: they are never read
+     * again, the highest sequence nr stays, and index files wholly below are removed (the commit-log bytes go with
+     * retention). Thread-safe.
+     *
+     * @throws IOException when the mark cannot be made durable (the store stops), or the store stopped
+     */
+    public void deleteTo(String persistenceId, long toSeqInclusive) throws IOException {
+        writeLock.lock();
+        try {
+            throwIfStopped();
+            QueueIndex index = indexes.get(persistenceId);
+            if (index != null) {
+                index.deleteTo(toSeqInclusive);
+            }
+        } catch (IOException e) {
+            fail(e);
+            throw e;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Cuts the id's tail: records above {@code lastKeptSeq} are never read again and the highest sequence nr
+     * becomes {@code lastKeptSeq}, so the next append may reuse the numbers. For replication (a former master
+     * drops what the new master never had). Call it while no append for this id is in flight. Durable on return
+     * (it writes a checkpoint). Thread-safe.
+     *
+     * @throws IOException when it cannot be made durable (the store stops), or the store stopped
+     */
+    public void truncateAfter(String persistenceId, long lastKeptSeq) throws IOException {
+        writeLock.lock();
+        try {
+            throwIfStopped();
+            QueueIndex index = indexes.get(persistenceId);
+            if (index == null || index.truncateAfter(lastKeptSeq, log.writePosition()) == 0 && lastKeptSeq >= index.highest()) {
+                return;
+            }
+        } catch (IOException e) {
+            fail(e);
+            throw e;
+        } finally {
+            writeLock.unlock();
+        }
+        checkpoint();
+    }
+
+    /**
+     * Runs one retention round now (it also runs every {@code retention-check-interval}). Thread-safe; rounds
+     * are serialised.
+     *
+     * @throws IOException when deleting fails (the store stops) or the disk usage cannot be read
+     */
+    public RetentionReport runRetention() throws IOException {
+        synchronized (retentionMonitor) {
+            throwIfStopped();
+            try {
+                return retention.run(log, indexes, flushLock, writeLock);
+            } catch (IOException e) {
+                fail(e);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Forces the commit log and the touched indexes and records the checkpoint, so a crash re-scans only what
+     * comes after. Runs every {@code checkpoint-interval} by itself. Thread-safe.
+     */
+    void checkpoint() throws IOException {
+        throwIfStopped();
+        writeCheckpoint();
+    }
+
+    private void writeCheckpoint() throws IOException {
+        synchronized (checkpointMonitor) {
+            if (failure != null) {
+                throw failure;
+            }
+            try {
+                long offset = log.writePosition();
+                List<List<QueueIndex>> drained;
+                writeLock.lock();
+                try {
+                    drained = indexes.drainDirty();
+                } finally {
+                    writeLock.unlock();
+                }
+                forceCommitLog();
+                for (QueueIndex index : drained.get(0)) {
+                    index.force();
+                }
+                for (QueueIndex index : drained.get(1)) {
+                    index.forceCreation();
+                }
+                if (!drained.get(1).isEmpty()) {
+                    CommitLog.forceDirectory(indexes.root());
+                }
+                Checkpoint.write(config.dir(), offset, clock.millis());
+            } catch (IOException | UncheckedIOException e) {
+                IOException cause = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+                fail(cause);
+                throw cause;
+            }
+        }
+    }
+
+    private long forceCommitLog() throws IOException {
+        flushLock.lock();
+        try {
+            return log.force();
+        } finally {
+            flushLock.unlock();
+        }
+    }
+
+    private void scheduledCheckpoint() {
+        if (failure == null && !closed) {
+            try {
+                checkpoint();
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+            }
+        }
+    }
+
+    private void scheduledRetention() {
+        if (failure == null && !closed) {
+            try {
+                RetentionReport report = runRetention();
+                if (!report.deleted().isEmpty()) {
+                    LOG.log(System.Logger.Level.INFO, "store {0}: retention deleted {1}", config.dir(), report.deleted());
+                }
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+            }
+        }
+    }
+
+    /** Stops the store after an IO failure: every waiting and later call fails with the cause. Any thread. */
+    private void fail(Throwable cause) {
+        StoreStoppedException stopped;
+        synchronized (this) {
+            if (failure != null) {
+                return;
+            }
+            stopped = new StoreStoppedException("the store in " + config.dir() + " stopped after an IO failure: " + cause, cause);
+            failure = stopped;
+        }
+        LOG.log(System.Logger.Level.ERROR, "store " + config.dir() + " stopped", cause);
+        flusher.fail(stopped);
+    }
+
+    private StoreStoppedException stoppedOrClosed() {
+        StoreStoppedException f = failure;
+        if (f != null) {
+            return f;
+        }
+        return closed ? new StoreStoppedException("the store in " + config.dir() + " is closed", null) : null;
+    }
+
+    private void throwIfStopped() throws StoreStoppedException {
+        StoreStoppedException f = stoppedOrClosed();
+        if (f != null) {
+            throw f;
+        }
+    }
+
+    /**
+     * Closes the store: serves waiting SYNC appends, forces everything, writes the checkpoint and removes the
+     * abort marker, so the next open does not scan. After a failure it closes without the marker (the next open
+     * recovers). Later calls fail. Thread-safe; idempotent.
+     */
+    @Override
+    public void close() throws IOException {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            writeLock.unlock();
+        }
+        housekeeper.shutdown();
+        try {
+            housekeeper.awaitTermination(30, TimeUnit.SECONDS);
+            flusher.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            if (failure == null) {
+                writeCheckpoint();
+                Files.deleteIfExists(config.dir().resolve(ABORT_FILE));
+                CommitLog.forceDirectory(config.dir());
+            }
+        } finally {
+            log.close();
+            fileLock.release();
+            lockChannel.close();
+        }
+    }
+
+    /**
+     * Test support: ends the store the way a killed process would — threads stop, the lock is released, but no
+     * final force, checkpoint or clean-shutdown marker happens. The page cache keeps what was written, exactly as
+     * after SIGKILL.
+     */
+    void abandonForTesting() throws IOException {
+        closed = true;
+        housekeeper.shutdownNow();
+        flusher.fail(new StoreStoppedException("abandoned by a test", null));
+        log.close();
+        fileLock.release();
+        lockChannel.close();
+    }
+
+    CommitLog commitLogForTesting() {
+        return log;
+    }
+
+    Indexes indexesForTesting() {
+        return indexes;
+    }
+}

@@ -1,0 +1,406 @@
+package dev.ferry.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
+
+import static dev.ferry.store.IndexDescriptor.*;
+
+/**
+ * The index of one persistence id (layout in {@link IndexDescriptor}): its mapped index segments, its highest
+ * sequence nr and its deleted-to mark, which the {@code meta} file keeps durable (four longs + CRC32C, replaced
+ * atomically) because deletes and truncation may remove the entries that would otherwise tell; it also remembers
+ * the last truncation so a recovery scan that starts before it cannot bring truncated records back.
+ *
+ * <p>Threading: mutators ({@code append}, {@code putRecovered}, {@code deleteTo}, {@code truncateAfter},
+ * {@code reclaimBelow}) run under the store's writer lock. Readers call {@link #highest}, {@link #deletedTo},
+ * {@link #position}, {@link #size}, {@link #tagHash} and {@link #firstAtOrAfter} from any thread: the writer
+ * fills an entry before it publishes the new highest (volatile), and readers only look at entries up to the
+ * highest they read. Mappings are dropped, never unmapped, so a reader holding one stays safe.
+ */
+final class QueueIndex {
+
+    static final String ID_FILE = "id";
+    static final String META_FILE = "meta";
+    /** deleted-to, highest, truncate offset, truncate keep (8 each), CRC32C (4). */
+    static final int META_LENGTH = 36;
+    private static final Pattern SEGMENT_NAME = Pattern.compile("\\d{20}");
+
+    private final String persistenceId;
+    private final byte[] idBytes;
+    private final Path dir;
+    private final int entriesPerFile;
+    private final ConcurrentSkipListMap<Long, MappedByteBuffer> segments = new ConcurrentSkipListMap<>();
+    private volatile long highest;
+    private volatile long deletedTo;
+    /** The last truncation: records below this commit-log offset with a sequence nr above truncateKeep are gone. */
+    private long truncateOffset;
+    private long truncateKeep;
+
+    /** Writer-only: queued for the next checkpoint's force. */
+    boolean dirty;
+    /** Writer-only scratch for validating a group: the group being checked and the highest seq seen in it. */
+    long groupStamp = -1;
+    long groupHighest;
+
+    private QueueIndex(String persistenceId, byte[] idBytes, Path dir, int entriesPerFile) {
+        this.persistenceId = persistenceId;
+        this.idBytes = idBytes;
+        this.dir = dir;
+        this.entriesPerFile = entriesPerFile;
+    }
+
+    /** Creates the directory of a new index and writes its id file (made durable by the next checkpoint). */
+    static QueueIndex create(Path dir, String persistenceId, byte[] idBytes, int entriesPerFile) throws IOException {
+        Files.createDirectory(dir);
+        Files.write(dir.resolve(ID_FILE), idBytes);
+        return new QueueIndex(persistenceId, idBytes, dir, entriesPerFile);
+    }
+
+    /** Reads the id stored in an index directory, or null if it has none (a directory torn before its id was durable). */
+    static byte[] readId(Path dir) throws IOException {
+        Path id = dir.resolve(ID_FILE);
+        return Files.exists(id) ? Files.readAllBytes(id) : null;
+    }
+
+    /** Opens an existing index: maps its segments, reads meta, finds the highest written entry. */
+    static QueueIndex open(Path dir, String persistenceId, byte[] idBytes, int entriesPerFile) throws IOException {
+        QueueIndex index = new QueueIndex(persistenceId, idBytes, dir, entriesPerFile);
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path p : stream) {
+                String name = p.getFileName().toString();
+                if (SEGMENT_NAME.matcher(name).matches()) {
+                    long start = Long.parseLong(name);
+                    if (Files.size(p) != (long) entriesPerFile * ENTRY_LENGTH) {
+                        throw new IOException("index segment " + p + " is " + Files.size(p) + " bytes, expected "
+                                + (long) entriesPerFile * ENTRY_LENGTH + " (index-entries-per-file must not change on an existing store)");
+                    }
+                    index.segments.put(start, map(p, entriesPerFile));
+                }
+            }
+        }
+        long[] meta = readMeta(dir.resolve(META_FILE));
+        index.deletedTo = meta[0];
+        index.highest = Math.max(meta[1], index.tail());
+        index.truncateOffset = meta[2];
+        index.truncateKeep = meta[3];
+        return index;
+    }
+
+    private static MappedByteBuffer map(Path path, int entriesPerFile) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MappedByteBuffer b = ch.map(FileChannel.MapMode.READ_WRITE, 0, (long) entriesPerFile * ENTRY_LENGTH);
+            b.order(SegmentDescriptor.ORDER);
+            return b;
+        }
+    }
+
+    /** The highest written sequence nr per the entries: the last non-zero entry of the newest segment that has one. */
+    private long tail() {
+        for (var e : segments.descendingMap().entrySet()) {
+            int written = writtenPrefix(e.getValue());
+            if (written > 0) {
+                return e.getKey() + written - 1;
+            }
+        }
+        return 0;
+    }
+
+    /** Entries in a segment are written as a prefix; binary search for its length. */
+    private int writtenPrefix(MappedByteBuffer b) {
+        int lo = 0;
+        int hi = entriesPerFile; // first zero entry is in [lo, hi]
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (b.getInt(mid * ENTRY_LENGTH + SIZE_OFFSET) != 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    String persistenceId() {
+        return persistenceId;
+    }
+
+    byte[] idBytes() {
+        return idBytes;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    long highest() {
+        return highest;
+    }
+
+    long deletedTo() {
+        return deletedTo;
+    }
+
+    private MappedByteBuffer segmentFor(long seq) {
+        return segments.get(segmentStart(seq, entriesPerFile));
+    }
+
+    /** Makes sure the segment for {@code seq} exists (before any record of a group is written). Writer only. */
+    void ensureSegment(long seq) throws IOException {
+        long start = segmentStart(seq, entriesPerFile);
+        if (!segments.containsKey(start)) {
+            segments.put(start, map(dir.resolve(SegmentDescriptor.fileName(start)), entriesPerFile));
+        }
+    }
+
+    /**
+     * Adds the entry for a new record, filling any gap since the highest with holes. Writer only; the segment
+     * must exist ({@link #ensureSegment}). Publishes the new highest.
+     */
+    void append(long seq, long offset, int size, int tagHash) {
+        MappedByteBuffer b = segmentFor(seq);
+        long start = segmentStart(seq, entriesPerFile);
+        for (long s = Math.max(highest + 1, start); s < seq; s++) {
+            put(b, s, offset, HOLE_SIZE, 0);
+        }
+        put(b, seq, offset, size, tagHash);
+        highest = seq;
+    }
+
+    private void put(MappedByteBuffer b, long seq, long offset, int size, int tagHash) {
+        int p = entryPosition(seq, entriesPerFile);
+        b.putLong(p + POSITION_OFFSET, offset);
+        b.putInt(p + TAG_HASH_OFFSET, tagHash);
+        b.putInt(p + SIZE_OFFSET, size);
+    }
+
+    /** Recovery re-dispatch: (re)writes the entry of a record found by the scan. Single-threaded. */
+    void putRecovered(long seq, long offset, int size, int tagHash) throws IOException {
+        if (seq <= deletedTo || (offset < truncateOffset && seq > truncateKeep)) {
+            return; // deleted, or cut by truncateAfter (in case the scan starts before that truncation)
+        }
+        ensureSegment(seq);
+        if (seq > highest) {
+            append(seq, offset, size, tagHash);
+        } else {
+            put(segmentFor(seq), seq, offset, size, tagHash);
+        }
+    }
+
+    /** @return the commit-log offset of entry {@code seq}, valid only when {@link #size} is &gt; 0 */
+    long position(long seq) {
+        MappedByteBuffer b = segmentFor(seq);
+        return b == null ? -1 : b.getLong(entryPosition(seq, entriesPerFile) + POSITION_OFFSET);
+    }
+
+    /** @return the record size of entry {@code seq}: &gt; 0 present, 0 unwritten or reclaimed, -1 hole */
+    int size(long seq) {
+        MappedByteBuffer b = segmentFor(seq);
+        return b == null ? 0 : b.getInt(entryPosition(seq, entriesPerFile) + SIZE_OFFSET);
+    }
+
+    int tagHash(long seq) {
+        MappedByteBuffer b = segmentFor(seq);
+        return b == null ? 0 : b.getInt(entryPosition(seq, entriesPerFile) + TAG_HASH_OFFSET);
+    }
+
+    /**
+     * @return the lowest sequence nr above deleted-to whose entry points at or after {@code offset}, or highest + 1
+     */
+    long firstAtOrAfter(long offset) {
+        long floor = deletedTo;
+        long top = highest;
+        for (var e : segments.entrySet()) {
+            long start = e.getKey();
+            MappedByteBuffer b = e.getValue();
+            int written = writtenPrefix(b);
+            if (written == 0 || start + written - 1 <= floor) {
+                continue;
+            }
+            if (b.getLong((written - 1) * ENTRY_LENGTH + POSITION_OFFSET) < offset) {
+                continue;
+            }
+            int lo = (int) Math.max(0, floor + 1 - start);
+            int hi = written - 1; // entry hi qualifies
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (b.getLong(mid * ENTRY_LENGTH + POSITION_OFFSET) >= offset) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            return Math.min(start + lo, top + 1);
+        }
+        return top + 1;
+    }
+
+    /** Durably raises deleted-to to min(toSeq, highest) and reclaims segments wholly below it. Writer only. */
+    int deleteTo(long toSeq) throws IOException {
+        long target = Math.min(toSeq, highest);
+        if (target <= deletedTo) {
+            return 0;
+        }
+        writeMeta(target, highest, truncateOffset, truncateKeep);
+        deletedTo = target;
+        int reclaimed = 0;
+        for (var e : new ArrayList<>(segments.headMap(segmentStart(target + 1, entriesPerFile)).entrySet())) {
+            reclaimed += dropSegment(e.getKey());
+        }
+        return reclaimed;
+    }
+
+    /**
+     * Removes every entry above {@code lastKept} and sets highest to it, durably for the meta file and the
+     * touched index segment (the caller checkpoints so recovery does not re-add them). Writer only.
+     *
+     * @return how many entries were removed
+     */
+    long truncateAfter(long lastKept, long logEndOffset) throws IOException {
+        long top = highest;
+        if (lastKept >= top) {
+            return 0;
+        }
+        long keep = Math.max(lastKept, 0);
+        writeMeta(Math.min(deletedTo, keep), keep, logEndOffset, keep);
+        truncateOffset = logEndOffset;
+        truncateKeep = keep;
+        long removed = 0;
+        // Only the segment holding keep + 1 is edited entry by entry; later segments go whole.
+        long editEnd = Math.min(top, segmentStart(keep + 1, entriesPerFile) + entriesPerFile - 1);
+        for (long s = keep + 1; s <= editEnd; s++) {
+            MappedByteBuffer b = segmentFor(s);
+            if (b != null && b.getInt(entryPosition(s, entriesPerFile) + SIZE_OFFSET) != 0) {
+                put(b, s, 0, 0, 0);
+                removed++;
+            }
+        }
+        for (long start : new ArrayList<>(segments.tailMap(segmentStart(keep + 1, entriesPerFile), true).keySet())) {
+            if (start > keep) {
+                dropSegment(start);
+            }
+        }
+        force();
+        deletedTo = Math.min(deletedTo, keep);
+        highest = keep;
+        return removed;
+    }
+
+    /**
+     * Recovery: removes entries (from the top) that point at or beyond the end of the valid commit log.
+     *
+     * @return how many were removed
+     */
+    long removeEntriesFrom(long endOffset) {
+        long removed = 0;
+        long s = highest;
+        while (s > 0) {
+            MappedByteBuffer b = segmentFor(s);
+            if (b == null) {
+                break;
+            }
+            int p = entryPosition(s, entriesPerFile);
+            int size = b.getInt(p + SIZE_OFFSET);
+            if (size == 0 || b.getLong(p + POSITION_OFFSET) < endOffset) {
+                break;
+            }
+            put(b, s, 0, 0, 0);
+            removed++;
+            s--;
+        }
+        if (removed > 0) {
+            highest = Math.max(s, tail());
+        }
+        return removed;
+    }
+
+    /**
+     * Retention: drops index segments (never the newest) whose every entry points below {@code offset}. Writer only.
+     *
+     * @return how many files were deleted
+     */
+    int reclaimBelow(long offset) throws IOException {
+        int reclaimed = 0;
+        List<Long> starts = new ArrayList<>(segments.keySet());
+        for (int i = 0; i < starts.size() - 1; i++) {
+            MappedByteBuffer b = segments.get(starts.get(i));
+            int written = writtenPrefix(b);
+            if (written > 0 && b.getLong((written - 1) * ENTRY_LENGTH + POSITION_OFFSET) >= offset) {
+                break;
+            }
+            reclaimed += dropSegment(starts.get(i));
+        }
+        return reclaimed;
+    }
+
+    private int dropSegment(long start) throws IOException {
+        if (segments.remove(start) == null) {
+            return 0;
+        }
+        Files.deleteIfExists(dir.resolve(SegmentDescriptor.fileName(start)));
+        return 1;
+    }
+
+    /** Forces every mapped segment. Checkpoint thread; safe alongside the writer (it only flushes pages). */
+    void force() {
+        for (MappedByteBuffer b : segments.values()) {
+            b.force();
+        }
+    }
+
+    /** Forces the id file and this directory (a new index's entry in the index root is forced by the caller). */
+    void forceCreation() throws IOException {
+        try (FileChannel ch = FileChannel.open(dir.resolve(ID_FILE), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        CommitLog.forceDirectory(dir);
+    }
+
+    private void writeMeta(long deletedTo, long highest, long truncateOffset, long truncateKeep) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(META_LENGTH).order(SegmentDescriptor.ORDER);
+        b.putLong(0, deletedTo).putLong(8, highest).putLong(16, truncateOffset).putLong(24, truncateKeep);
+        CRC32C crc = new CRC32C();
+        crc.update(b.array(), 0, 32);
+        b.putInt(32, (int) crc.getValue());
+        Path tmp = dir.resolve(META_FILE + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+        Files.move(tmp, dir.resolve(META_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        CommitLog.forceDirectory(dir);
+    }
+
+    /** @return {deletedTo, highest, truncateOffset, truncateKeep}, zeros when absent; a damaged file is an error, never guessed around */
+    private static long[] readMeta(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return new long[] {0, 0, 0, 0};
+        }
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(path)).order(SegmentDescriptor.ORDER);
+        CRC32C crc = new CRC32C();
+        crc.update(b.array(), 0, Math.min(32, b.capacity()));
+        if (b.capacity() != META_LENGTH || (int) crc.getValue() != b.getInt(32)) {
+            throw new IOException("index meta file " + path + " is damaged (size " + b.capacity() + " or CRC); it holds the deleted-to mark, restore it or remove the index directory to rebuild from the commit log");
+        }
+        return new long[] {b.getLong(0), b.getLong(8), b.getLong(16), b.getLong(24)};
+    }
+
+    /** For tests: the segment files currently mapped, by first sequence nr. */
+    Map<Long, MappedByteBuffer> segmentsForTesting() {
+        return segments;
+    }
+}

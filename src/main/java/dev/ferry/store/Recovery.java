@@ -1,0 +1,134 @@
+package dev.ferry.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+
+import static dev.ferry.store.SegmentDescriptor.*;
+
+/**
+ * Crash recovery: scans the commit log forward from the checkpoint, re-indexes every record of every complete
+ * group, stops at the first torn or corrupt record or at a group without its end, and discards everything from
+ * there on (the rest of that segment becomes zeros, later segments are deleted), then drops index entries that
+ * point past the new end. Runs single-threaded inside {@link MessageStore#open}, before anyone can read.
+ */
+final class Recovery {
+
+    private final CommitLog log;
+    private final Indexes indexes;
+
+    private long recordsScanned;
+    private long bytesScanned;
+
+    Recovery(CommitLog log, Indexes indexes) {
+        this.log = log;
+        this.indexes = indexes;
+    }
+
+    /** A record seen by the scan whose group has not ended yet. */
+    private record Pending(String persistenceId, long sequenceNr, long offset, int length, int tagHash) {
+    }
+
+    /**
+     * @param from where to start: a record boundary at or below which everything is durable and indexed
+     * @return the end of the valid log and what was cut; the caller sets the write position there
+     */
+    Result scan(long from) throws IOException {
+        List<Pending> group = new ArrayList<>();
+        CRC32C crc = new CRC32C();
+        Segment segment = log.segmentAt(from);
+        if (segment == null) {
+            segment = log.segments().get(0);
+            from = segment.baseOffset() + SEGMENT_HEADER_LENGTH;
+        }
+        int position = (int) (from - segment.baseOffset());
+        RecoveryReport.Reason reason = null;
+        while (true) {
+            ByteBuffer b = segment.buffer();
+            int limit = segment.size() - END_OF_SEGMENT_MARKER_LENGTH;
+            if (position > limit) {
+                reason = RecoveryReport.Reason.BAD_LENGTH;
+                break;
+            }
+            int length = b.getInt(position + LENGTH_OFFSET);
+            if (length == 0) {
+                break;
+            }
+            if (length == END_OF_SEGMENT_LENGTH && b.getInt(position + 4) == END_OF_SEGMENT_MAGIC) {
+                Segment next = log.next(segment);
+                if (!group.isEmpty()) {
+                    reason = RecoveryReport.Reason.PARTIAL_GROUP; // groups never span segments
+                    break;
+                }
+                if (next == null) {
+                    break; // crashed between marker and first record of the (already created, then lost) next file
+                }
+                segment = next;
+                position = SEGMENT_HEADER_LENGTH;
+                continue;
+            }
+            if (length < RECORD_HEADER_LENGTH || position + (long) length > limit) {
+                reason = RecoveryReport.Reason.BAD_LENGTH;
+                break;
+            }
+            if (b.get(position + VERSION_OFFSET) != RECORD_VERSION) {
+                reason = RecoveryReport.Reason.BAD_VERSION;
+                break;
+            }
+            int idLength = b.getInt(position + ID_LENGTH_OFFSET);
+            int payloadLength = b.getInt(position + PAYLOAD_LENGTH_OFFSET);
+            if (idLength <= 0 || payloadLength < 0 || (long) RECORD_HEADER_LENGTH + idLength + payloadLength != length) {
+                reason = RecoveryReport.Reason.BAD_LENGTH;
+                break;
+            }
+            crc.reset();
+            crc.update(b.slice(position + CRC_START, length - CRC_START));
+            if ((int) crc.getValue() != b.getInt(position + CRC_OFFSET)) {
+                reason = RecoveryReport.Reason.CRC_MISMATCH;
+                break;
+            }
+            group.add(new Pending(segment.idAt(position), b.getLong(position + SEQUENCE_OFFSET), segment.baseOffset() + position,
+                    length, b.getInt(position + TAG_HASH_OFFSET)));
+            if ((b.get(position + FLAGS_OFFSET) & FLAG_END_OF_GROUP) != 0) {
+                dispatch(group);
+            }
+            position += length;
+        }
+        long stop = segment.baseOffset() + position;
+        int dropped = group.size();
+        if (!group.isEmpty()) {
+            if (reason == null) {
+                reason = RecoveryReport.Reason.PARTIAL_GROUP;
+            }
+            stop = group.get(0).offset();
+        }
+        // Always discard what lies beyond the valid end: after a power loss pages can land out of order, and
+        // bytes left there could later line up behind new records and be taken for valid ones.
+        int segmentsDeleted = log.truncateFrom(stop);
+        Optional<RecoveryReport.Truncation> truncation = reason == null
+                ? Optional.empty()
+                : Optional.of(new RecoveryReport.Truncation(stop, reason, dropped, segmentsDeleted));
+        long removed = 0;
+        for (QueueIndex index : indexes.all()) {
+            removed += index.removeEntriesFrom(stop);
+        }
+        return new Result(stop, recordsScanned, bytesScanned, truncation, removed);
+    }
+
+    private void dispatch(List<Pending> group) throws IOException {
+        for (Pending p : group) {
+            QueueIndex index = indexes.getOrCreate(p.persistenceId());
+            index.putRecovered(p.sequenceNr(), p.offset(), p.length(), p.tagHash());
+            recordsScanned++;
+            bytesScanned += p.length();
+        }
+        group.clear();
+    }
+
+    /** The scan's outcome. */
+    record Result(long end, long recordsScanned, long bytesScanned, Optional<RecoveryReport.Truncation> truncation, long indexEntriesRemoved) {
+    }
+}

@@ -1,0 +1,43 @@
+package dev.ferry.store;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * What {@link MessageStore#open} found and did.
+ *
+ * @param cleanShutdown      the previous run closed the store; nothing was scanned
+ * @param scanFrom           commit-log offset the scan started at (the checkpoint), -1 when clean
+ * @param endOffset          the commit-log offset the next record goes to
+ * @param recordsScanned     valid records read by the scan (and re-indexed)
+ * @param bytesScanned       bytes of valid records read by the scan
+ * @param truncation         what was cut, if the scan met a torn or corrupt record or a partial group
+ * @param indexEntriesRemoved index entries dropped because they pointed past the end of the valid log
+ * @param took               wall time of recovery
+ */
+public record RecoveryReport(boolean cleanShutdown, long scanFrom, long endOffset, long recordsScanned, long bytesScanned,
+                             Optional<Truncation> truncation, long indexEntriesRemoved, Duration took) {
+
+    /** Why the scan stopped before the end of the written data. */
+    public enum Reason {
+        /** The length field is impossible (too small, past the segment end, or inconsistent with the header). */
+        BAD_LENGTH,
+        /** The record's CRC32C does not match its bytes. */
+        CRC_MISMATCH,
+        /** Unknown record format version. */
+        BAD_VERSION,
+        /** The log ends inside an atomic group (no end-of-group record). */
+        PARTIAL_GROUP,
+        /** A segment file is damaged or missing in the middle of the log. */
+        BAD_SEGMENT
+    }
+
+    /**
+     * @param offset          commit-log offset where the log now ends (everything from here on was discarded)
+     * @param reason          what was wrong at or after {@code offset}
+     * @param droppedRecords  valid records discarded with a partial group
+     * @param segmentsDeleted later segment files removed
+     */
+    public record Truncation(long offset, Reason reason, int droppedRecords, int segmentsDeleted) {
+    }
+}

@@ -1,0 +1,224 @@
+package dev.ferry.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+import static dev.ferry.store.SegmentDescriptor.*;
+
+/**
+ * One commit-log segment file, memory-mapped whole for its life. Owns the file's channel (for force and tail
+ * truncation) and the mapping.
+ *
+ * <p>Threading: the write methods ({@code writeRecord}, {@code writeEndMarker}, {@code punchFrom}) are called by
+ * one thread at a time (the store's writer lock). {@link #read} is safe from any thread concurrently with writes
+ * to other positions: it only uses absolute accessors and slices. The mapping is never unmapped explicitly; it
+ * is released by the garbage collector once no reader holds this object, so a reader can never touch an
+ * unmapped page (the price: a deleted segment's disk space returns when the GC collects the mapping).
+ */
+final class Segment {
+
+    private final Path path;
+    private final long baseOffset;
+    private final int size;
+    private final long createdMillis;
+    private final FileChannel channel;
+    private final MappedByteBuffer buffer;
+    /** Writer-only view whose position/limit frame the bytes fed to the CRC. */
+    private final ByteBuffer writerView;
+
+    private Segment(Path path, long baseOffset, int size, long createdMillis, FileChannel channel, MappedByteBuffer buffer) {
+        this.path = path;
+        this.baseOffset = baseOffset;
+        this.size = size;
+        this.createdMillis = createdMillis;
+        this.channel = channel;
+        this.buffer = buffer;
+        this.writerView = buffer.duplicate().order(ORDER);
+    }
+
+    /** Creates a new sparse segment file of {@code size} bytes and writes its header. */
+    static Segment create(Path dir, long baseOffset, int size, long nowMillis) throws IOException {
+        Path path = dir.resolve(fileName(baseOffset));
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            MappedByteBuffer buffer = map(channel, size);
+            buffer.putInt(SEGMENT_MAGIC_OFFSET, SEGMENT_MAGIC);
+            buffer.putInt(SEGMENT_VERSION_OFFSET, SEGMENT_VERSION);
+            buffer.putLong(SEGMENT_BASE_OFFSET_OFFSET, baseOffset);
+            buffer.putLong(SEGMENT_CREATED_OFFSET, nowMillis);
+            buffer.putInt(SEGMENT_CRC_OFFSET, headerCrc(buffer));
+            return new Segment(path, baseOffset, size, nowMillis, channel, buffer);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens an existing segment.
+     *
+     * @throws IOException when the header is damaged or names another offset
+     */
+    static Segment open(Path path, long baseOffset) throws IOException {
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            long length = channel.size();
+            if (length < SEGMENT_HEADER_LENGTH + END_OF_SEGMENT_MARKER_LENGTH || length > Integer.MAX_VALUE) {
+                throw new IOException("segment " + path + " has an impossible size " + length);
+            }
+            MappedByteBuffer buffer = map(channel, (int) length);
+            if (buffer.getInt(SEGMENT_MAGIC_OFFSET) != SEGMENT_MAGIC || buffer.getInt(SEGMENT_CRC_OFFSET) != headerCrc(buffer)) {
+                throw new IOException("segment " + path + " has a damaged header");
+            }
+            if (buffer.getInt(SEGMENT_VERSION_OFFSET) != SEGMENT_VERSION) {
+                throw new IOException("segment " + path + " has format version " + buffer.getInt(SEGMENT_VERSION_OFFSET) + ", this build reads " + SEGMENT_VERSION);
+            }
+            if (buffer.getLong(SEGMENT_BASE_OFFSET_OFFSET) != baseOffset) {
+                throw new IOException("segment " + path + " says it starts at " + buffer.getLong(SEGMENT_BASE_OFFSET_OFFSET) + ", its name says " + baseOffset);
+            }
+            return new Segment(path, baseOffset, (int) length, buffer.getLong(SEGMENT_CREATED_OFFSET), channel, buffer);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static MappedByteBuffer map(FileChannel channel, int size) throws IOException {
+        MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+        buffer.order(ORDER);
+        return buffer;
+    }
+
+    private static int headerCrc(ByteBuffer buffer) {
+        CRC32C crc = new CRC32C();
+        crc.update(buffer.slice(0, SEGMENT_CRC_OFFSET));
+        return (int) crc.getValue();
+    }
+
+    Path path() {
+        return path;
+    }
+
+    long baseOffset() {
+        return baseOffset;
+    }
+
+    int size() {
+        return size;
+    }
+
+    long createdMillis() {
+        return createdMillis;
+    }
+
+    /** Mapped bytes for the recovery scan (read-only use, recovery is single-threaded). */
+    ByteBuffer buffer() {
+        return buffer;
+    }
+
+    /** The channel, so tests can break it the way a failing disk would. */
+    FileChannel channel() {
+        return channel;
+    }
+
+    /**
+     * Encodes one record at {@code position}; the length is written last. Writer only.
+     *
+     * @return the record length
+     */
+    int writeRecord(int position, byte[] id, long sequenceNr, long timestamp, int tagHash, byte[] payload, byte flags, CRC32C crc) {
+        int length = recordLength(id.length, payload.length);
+        MappedByteBuffer b = buffer;
+        b.put(position + VERSION_OFFSET, RECORD_VERSION);
+        b.put(position + FLAGS_OFFSET, flags);
+        b.putShort(position + FLAGS_OFFSET + 1, (short) 0);
+        b.putInt(position + ID_LENGTH_OFFSET, id.length);
+        b.putLong(position + SEQUENCE_OFFSET, sequenceNr);
+        b.putLong(position + TIMESTAMP_OFFSET, timestamp);
+        b.putInt(position + TAG_HASH_OFFSET, tagHash);
+        b.putInt(position + PAYLOAD_LENGTH_OFFSET, payload.length);
+        b.put(position + RECORD_HEADER_LENGTH, id);
+        b.put(position + RECORD_HEADER_LENGTH + id.length, payload);
+        crc.reset();
+        writerView.limit(position + length).position(position + CRC_START);
+        crc.update(writerView);
+        b.putInt(position + CRC_OFFSET, (int) crc.getValue());
+        b.putInt(position + LENGTH_OFFSET, length);
+        return length;
+    }
+
+    /** Marks the rest of the segment unused. Writer only. */
+    void writeEndMarker(int position) {
+        buffer.putInt(position + 4, END_OF_SEGMENT_MAGIC);
+        buffer.putInt(position, END_OF_SEGMENT_LENGTH);
+    }
+
+    /**
+     * Reads and checks the record an index entry points at. Any thread.
+     *
+     * @return the record, or null when the bytes there are not the expected record (the caller reports corruption)
+     */
+    StoredRecord read(int position, int expectedLength, String persistenceId, byte[] id, long sequenceNr) {
+        if (position < SEGMENT_HEADER_LENGTH || position + (long) expectedLength > size) {
+            return null;
+        }
+        MappedByteBuffer b = buffer;
+        int length = b.getInt(position + LENGTH_OFFSET);
+        if (length != expectedLength || b.getInt(position + ID_LENGTH_OFFSET) != id.length
+                || b.getLong(position + SEQUENCE_OFFSET) != sequenceNr) {
+            return null;
+        }
+        int payloadLength = b.getInt(position + PAYLOAD_LENGTH_OFFSET);
+        if (recordLength(id.length, payloadLength) != length) {
+            return null;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(b.slice(position + CRC_START, length - CRC_START));
+        if ((int) crc.getValue() != b.getInt(position + CRC_OFFSET)) {
+            return null;
+        }
+        if (b.slice(position + RECORD_HEADER_LENGTH, id.length).mismatch(ByteBuffer.wrap(id)) != -1) {
+            return null;
+        }
+        byte[] payload = new byte[payloadLength];
+        b.get(position + RECORD_HEADER_LENGTH + id.length, payload);
+        return new StoredRecord(persistenceId, sequenceNr, b.getLong(position + TIMESTAMP_OFFSET), b.getInt(position + TAG_HASH_OFFSET), payload);
+    }
+
+    /** Decodes the persistence id of a record already validated by the scan. */
+    String idAt(int position) {
+        int idLength = buffer.getInt(position + ID_LENGTH_OFFSET);
+        byte[] id = new byte[idLength];
+        buffer.get(position + RECORD_HEADER_LENGTH, id);
+        return new String(id, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Forces the file's data to disk (fdatasync; on Linux this writes the mapping's dirty pages).
+     *
+     * @throws IOException when the disk reports a failure or the channel is closed
+     */
+    void force() throws IOException {
+        channel.force(false);
+    }
+
+    /**
+     * Turns everything from {@code position} to the end of the file back into zeros (a sparse hole), durably.
+     * Recovery only, before any reader exists.
+     */
+    void punchFrom(int position) throws IOException {
+        channel.truncate(position);
+        channel.write(ByteBuffer.allocate(1), size - 1L);
+        channel.force(true);
+    }
+
+    void close() throws IOException {
+        channel.close();
+    }
+}

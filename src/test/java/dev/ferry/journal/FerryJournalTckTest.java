@@ -1,0 +1,58 @@
+package dev.ferry.journal;
+
+import akka.persistence.CapabilityFlag;
+import akka.persistence.japi.journal.JavaJournalSpec;
+import com.typesafe.config.Config;
+import org.junit.runner.RunWith;
+import org.scalatestplus.junit.JUnitRunner;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Akka's own journal TCK (akka-persistence-tck 2.6.21, {@code JavaJournalSpec}) against {@code ferry.journal}, with
+ * rejection of non-serializable events and serialization checked. It is a ScalaTest suite, so it runs through the
+ * JUnit 4 runner on the JUnit Platform's vintage engine: the only way to run Akka's TCK from a JUnit build.
+ */
+@RunWith(JUnitRunner.class)
+public class FerryJournalTckTest extends JavaJournalSpec {
+
+    private static Path dataDir;
+
+    public FerryJournalTckTest() {
+        super(tckConfig());
+    }
+
+    private static Config tckConfig() {
+        try {
+            dataDir = Files.createTempDirectory("ferry-journal-tck");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return JournalTestConfig.forDataDir(dataDir);
+    }
+
+    @Override
+    public CapabilityFlag supportsRejectingNonSerializableObjects() {
+        return CapabilityFlag.on();
+    }
+
+    @Override
+    public CapabilityFlag supportsSerialization() {
+        return CapabilityFlag.on();
+    }
+
+    @Override
+    public void afterAll() {
+        super.afterAll();
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
