@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
                 ConsumeCommand.class,
                 ClusterCommand.class,
                 HealthCommand.class,
+                AllocationCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -30,7 +30,7 @@ public final class TopicCommand {
 
         @Parameters(index = "0", paramLabel = "TOPIC") String topic;
         @Option(names = {"-q", "--queues"}, description = "Number of queues (1..1024).") Integer queues;
-        @Option(names = {"-r", "--replicas"}, description = "Copies per queue including the master (1 = no replica).") Integer replicas;
+        @Option(names = {"-r", "--replicas"}, description = "Replica copies per queue besides the master (0 = master only).") Integer replicas;
         @Option(names = "--replication", description = "sync | async") String replication;
         @Option(names = "--flush", description = "sync | async") String flush;
         @Option(names = "--max-message-size", paramLabel = "BYTES", description = "Largest message body in bytes.") Long maxMessageSize;

@@ -21,6 +21,7 @@ final class BenchStats {
     private final LongAdder bytes = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private volatile String firstError;
+    private volatile long lastMessageNanos;
 
     private long measureStartNanos;
     private long measureStartMessages;
@@ -34,6 +35,7 @@ final class BenchStats {
 
     /** One or more messages acknowledged together after {@code latencyNanos}. */
     void acknowledged(int count, long payloadBytes, long latencyNanos) {
+        lastMessageNanos = System.nanoTime();
         messages.add(count);
         bytes.add(payloadBytes);
         if (latencyNanos >= 0) {
@@ -44,6 +46,7 @@ final class BenchStats {
 
     /** Messages that were consumed (no latency to record). */
     void received(int count, long payloadBytes) {
+        lastMessageNanos = System.nanoTime();
         messages.add(count);
         bytes.add(payloadBytes);
     }
@@ -57,6 +60,11 @@ final class BenchStats {
 
     long messages() {
         return messages.sum();
+    }
+
+    /** When the last message was acknowledged or received (System.nanoTime()), 0 if none was. */
+    long lastMessageNanos() {
+        return lastMessageNanos;
     }
 
     long errors() {

@@ -116,7 +116,7 @@ public final class ConsumeBench implements Callable<Integer> {
             }
             workers.get(0).join(50);
         }
-        BenchStats.Summary s = stats.summary(lastMessageAt.get() > 0 ? lastMessageAt.get() : System.nanoTime());
+        BenchStats.Summary s = stats.summary(stats.lastMessageNanos() != 0 ? stats.lastMessageNanos() : System.nanoTime());
         if (json) {
             out.println(FerryClient.JSON.createObjectNode().put("mode", mode.name()).put("messages", s.messages())
                     .put("seconds", Math.round(s.seconds() * 1000) / 1000.0).put("msgsPerSec", Math.round(s.msgsPerSecond()))
@@ -131,8 +131,6 @@ public final class ConsumeBench implements Callable<Integer> {
         }
         return 0;
     }
-
-    private final AtomicLong lastMessageAt = new AtomicLong();
 
     private static Thread thread(String name, Runnable r) {
         Thread t = new Thread(r, name);
@@ -203,7 +201,6 @@ public final class ConsumeBench implements Callable<Integer> {
 
     private void received(MessagePage page, AtomicLong remaining, BenchStats stats) {
         stats.received(page.count(), page.payloadBytes());
-        lastMessageAt.set(System.nanoTime());
         remaining.addAndGet(-page.count());
     }
 

@@ -70,7 +70,7 @@ public final class ProduceBench implements Callable<Integer> {
     @Option(names = "--queues", defaultValue = "4", description = "Queues if the topic must be created (default: ${DEFAULT-VALUE}).")
     int queues;
 
-    @Option(names = "--replicas", description = "Copies per queue including the master, if the topic must be created (default: the node's).")
+    @Option(names = "--replicas", description = "Replica copies per queue besides the master, if the topic must be created (default: the node's).")
     Integer replicas;
 
     @Option(names = "--flush", description = "Flush mode if the topic must be created: sync | async (default: the node's).")
@@ -123,6 +123,7 @@ public final class ProduceBench implements Callable<Integer> {
         long warmupEnd = start + TimeUnit.SECONDS.toNanos(warmupSecs);
         long nextReport = start + TimeUnit.SECONDS.toNanos(reportEvery);
         boolean measuring = warmupSecs == 0;
+        boolean gaveUp = false;
         while (workers.stream().anyMatch(Thread::isAlive)) {
             long now = System.nanoTime();
             if (!measuring && now - warmupEnd >= 0) {
@@ -135,11 +136,12 @@ public final class ProduceBench implements Callable<Integer> {
             }
             if (deadline != Long.MAX_VALUE && now - deadline > TimeUnit.SECONDS.toNanos(30)) {
                 err.println("bench: producers still waiting for acknowledgements 30 s after the end; giving up on them");
+                gaveUp = true;
                 break;
             }
             workers.get(0).join(50);
         }
-        long end = System.nanoTime();
+        long end = gaveUp && stats.lastMessageNanos() != 0 ? stats.lastMessageNanos() : System.nanoTime();
         try {
             Runtime.getRuntime().removeShutdownHook(stopper);
         } catch (IllegalStateException shuttingDown) {

@@ -2,6 +2,7 @@ package dev.ferry.cli.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -22,6 +23,8 @@ final class StreamProducer implements Runnable {
     private final BenchStats stats;
     private final Semaphore window;
     private final AtomicLongArray sentAt;
+    private volatile long sent;
+    private volatile boolean writerDone;
 
     StreamProducer(Workload work, Budget budget, Pacer pacer, BenchStats stats) {
         this.work = work;
@@ -40,8 +43,12 @@ final class StreamProducer implements Runnable {
             Thread reader = new Thread(() -> readAcks(conn), "bench-acks-" + Thread.currentThread().getName());
             reader.setDaemon(true);
             reader.start();
-            writeLines(conn);
-            conn.endChunks();
+            try {
+                writeLines(conn);
+                conn.endChunks();
+            } finally {
+                writerDone = true;
+            }
             reader.join();
         } catch (IOException e) {
             stats.failed(1, "stream to " + work.url() + " failed: " + e);
@@ -70,6 +77,7 @@ final class StreamProducer implements Runnable {
                 sentAt.set((int) ((seq + i) % sentAt.length()), due);
             }
             seq += n;
+            sent = seq;
             conn.writeChunk(chunk, 0, n * line.length);
             conn.flush();
         }
@@ -80,15 +88,20 @@ final class StreamProducer implements Runnable {
             HttpConnection.ResponseHead head = conn.readHead();
             InputStream body = conn.body(head);
             if (head.status() / 100 != 2) {
-                stats.failed(1, "HTTP " + head.status() + " " + new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-                budget.stop();
-                window.release(work.window());
+                stats.failed(1, "HTTP " + head.status() + " " + new String(body.readAllBytes(), StandardCharsets.UTF_8));
                 return;
             }
             byte[] buf = new byte[64 * 1024];
             int filled = 0;
             long seq = 0;
-            for (int n = body.read(buf, filled, buf.length - filled); n > 0; n = body.read(buf, filled, buf.length - filled)) {
+            while (true) {
+                if (filled == buf.length) {
+                    throw new IOException("an acknowledgement line longer than " + buf.length + " bytes");
+                }
+                int n = body.read(buf, filled, buf.length - filled);
+                if (n < 0) {
+                    break;
+                }
                 filled += n;
                 int lineStart = 0;
                 int acked = 0;
@@ -97,7 +110,7 @@ final class StreamProducer implements Runnable {
                     if (buf[i] == '\n') {
                         long latency = now - sentAt.get((int) (seq % sentAt.length()));
                         if (isError(buf, lineStart, i)) {
-                            stats.failed(1, new String(buf, lineStart, i - lineStart, java.nio.charset.StandardCharsets.UTF_8));
+                            stats.failed(1, new String(buf, lineStart, i - lineStart, StandardCharsets.UTF_8));
                         } else {
                             stats.acknowledged(1, work.messageSize(), latency);
                         }
@@ -110,9 +123,16 @@ final class StreamProducer implements Runnable {
                 filled -= lineStart;
                 window.release(acked);
             }
+            if (seq < sent) {
+                stats.failed((int) Math.min(Integer.MAX_VALUE, sent - seq), "the node ended the stream with " + (sent - seq) + " messages unacknowledged");
+            }
         } catch (IOException e) {
             stats.failed(1, "reading acks failed: " + e);
-            budget.stop();
+        } finally {
+            // The response is over: nothing more will be acknowledged on this stream, so the writer must not wait.
+            if (!writerDone) {
+                budget.stop();
+            }
             window.release(work.window());
         }
     }
@@ -131,5 +151,5 @@ final class StreamProducer implements Runnable {
         return false;
     }
 
-    private static final byte[] ERROR_KEY = "\"error\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] ERROR_KEY = "\"error\"".getBytes(StandardCharsets.US_ASCII);
 }
