@@ -55,17 +55,24 @@ public final class ClusterInfo {
 
     private record Ignored() implements Msg {}
 
+    @SuppressWarnings("unchecked")
+    private static Msg changed(Replicator.SubscribeResponse<akka.cluster.ddata.ReplicatedData> rsp) {
+        if (!(rsp instanceof Replicator.Changed<akka.cluster.ddata.ReplicatedData> c)) return new Ignored();
+        if (c.key().id().equals(DISK_KEY.id())) return new DiskChanged(((LWWMap<String, DiskUsage>) c.dataValue()).getEntries());
+        if (c.key().id().equals(SETTINGS_KEY.id())) return new SettingsChanged(((LWWMap<String, String>) c.dataValue()).getEntries());
+        return new Ignored();
+    }
+
     /** Publishes this node's disk usage every {@code interval} and keeps {@code info} current from every node's. */
     public static Behavior<?> publisher(ClusterInfo info, String nodeName, Path dataDir, Duration interval) {
         return Behaviors.<Msg>setup(ctx -> Behaviors.withTimers(timers -> {
             var replicator = DistributedData.get(ctx.getSystem()).replicator();
             var self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
             var disk = new ReplicatorMessageAdapter<Msg, LWWMap<String, DiskUsage>>(ctx, replicator, Duration.ofSeconds(5));
-            var settings = new ReplicatorMessageAdapter<Msg, LWWMap<String, String>>(ctx, replicator, Duration.ofSeconds(5));
-            disk.subscribe(DISK_KEY, rsp -> rsp instanceof Replicator.Changed<LWWMap<String, DiskUsage>> c
-                    ? new DiskChanged(c.get(DISK_KEY).getEntries()) : new Ignored());
-            settings.subscribe(SETTINGS_KEY, rsp -> rsp instanceof Replicator.Changed<LWWMap<String, String>> c
-                    ? new SettingsChanged(c.get(SETTINGS_KEY).getEntries()) : new Ignored());
+            // One subscription adapter per actor and message class (see RouteTable): dispatch on the key of the change.
+            var changes = new ReplicatorMessageAdapter<Msg, akka.cluster.ddata.ReplicatedData>(ctx, replicator, Duration.ofSeconds(5));
+            changes.subscribe(RouteTable.anyKey(DISK_KEY), ClusterInfo::changed);
+            changes.subscribe(RouteTable.anyKey(SETTINGS_KEY), ClusterInfo::changed);
             timers.startTimerWithFixedDelay(new Tick(), Duration.ZERO, interval);
             return Behaviors.receive(Msg.class)
                     .onMessage(Tick.class, t -> {

@@ -3,7 +3,8 @@ package dev.ferry.cluster;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.ddata.LWWRegister;
-import akka.cluster.ddata.LWWRegisterKey;
+import akka.cluster.ddata.Key;
+import akka.cluster.ddata.ReplicatedData;
 import akka.cluster.ddata.ORSet;
 import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
@@ -64,22 +65,33 @@ public final class RouteTable {
 
     private record Ignored() implements Msg {}
 
+    @SuppressWarnings("unchecked")
+    static Key<ReplicatedData> anyKey(Key<? extends ReplicatedData> key) {
+        return (Key<ReplicatedData>) (Key<?>) key;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Msg changed(Replicator.SubscribeResponse<ReplicatedData> rsp) {
+        if (!(rsp instanceof Replicator.Changed<ReplicatedData> c)) return new Ignored();
+        if (c.dataValue() instanceof ORSet<?> set) return new IndexChanged((Set<String>) set.getElements());
+        if (c.dataValue() instanceof LWWRegister<?> reg && reg.getValue() instanceof TopicState state) return new TopicChanged(state);
+        return new Ignored();
+    }
+
     /** The actor that keeps {@code table} current: subscribes to the topic index and to every topic key it lists. */
     public static Behavior<?> subscriber(RouteTable table) {
         return Behaviors.<Msg>setup(ctx -> {
             var replicator = DistributedData.get(ctx.getSystem()).replicator();
-            var index = new ReplicatorMessageAdapter<Msg, ORSet<String>>(ctx, replicator, Duration.ofSeconds(5));
-            var topicKeys = new ReplicatorMessageAdapter<Msg, LWWRegister<TopicState>>(ctx, replicator, Duration.ofSeconds(5));
+            // One adapter for every key: Akka keeps one subscription-response adapter per actor and message class, so
+            // the mapping must not depend on which key it was registered for — it reads the key from the message.
+            var adapter = new ReplicatorMessageAdapter<Msg, ReplicatedData>(ctx, replicator, Duration.ofSeconds(5));
             Set<String> subscribed = new HashSet<>();
-            index.subscribe(Broker.TOPICS_KEY, rsp -> rsp instanceof Replicator.Changed<ORSet<String>> c
-                    ? new IndexChanged(c.get(Broker.TOPICS_KEY).getElements()) : new Ignored());
+            adapter.subscribe(anyKey(Broker.TOPICS_KEY), RouteTable::changed);
             return Behaviors.receive(Msg.class)
                     .onMessage(IndexChanged.class, c -> {
                         for (String name : c.names()) {
                             if (!subscribed.add(name)) continue;
-                            akka.cluster.ddata.Key<LWWRegister<TopicState>> key = Broker.key(name);
-                            topicKeys.subscribe(key, rsp -> rsp instanceof Replicator.Changed<LWWRegister<TopicState>> ch
-                                    ? new TopicChanged(ch.get(key).getValue()) : new Ignored());
+                            adapter.subscribe(anyKey(Broker.key(name)), RouteTable::changed);
                         }
                         return Behaviors.same();
                     })

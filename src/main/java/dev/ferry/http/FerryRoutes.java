@@ -41,7 +41,32 @@ public final class FerryRoutes extends AllDirectives {
     }
 
     public Route route() {
-        return handleExceptions(exceptions(), () -> handleRejections(rejections(), this::routes));
+        return handleExceptions(exceptions(), () -> handleRejections(rejections(), () ->
+                optionalHeaderValueByName("Raw-Request-URI", raw -> {
+                    String problem = raw.map(FerryRoutes::dotSegmentName).orElse(null);
+                    return problem != null ? complete(Responses.error(400, problem.startsWith("groups") ? "invalid_group_name" : "invalid_topic_name",
+                            problem.substring(problem.indexOf(':') + 1))) : routes();
+                })));
+    }
+
+    /**
+     * Akka normalizes "." and ".." path segments away before routing, so "/topics/../x" would otherwise reach "/x" as a
+     * 404; the raw request line (akka.http.server.raw-request-uri-header = on) lets us answer it as the bad name it is.
+     */
+    static String dotSegmentName(String rawUri) {
+        String path = rawUri;
+        int q = path.indexOf('?');
+        if (q >= 0) path = path.substring(0, q);
+        String[] seg = path.split("/", -1);
+        if (seg.length < 3 || !(seg[1].equals("topics") || seg[1].equals("groups"))) return null;
+        String name = java.net.URLDecoder.decode(seg[2].replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 2; i < seg.length; i++) {
+            String d = java.net.URLDecoder.decode(seg[i].replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            if (d.equals(".") || d.equals(".."))
+                return seg[1] + ":" + (seg[1].equals("topics") ? "topic" : "group") + " name \"" + name
+                        + "\" may only contain letters, digits, '%', '|', '_' and '-' (no path segments like \"..\")";
+        }
+        return null;
     }
 
     private Route routes() {

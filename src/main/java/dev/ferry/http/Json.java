@@ -29,6 +29,9 @@ final class Json {
     static {
         // "4.5" for an integer field is a wrong type, not 4.
         MAPPER.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        // 7 or true where a string is expected is a wrong type too (Jackson would quietly make it "7").
+        for (CoercionInputShape shape : new CoercionInputShape[]{CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean})
+            MAPPER.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
     }
 
     /** Parses {@code bytes} as {@code type}; malformed JSON or a wrong field becomes a 400 naming the field. */
@@ -50,6 +53,8 @@ final class Json {
             return "unknown field '" + path(u) + "'; known fields: " + u.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
         if (e instanceof InvalidFormatException f)
             return "field '" + path(f) + "': expected " + typeName(f.getTargetType()) + ", got " + quote(f.getValue());
+        if (e instanceof MismatchedInputException m && m.getPath().isEmpty())
+            return "expected a JSON object" + (m.getTargetType() != null && m.getTargetType().isRecord() ? "" : "") + ": " + e.getOriginalMessage().replaceAll("`[^`]*`", "").trim();
         if (e instanceof MismatchedInputException m && !m.getPath().isEmpty())
             return "field '" + path(m) + "': expected " + typeName(m.getTargetType());
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty() && m.getCause() instanceof IllegalArgumentException iae)

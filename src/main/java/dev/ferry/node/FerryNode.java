@@ -60,13 +60,19 @@ public final class FerryNode {
      * files; resolved.
      */
     public static Config loadConfig(Optional<Path> configFile) {
+        return loadConfig(configFile, ConfigFactory.empty());
+    }
+
+    /** Like {@link #loadConfig(Optional)} with {@code overrides} above everything (before substitutions are resolved). */
+    public static Config loadConfig(Optional<Path> configFile, Config overrides) {
         ConfigParseOptions strict = ConfigParseOptions.defaults().setAllowMissing(false);
         Config file = configFile.map(p -> {
             if (!Files.isRegularFile(p)) throw new IllegalArgumentException("config file " + p + " does not exist");
             return ConfigFactory.parseFile(p.toFile(), strict);
         }).orElse(ConfigFactory.empty());
         ClassLoader cl = FerryNode.class.getClassLoader();
-        return ConfigFactory.systemProperties()
+        return overrides
+                .withFallback(ConfigFactory.systemProperties())
                 .withFallback(file)
                 .withFallback(ConfigFactory.parseResources(cl, "application.conf"))
                 .withFallback(ConfigFactory.parseResources(cl, "ferry-akka.conf", strict))

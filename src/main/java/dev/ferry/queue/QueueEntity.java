@@ -16,8 +16,6 @@ import akka.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityContext;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
-import akka.persistence.Persistence;
-import com.typesafe.config.ConfigFactory;
 import dev.ferry.broker.Broker;
 import dev.ferry.broker.TopicState;
 import dev.ferry.cluster.CborSerializable;
@@ -81,7 +79,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
 
     private record ReadExpired(long id) implements Command {}
 
-    private record StoreReadDone(Read read, StoreReader.Result result) implements Command {}
+    private record StoreReadDone(Read read, QueueStore.Result result, Throwable failure) implements Command {}
 
     private record Retry() implements Command {}
 
@@ -103,7 +101,8 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
 
     public record ReadRejected(int status, String error, String detail) implements ReadReply {}
 
-    public record Stats(int queueId, long minOffset, long maxOffset, String node, boolean ready) implements CborSerializable {}
+    /** @param writes journal writes (batches) this incarnation made: messages per write = how well appends batch */
+    public record Stats(int queueId, long minOffset, long maxOffset, String node, boolean ready, long writes) implements CborSerializable {}
 
     /** Settings a queue needs from the node. */
     public record Settings(String nodeName, int maxBatchMessages, long readCacheBytes, Duration askTimeout) {}
@@ -115,6 +114,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     }
 
     private static final long STORE_SCAN_LIMIT = 10_000;
+    private static final int WARM_MESSAGES = 1024;
 
     private final TimerScheduler<Command> timers;
     private final EntityContext<Command> entity;
@@ -134,7 +134,10 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     private long nextOffset;
     private long minOffset;
     private long readIds;
+    private long writes;
     private String logPluginId;
+    private QueueStore store;
+    private final java.util.concurrent.Executor blocking;
 
     private QueueEntity(ActorContext<Command> ctx, TimerScheduler<Command> timers, EntityContext<Command> entity, Settings settings) {
         super(ctx);
@@ -146,6 +149,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         this.topic = id.substring(0, slash);
         this.queueId = Integer.parseInt(id.substring(slash + 1));
         this.cache = new TailCache(settings.readCacheBytes());
+        this.blocking = ctx.getSystem().dispatchers().lookup(akka.actor.typed.DispatcherSelector.blocking());
         this.replicator = new ReplicatorMessageAdapter<>(ctx, DistributedData.get(ctx.getSystem()).replicator(), settings.askTimeout());
         replicator.subscribe(Broker.key(topic), rsp -> rsp instanceof Replicator.Changed<LWWRegister<TopicState>> c
                 ? new TopicChanged(c.get(Broker.key(topic)).getValue()) : new Retry());
@@ -163,7 +167,8 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
                 .onMessage(Append.class, this::onAppend)
                 .onMessage(Read.class, this::onRead)
                 .onMessage(GetStats.class, g -> {
-                    g.replyTo().tell(new Stats(queueId, minOffset, nextOffset, settings.nodeName(), ready));
+                    if (ready) minOffset = store.minOffset(topicState.persistenceId(queueId), nextOffset);
+                    g.replyTo().tell(new Stats(queueId, minOffset, nextOffset, settings.nodeName(), ready, writes));
                     return this;
                 })
                 .onMessage(TopicLoaded.class, this::onTopicLoaded)
@@ -201,8 +206,9 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
 
     private void startLog() {
         logPluginId = topicState.settings().flush().journalPluginId();
+        store = new QueueStore(getContext().getSystem(), logPluginId);
         ActorRef<QueueLog.Event> events = getContext().messageAdapter(QueueLog.Event.class, LogEvent::new);
-        log = getContext().spawn(QueueLog.create(topicState.persistenceId(queueId), logPluginId, settings.readCacheBytes(), events),
+        log = getContext().spawn(QueueLog.create(topicState.persistenceId(queueId), logPluginId, events),
                 "log-" + (++readIds));
         getContext().watch(log);
     }
@@ -227,7 +233,11 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         if (e.event() instanceof QueueLog.Ready r) {
             nextOffset = r.nextOffset();
             cache = new TailCache(settings.readCacheBytes());
-            r.newest().forEach(cache::add);
+            String pid = topicState.persistenceId(queueId);
+            minOffset = store.minOffset(pid, nextOffset);
+            // Warm the read cache with the newest messages, so consumers that were keeping up stay off the store.
+            long from = Math.max(minOffset, nextOffset - WARM_MESSAGES);
+            if (from < nextOffset) store.read(pid, from, nextOffset, WARM_MESSAGES, WARM_MESSAGES, TagFilter.ALL).messages().forEach(cache::add);
             ready = true;
             FerryMetrics.RECOVERIES.inc();
             var broker = ClusterSharding.get(getContext().getSystem()).entityRefFor(Broker.TYPE_KEY, topic);
@@ -295,6 +305,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             messages.addAll(a.messages());
         }
         inFlight = batch;
+        writes++;
         log.tell(new QueueLog.PersistBatch(messages));
     }
 
@@ -316,29 +327,32 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             r.replyTo().tell(messages(found, found.size() < r.max() ? Math.max(offset, nextOffset) : found.get(found.size() - 1).offset() + 1));
             return this;
         }
-        // Older than the cache: replay that range from the journal.
+        // Older than the cache: read that range from the store, off the entity's thread.
         long to = cache.firstOffset();
-        var journal = Persistence.get(Adapter.toClassic(getContext().getSystem())).journalFor(logPluginId, ConfigFactory.empty());
         Read adjusted = new Read(offset, r.max(), r.filter(), r.waitMs(), r.replyTo());
-        getContext().spawnAnonymous(StoreReader.create(journal, topicState.persistenceId(queueId), offset, to, r.max(),
-                r.filter().matchesAll() ? r.max() : STORE_SCAN_LIMIT, r.filter(), getContext().getSelf(),
-                res -> new StoreReadDone(adjusted, res)));
+        QueueStore reader = store;
+        String pid = topicState.persistenceId(queueId);
+        getContext().pipeToSelf(java.util.concurrent.CompletableFuture.supplyAsync(() -> reader.read(pid, offset, to, r.max(),
+                        r.filter().matchesAll() ? r.max() : STORE_SCAN_LIMIT, r.filter()), blocking),
+                (res, failure) -> new StoreReadDone(adjusted, res, failure));
         return this;
     }
 
     private Behavior<Command> onStoreRead(StoreReadDone d) {
         Read r = d.read();
-        StoreReader.Result res = d.result();
-        if (res.failure() != null) {
-            r.replyTo().tell(new ReadRejected(503, "read_failed", "reading queue " + topic + "/" + queueId + " from the store failed: " + res.failure()));
+        if (d.failure() != null) {
+            getContext().getLog().error("queue {}/{}: store read failed", topic, queueId, d.failure());
+            r.replyTo().tell(new ReadRejected(503, "read_failed", "reading queue " + topic + "/" + queueId + " from the store failed: " + d.failure().getMessage()));
             return this;
         }
+        QueueStore.Result res = d.result();
         List<QueueMessage> found = new ArrayList<>(res.messages());
         long next = res.scannedTo();
         if (found.size() < r.max() && cache.covers(next)) {
-            List<QueueMessage> more = cache.read(next, r.max() - found.size(), r.filter());
+            int room = r.max() - found.size();
+            List<QueueMessage> more = cache.read(next, room, r.filter());
             found.addAll(more);
-            next = more.size() < r.max() - (found.size() - more.size()) ? nextOffset : more.get(more.size() - 1).offset() + 1;
+            next = more.size() < room ? nextOffset : more.get(more.size() - 1).offset() + 1;
         }
         if (found.size() >= r.max()) next = found.get(found.size() - 1).offset() + 1;
         r.replyTo().tell(messages(found, next));

@@ -19,10 +19,10 @@ import java.util.Set;
  * The persistent half of a queue's master copy: an EventSourcedBehavior whose events are the queue's messages, one
  * event per message, so a message's offset is its sequence number minus one. It takes whole batches from its
  * parent {@link QueueEntity} and persists each as one {@code persistAll} (one journal write, one AtomicWrite).
- * On recovery it rebuilds the next offset and the newest messages (for the parent's read cache) and hands both to
- * the parent. Its journal plugin is the topic's flush mode: ferry.journal (async) or ferry.journal-sync.
- *
- * <p>State is mutable and private to this actor (it is never shared), which keeps recovery of long queues cheap.
+ * Recovery replays no events: the only state the log needs is the highest sequence number, which Akka reads from
+ * the journal even with recovery disabled, so a queue of millions of messages starts (and fails over) at once; the
+ * parent fills its read cache straight from the store. Its journal plugin is the topic's flush mode:
+ * ferry.journal (async) or ferry.journal-sync.
  */
 final class QueueLog extends EventSourcedBehavior<QueueLog.Command, StoredMessage, QueueLog.State> {
 
@@ -33,34 +33,29 @@ final class QueueLog extends EventSourcedBehavior<QueueLog.Command, StoredMessag
     /** Replies to the parent. */
     sealed interface Event {}
 
-    record Ready(long nextOffset, List<QueueMessage> newest) implements Event {}
+    record Ready(long nextOffset) implements Event {}
 
     record Stored(long firstOffset, List<StoredMessage> messages) implements Event {}
 
+    /** Nothing: offsets are sequence numbers, which Akka keeps. */
     static final class State {
-        TailCache recovering;
-
-        State(long cacheBytes) {
-            recovering = new TailCache(cacheBytes);
-        }
+        static final State INSTANCE = new State();
     }
 
     private final ActorRef<Event> parent;
     private final String pluginId;
-    private final long cacheBytes;
 
-    static Behavior<Command> create(String persistenceId, String journalPluginId, long cacheBytes, ActorRef<Event> parent) {
-        return Behaviors.setup(ctx -> new QueueLog(ctx, PersistenceId.ofUniqueId(persistenceId), journalPluginId, cacheBytes, parent));
+    static Behavior<Command> create(String persistenceId, String journalPluginId, ActorRef<Event> parent) {
+        return Behaviors.setup(ctx -> new QueueLog(ctx, PersistenceId.ofUniqueId(persistenceId), journalPluginId, parent));
     }
 
     private final ActorContext<Command> ctx;
 
-    private QueueLog(ActorContext<Command> ctx, PersistenceId pid, String pluginId, long cacheBytes, ActorRef<Event> parent) {
+    private QueueLog(ActorContext<Command> ctx, PersistenceId pid, String pluginId, ActorRef<Event> parent) {
         super(pid);
         this.ctx = ctx;
         this.parent = parent;
         this.pluginId = pluginId;
-        this.cacheBytes = cacheBytes;
     }
 
     @Override public String journalPluginId() {
@@ -68,7 +63,11 @@ final class QueueLog extends EventSourcedBehavior<QueueLog.Command, StoredMessag
     }
 
     @Override public State emptyState() {
-        return new State(cacheBytes);
+        return State.INSTANCE;
+    }
+
+    @Override public akka.persistence.typed.javadsl.Recovery recovery() {
+        return akka.persistence.typed.javadsl.Recovery.disabled();
     }
 
     @Override public Set<String> tagsFor(StoredMessage event) {
@@ -87,17 +86,13 @@ final class QueueLog extends EventSourcedBehavior<QueueLog.Command, StoredMessag
     }
 
     @Override public EventHandler<State, StoredMessage> eventHandler() {
-        return (state, event) -> {
-            if (state.recovering != null) state.recovering.add(new QueueMessage(lastSequenceNumber(ctx) - 1, event));
-            return state;
-        };
+        return (state, event) -> state;
     }
 
     @Override public SignalHandler<State> signalHandler() {
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.instance(), state -> {
-                    parent.tell(new Ready(lastSequenceNumber(ctx), state.recovering.snapshot()));
-                    state.recovering = null;
+                    parent.tell(new Ready(lastSequenceNumber(ctx)));
                 })
                 .build();
     }
