@@ -130,6 +130,25 @@ class MessageStoreTest {
         assertEquals(13, store.highestSequence("a"));
     }
 
+    /** After truncateAfter the same sequence nrs can be written again, across index files that were dropped. */
+    @Test
+    void truncatedNumbersAreRewrittenAcrossIndexFiles() throws Exception {
+        for (long s = 1; s <= 40; s++) {
+            appendSync(store, record("a", s, "old"));
+        }
+        readAll(store, "a"); // a reader has cached index files about to be dropped
+        store.truncateAfter("a", 12);
+        for (long s = 13; s <= 40; s++) {
+            appendSync(store, record("a", s, "new"));
+        }
+        reopen();
+        List<StoredRecord> records = readAll(store, "a");
+        assertEquals(40, records.size());
+        for (StoredRecord r : records) {
+            assertArrayEquals(payload("a", r.sequenceNr(), r.sequenceNr() <= 12 ? "old" : "new"), r.payload());
+        }
+    }
+
     /** A truncated tail does not come back when a crash makes recovery scan the log from its start. */
     @Test
     void truncatedTailStaysCutAfterCrash() throws Exception {
