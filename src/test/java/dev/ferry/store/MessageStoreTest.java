@@ -245,6 +245,33 @@ class MessageStoreTest {
         }
     }
 
+    /** Under many concurrent SYNC writers every append completes (none is lost between two group commits). */
+    @Test
+    void everySyncAppendCompletesUnderContention() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> writers = new ArrayList<>();
+            for (int w = 0; w < 16; w++) {
+                String id = "contender-" + w;
+                writers.add(pool.submit(() -> {
+                    for (long s = 1; s <= 150; s++) {
+                        store.append(List.of(record(id, s, "")), FlushMode.SYNC).get(30, TimeUnit.SECONDS);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : writers) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int w = 0; w < 16; w++) {
+            assertEquals(150, store.highestSequence("contender-" + w));
+        }
+        assertTrue(store.forceCount() < 16 * 150, "group commit: fewer forces than SYNC appends, got " + store.forceCount());
+    }
+
     /** A second open of the same directory in one JVM is refused with advice, not silently shared. */
     @Test
     void secondOpenInSameJvmIsRefused() {
