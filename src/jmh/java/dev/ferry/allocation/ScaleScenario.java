@@ -98,14 +98,17 @@ public final class ScaleScenario {
     public static void main(String[] args) {
         Allocator allocator = new Allocator();
         ClusterView empty = empty(NODES);
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        long c0 = cpu.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         DesiredBalance first = allocator.desiredBalance(empty);
         long t1 = System.nanoTime();
+        long c1 = cpu.getCurrentThreadCpuTime();
         Map<String, Integer> counts = countsPerNode(empty, first.assignments());
         int min = counts.values().stream().mapToInt(Integer::intValue).min().orElse(0);
         int max = counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-        System.out.printf("first placement (cold JVM, one shot): %.0f ms, %d of %d copies placed, copies per node min %d max %d%n",
-                (t1 - t0) / 1e6, first.assignments().size(), empty.copies().size(), min, max);
+        System.out.printf("first placement (cold JVM, one shot): %.0f ms wall, %.0f ms thread CPU, %d of %d copies placed, copies per node min %d max %d%n",
+                (t1 - t0) / 1e6, (c1 - c0) / 1e6, first.assignments().size(), empty.copies().size(), min, max);
         ClusterView placed = placed(empty, first);
         Map<String, String> fast = new HashMap<>();
         fast.put(AllocationSettings.AWARENESS_ATTRIBUTES, "zone");

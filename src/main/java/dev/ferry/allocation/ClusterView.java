@@ -61,6 +61,18 @@ public final class ClusterView {
         return b.build();
     }
 
+    /**
+     * @return this view with its copies replaced by {@code sameOrder}: the same copies (same ids, same order), in new
+     * states, as a {@link Routing} of this view produces; no revalidation is needed
+     */
+    ClusterView withCopiesInPlace(List<Copy> sameOrder) {
+        Map<CopyId, Copy> byId = new HashMap<>(sameOrder.size() * 2);
+        for (Copy c : sameOrder) {
+            byId.put(c.id(), c);
+        }
+        return new ClusterView(settings, new LinkedHashMap<>(nodes), new LinkedHashMap<>(topics), byId, new ArrayList<>(sameOrder), surplus);
+    }
+
     /** @return the cluster allocation settings */
     public AllocationSettings settings() {
         return settings;

@@ -472,6 +472,6 @@ public final class Routing {
 
     /** @return a view of the current state: the same nodes, topics and settings with the copies as they are now */
     public ClusterView toView() {
-        return view.toBuilder().copies(toCopies()).build();
+        return view.withCopiesInPlace(toCopies());
     }
 }
