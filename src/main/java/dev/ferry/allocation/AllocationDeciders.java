@@ -139,33 +139,42 @@ public final class AllocationDeciders {
         return throttle != null ? throttle : Decision.ALWAYS;
     }
 
-    /** @return every decider's answer to canAllocate(copy, node), node-independent questions included; for explain */
+    /** @return the answer to canAllocate(copy, node) of every decider with an opinion (node-independent questions included); for explain */
     public List<Decision> canAllocateAll(RoutingCopy copy, RoutingNode node, Routing routing) {
         List<Decision> out = new ArrayList<>();
         for (AllocationDecider d : deciders) {
             Decision general = d.canAllocate(copy, routing);
             Decision specific = d.canAllocate(copy, node, routing);
-            out.add(label(d, general.type().ordinal() < specific.type().ordinal() ? general : specific, "no objection"));
+            Decision pick = general.type().ordinal() < specific.type().ordinal() ? general : specific;
+            if (pick != Decision.ALWAYS) {
+                out.add(label(d, pick, "no objection"));
+            }
         }
         return out;
     }
 
-    /** @return every decider's answer to canRemain; for explain */
+    /** @return the canRemain answer of every decider with an opinion; for explain */
     public List<Decision> canRemainAll(RoutingCopy copy, RoutingNode node, Routing routing) {
         List<Decision> out = new ArrayList<>();
         for (AllocationDecider d : deciders) {
-            out.add(label(d, d.canRemain(copy, node, routing), "the copy may remain"));
+            Decision r = d.canRemain(copy, node, routing);
+            if (r != Decision.ALWAYS) {
+                out.add(label(d, r, "the copy may remain"));
+            }
         }
         return out;
     }
 
-    /** @return every decider's answer to canRebalance(copy) and canRebalance(); for explain */
+    /** @return the worse of canRebalance(copy) and canRebalance() of every decider with an opinion; for explain */
     public List<Decision> canRebalanceAll(RoutingCopy copy, Routing routing) {
         List<Decision> out = new ArrayList<>();
         for (AllocationDecider d : deciders) {
             Decision cluster = d.canRebalance(routing);
             Decision single = d.canRebalance(copy, routing);
-            out.add(label(d, cluster.type().ordinal() < single.type().ordinal() ? cluster : single, "rebalancing is allowed"));
+            Decision pick = cluster.type().ordinal() < single.type().ordinal() ? cluster : single;
+            if (pick != Decision.ALWAYS) {
+                out.add(label(d, pick, "rebalancing is allowed"));
+            }
         }
         return out;
     }

@@ -310,6 +310,34 @@ public final class Allocator {
     }
 
     /**
+     * Every node's non-YES answers for many unassigned copies at once (one routing, no desired balance): what the
+     * simulator prints for unassigned copies.
+     *
+     * @return copy → its NO / THROTTLE decisions on every node, in node order; copies not unassigned are skipped
+     */
+    public Map<CopyId, List<StepResult.NodeVerdict>> unassignedDecisions(ClusterView view, List<CopyId> copies) {
+        Routing routing = new Routing(view, false);
+        routing.debug(true);
+        Map<CopyId, List<StepResult.NodeVerdict>> out = new java.util.LinkedHashMap<>();
+        for (CopyId id : copies) {
+            RoutingCopy c = routing.copy(id);
+            if (c == null || c.state() != CopyState.UNASSIGNED) {
+                continue;
+            }
+            List<StepResult.NodeVerdict> verdicts = new ArrayList<>();
+            for (RoutingNode n : routing.nodes()) {
+                for (Decision d : deciders.canAllocateAll(c, n, routing)) {
+                    if (!d.isYes()) {
+                        verdicts.add(new StepResult.NodeVerdict(n.name(), d.decider(), d.type(), d.explanation()));
+                    }
+                }
+            }
+            out.put(id, verdicts);
+        }
+        return out;
+    }
+
+    /**
      * The cluster-wide cap ({@code ferry.max-queue-copies-per-node} times the node count, ES's
      * {@code cluster.max_shards_per_node}): checked before creating a topic or raising its replicas; it never moves anything.
      *

@@ -48,6 +48,16 @@ public final class ClusterView {
         return b;
     }
 
+    /** @return this view with other settings (the replica counts of auto-expanding topics may change) */
+    public ClusterView withSettings(AllocationSettings newSettings) {
+        Builder b = new Builder(newSettings);
+        nodes.values().forEach(b::node);
+        topics.values().forEach(b::topic);
+        copies.values().forEach(b::copy);
+        surplus.forEach(b::copy);
+        return b.build();
+    }
+
     /** @return the cluster allocation settings */
     public AllocationSettings settings() {
         return settings;
@@ -110,6 +120,24 @@ public final class ClusterView {
         public Builder copy(Copy copy) {
             copies.put(copy.id(), copy);
             return this;
+        }
+
+        /** Removes a node; copies naming it must be changed or removed before {@link #build()}. */
+        public Builder removeNode(String name) {
+            nodes.remove(name);
+            return this;
+        }
+
+        /** Removes a topic and all its copies. */
+        public Builder removeTopic(String name) {
+            topics.remove(name);
+            copies.keySet().removeIf(id -> id.topic().equals(name));
+            return this;
+        }
+
+        /** @return the copies given so far, by id */
+        public Map<CopyId, Copy> copies() {
+            return Collections.unmodifiableMap(copies);
         }
 
         /** Adds or replaces copies. */

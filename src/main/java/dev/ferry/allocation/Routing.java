@@ -39,6 +39,8 @@ public final class Routing {
     private int unassignedMasters;
     private int initializing;
     private int initializingMasters;
+    /** Activity counts frozen when balancing starts, so moves started by balancing do not stop it (-1: not frozen). */
+    private int[] activityAtBalanceStart;
 
     /**
      * @param view       the snapshot to work on
@@ -218,6 +220,34 @@ public final class Routing {
     /** @return copies configured across all topics (the weight function's average uses it) */
     public long totalConfiguredCopies() {
         return totalConfiguredCopies;
+    }
+
+    /**
+     * Freezes the unassigned/initializing counts that {@code allow-rebalance} looks at, so that the relocations
+     * balancing itself starts in this round do not count as "the cluster is not settled".
+     */
+    void freezeActivityForBalancing() {
+        activityAtBalanceStart = new int[] {unassigned, unassignedMasters, initializing, initializingMasters};
+    }
+
+    /** @return unassigned copies when balancing started (now, before it starts) */
+    public int unassignedBeforeBalancing() {
+        return activityAtBalanceStart == null ? unassigned : activityAtBalanceStart[0];
+    }
+
+    /** @return unassigned masters when balancing started (now, before it starts) */
+    public int unassignedMastersBeforeBalancing() {
+        return activityAtBalanceStart == null ? unassignedMasters : activityAtBalanceStart[1];
+    }
+
+    /** @return initializing copies when balancing started (now, before it starts) */
+    public int initializingBeforeBalancing() {
+        return activityAtBalanceStart == null ? initializing : activityAtBalanceStart[2];
+    }
+
+    /** @return initializing masters when balancing started (now, before it starts) */
+    public int initializingMastersBeforeBalancing() {
+        return activityAtBalanceStart == null ? initializingMasters : activityAtBalanceStart[3];
     }
 
     /** @return copies relocating right now */

@@ -1,0 +1,222 @@
+package dev.ferry.allocation;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The offline placement simulator behind {@code ferry allocation simulate}: runs steps (rounds, recoveries, nodes
+ * joining and leaving, settings and disk changes, topics created and deleted) on a cluster held as values and reports
+ * the cluster after each. Recoveries move disk usage with the copies, as if the nodes reported again.
+ *
+ * <p>Stateless and thread-safe; each {@link #run} works on its own values.
+ */
+public final class Simulator {
+    /** Rounds a settle step may take before it reports that the cluster does not settle. */
+    public static final int MAX_SETTLE_ROUNDS = 10_000;
+
+    private final Allocator allocator;
+
+    /** @param allocator the allocator whose rounds are simulated */
+    public Simulator(Allocator allocator) {
+        this.allocator = allocator;
+    }
+
+    /**
+     * Runs a simulation.
+     *
+     * @return one result per step, in order
+     * @throws IllegalArgumentException if the starting cluster is inconsistent (unknown topic or node in a copy, bad settings)
+     */
+    public List<StepResult> run(SimulationInput input) {
+        State state = new State(input);
+        List<StepResult> results = new ArrayList<>();
+        for (SimulationStep step : input.steps()) {
+            results.add(state.apply(step));
+        }
+        return results;
+    }
+
+    /** The evolving cluster of one run. */
+    private final class State {
+        private final Map<String, String> rawSettings;
+        private ClusterView view;
+        private final DesiredBalanceTracker tracker = new DesiredBalanceTracker(allocator);
+        /** Outcome of the last round for each unassigned copy. */
+        private Map<CopyId, UnassignedCopy> lastAttempt = new HashMap<>();
+
+        State(SimulationInput input) {
+            rawSettings = new HashMap<>();
+            input.settings().forEach((k, v) -> {
+                if (v != null) {
+                    rawSettings.put(k, v);
+                }
+            });
+            ClusterView.Builder b = ClusterView.builder(AllocationSettings.parse(rawSettings));
+            input.nodes().forEach(b::node);
+            input.topics().forEach(b::topic);
+            input.copies().forEach(b::copy);
+            view = b.build();
+        }
+
+        StepResult apply(SimulationStep step) {
+            int moves = 0;
+            int rounds = 0;
+            AllocationExplanation explain = null;
+            try {
+                if (step instanceof SimulationStep.Round r) {
+                    moves = round();
+                    rounds = 1;
+                } else if (step instanceof SimulationStep.CompleteRecoveries r) {
+                    view = Recoveries.complete(view, true);
+                    moves = round();
+                    rounds = 1;
+                } else if (step instanceof SimulationStep.Settle r) {
+                    while (true) {
+                        if (rounds >= MAX_SETTLE_ROUNDS) {
+                            return result(step, moves, rounds, null, "the cluster did not settle within [" + MAX_SETTLE_ROUNDS + "] rounds");
+                        }
+                        ClusterView before = view;
+                        view = Recoveries.complete(view, true);
+                        RoundResult result = tracker.round(view);
+                        remember(result);
+                        rounds++;
+                        moves += result.moves().size();
+                        view = result.next();
+                        if (result.placements().isEmpty() && result.moves().isEmpty() && sameCopies(before, view)) {
+                            break;
+                        }
+                    }
+                } else if (step instanceof SimulationStep.AddNode a) {
+                    if (view.nodes().containsKey(a.node().name())) {
+                        return result(step, 0, 0, null, "node [" + a.node().name() + "] already exists");
+                    }
+                    view = view.toBuilder().node(a.node()).build();
+                } else if (step instanceof SimulationStep.RemoveNode r) {
+                    if (!view.nodes().containsKey(r.name())) {
+                        return result(step, 0, 0, null, "no node [" + r.name() + "]");
+                    }
+                    view = removeNode(r.name());
+                } else if (step instanceof SimulationStep.SetSettings s) {
+                    Map<String, String> next = new HashMap<>(rawSettings);
+                    s.settings().forEach((k, v) -> {
+                        if (v == null) {
+                            next.remove(k);
+                        } else {
+                            next.put(k, v);
+                        }
+                    });
+                    AllocationSettings parsed = AllocationSettings.parse(next);
+                    rawSettings.clear();
+                    rawSettings.putAll(next);
+                    view = view.withSettings(parsed);
+                } else if (step instanceof SimulationStep.SetTopicSettings s) {
+                    Topic t = view.topics().get(s.topic());
+                    if (t == null) {
+                        return result(step, 0, 0, null, "no topic [" + s.topic() + "]");
+                    }
+                    Topic changed = t.withSettings(s.settings());
+                    long added = (long) changed.queues() * (changed.settings().effectiveReplicas(view.nodes().size())
+                            - t.settings().effectiveReplicas(view.nodes().size()));
+                    var refusal = Allocator.checkCopyLimit(view, added);
+                    if (refusal.isPresent()) {
+                        return result(step, 0, 0, null, refusal.get());
+                    }
+                    view = view.toBuilder().topic(changed).build();
+                } else if (step instanceof SimulationStep.DiskReport d) {
+                    Node n = view.nodes().get(d.node());
+                    if (n == null) {
+                        return result(step, 0, 0, null, "no node [" + d.node() + "]");
+                    }
+                    view = view.toBuilder().node(n.withDisk(new DiskUsage(d.totalBytes(), d.usedBytes()))).build();
+                } else if (step instanceof SimulationStep.CreateTopic c) {
+                    if (view.topics().containsKey(c.topic().name())) {
+                        return result(step, 0, 0, null, "topic [" + c.topic().name() + "] already exists");
+                    }
+                    var refusal = Allocator.checkCopyLimit(view, (long) c.topic().queues() * view.copiesPerQueue(c.topic()));
+                    if (refusal.isPresent()) {
+                        return result(step, 0, 0, null, refusal.get());
+                    }
+                    view = view.toBuilder().topic(c.topic()).build();
+                } else if (step instanceof SimulationStep.DeleteTopic d) {
+                    if (!view.topics().containsKey(d.name())) {
+                        return result(step, 0, 0, null, "no topic [" + d.name() + "]");
+                    }
+                    view = view.toBuilder().removeTopic(d.name()).build();
+                } else if (step instanceof SimulationStep.Explain e) {
+                    if (view.copy(e.copy()).isEmpty()) {
+                        return result(step, 0, 0, null, "no copy " + e.copy() + " in the cluster");
+                    }
+                    explain = allocator.explain(view, e.copy());
+                }
+            } catch (IllegalArgumentException e) {
+                return result(step, moves, rounds, null, e.getMessage());
+            }
+            return result(step, moves, rounds, explain, null);
+        }
+
+        private int round() {
+            RoundResult result = tracker.round(view);
+            remember(result);
+            view = result.next();
+            return result.moves().size();
+        }
+
+        private void remember(RoundResult result) {
+            lastAttempt = new HashMap<>();
+            for (UnassignedCopy u : result.unassigned()) {
+                lastAttempt.put(u.copy(), u);
+            }
+        }
+
+        private ClusterView removeNode(String name) {
+            ClusterView.Builder b = view.toBuilder();
+            UnassignedInfo left = new UnassignedInfo(UnassignedInfo.Reason.NODE_LEFT, 0, "node [" + name + "] left the cluster");
+            for (Copy c : view.copies()) {
+                if (name.equals(c.node())) {
+                    b.copy(Copy.unassigned(c.id(), left, c.sizeBytes()));
+                } else if (name.equals(c.relocatingTo())) {
+                    // the relocation target is gone: the copy simply stays where it is
+                    b.copy(new Copy(c.id(), CopyState.STARTED, c.node(), null, c.sizeBytes(), c.inSync(), null));
+                }
+            }
+            b.removeNode(name);
+            return b.build();
+        }
+
+        private StepResult result(SimulationStep step, int moves, int rounds, AllocationExplanation explain, String error) {
+            List<Copy> assigned = new ArrayList<>();
+            List<CopyId> unassignedIds = new ArrayList<>();
+            for (Copy c : view.copies()) {
+                if (c.state() == CopyState.UNASSIGNED) {
+                    unassignedIds.add(c.id());
+                } else {
+                    assigned.add(c);
+                }
+            }
+            Map<CopyId, List<StepResult.NodeVerdict>> verdicts = allocator.unassignedDecisions(view, unassignedIds);
+            List<StepResult.UnassignedReport> unassigned = new ArrayList<>();
+            for (CopyId id : unassignedIds) {
+                Copy c = view.copy(id).orElseThrow();
+                UnassignedCopy last = lastAttempt.get(id);
+                unassigned.add(new StepResult.UnassignedReport(id, c.unassignedInfo().reason(), last == null ? null : last.status(),
+                        last == null ? "no allocation round has run since the copy became unassigned" : last.explanation(),
+                        verdicts.getOrDefault(id, List.of())));
+            }
+            Set<String> readOnly = new TreeSet<>();
+            for (Topic t : view.topics().values()) {
+                if (t.settings().readOnlyAllowDelete()) {
+                    readOnly.add(t.name());
+                }
+            }
+            return new StepResult(step.op(), assigned, unassigned, readOnly, explain, moves, rounds, error);
+        }
+
+        private boolean sameCopies(ClusterView a, ClusterView b) {
+            return new ArrayList<>(a.copies()).equals(new ArrayList<>(b.copies()));
+        }
+    }
+}
