@@ -20,5 +20,5 @@ bench/journal.sh
 echo
 echo "== summary (load now $(cut -d' ' -f1-3 /proc/loadavg))"
 cat target/bench/machine.txt
-[ -f target/bench/store-summary.txt ] && cat target/bench/store-summary.txt
+[ -f target/bench-results/store.txt ] && cat target/bench-results/store.txt
 cat target/bench/journal-summary.txt
