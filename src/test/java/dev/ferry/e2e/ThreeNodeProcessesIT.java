@@ -142,15 +142,20 @@ class ThreeNodeProcessesIT {
         consume(MESSAGES / 2, received, duplicates, 60);
 
         int victim = nodeWithoutMaster(masters);
+        note("masters " + masters + "; killing " + name(victim) + " (SIGKILL) after " + received.size() + " consumed; placement: "
+                + send("GET", victim, "/cluster/placement", null, null).body());
         processes[victim].destroyForcibly().waitFor(10, TimeUnit.SECONDS);   // SIGKILL
         assertFalse(processes[victim].isAlive());
 
         consume(MESSAGES * 3 / 4, received, duplicates, 60);
+        note("consumed " + received.size() + " (duplicates so far " + duplicates.size() + "); restarting " + name(victim));
         start(victim);
         awaitHealthy(victim, NODES, 90);
         consume(MESSAGES, received, duplicates, 60);
+        note("consumed " + received.size() + ", duplicates " + duplicates.size());
 
-        assertTrue(duplicates.isEmpty(), "delivered twice within a queue: " + duplicates.stream().limit(10).toList());
+        assertTrue(duplicates.isEmpty(), duplicates.size() + " deliveries of already consumed messages within a queue (e.g. "
+                + duplicates.stream().limit(10).toList() + "); see " + HOME.resolve("scenario.log"));
         Set<String> lost = new HashSet<>(sent.keySet());
         lost.removeAll(received.keySet());
         assertTrue(lost.isEmpty(), lost.size() + " acknowledged messages never consumed, e.g. " + lost.stream().limit(10).toList());
@@ -299,6 +304,12 @@ class ThreeNodeProcessesIT {
     }
 
     // ------------------------------------------------------------------ processes and HTTP
+
+    /** Appends a line to target/e2e/scenario.log, the test's own account of what it did, beside the node logs. */
+    private static void note(String line) throws IOException {
+        Files.writeString(HOME.resolve("scenario.log"), java.time.LocalTime.now() + " " + line + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
 
     private static String name(int i) {
         return "node" + (i + 1);
