@@ -145,6 +145,10 @@ public final class AllocationInputs {
         return out;
     }
 
+    public boolean knowsTopic(String topic) {
+        return routes.get(topic).isPresent();
+    }
+
     /** The node holding {@code q}'s master data, if the routing state names one. */
     public String masterDataNode(CopyId master) {
         return routes.get(master.topic()).filter(t -> master.queue() < t.queues().size())

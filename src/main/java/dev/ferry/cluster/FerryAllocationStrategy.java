@@ -78,6 +78,11 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
         members.forEach((region, m) -> regionByNode.put(AllocationInputs.nodeName(m), region));
         inputs.running(typeName, running(current, members));
         CopyId id = CopyId.parse(shardId);
+        if (!inputs.knowsTopic(id.topic())) {
+            // Remembered shards restart before this node's route table has loaded the topics: ask again shortly.
+            log.debug("{} {}: topic not known yet", typeName, shardId);
+            return notNow();
+        }
 
         if (id.copy() == 0) {
             String dataNode = inputs.masterDataNode(id);
