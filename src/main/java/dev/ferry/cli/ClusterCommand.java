@@ -1,0 +1,118 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code ferry cluster nodes|placement|explain|settings}: the cluster's members, where copies are, and why. */
+@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Cluster members, placement, allocation explanations and settings.",
+        subcommands = {ClusterCommand.Nodes.class, ClusterCommand.Placement.class, ClusterCommand.Explain.class, ClusterCommand.Settings.class})
+public final class ClusterCommand {
+
+    @Command(name = "nodes", mixinStandardHelpOptions = true, description = "Members with attributes, disk use and copies (GET /cluster/nodes).")
+    static final class Nodes implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Spec CommandSpec spec;
+        @Option(names = "--json", description = "Print the node's answer as JSON.") boolean json;
+
+        @Override
+        public Integer call() {
+            JsonNode answer = client.client().get("/cluster/nodes");
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                Output.json(out, answer);
+                return 0;
+            }
+            Table t = new Table("NODE", "STATUS", "REACHABLE", "ATTRIBUTES", "DISK", "BROKERS", "MASTERS", "REPLICAS", "ADDRESS");
+            for (JsonNode n : answer.path("nodes")) {
+                StringBuilder attrs = new StringBuilder();
+                n.path("attributes").fields().forEachRemaining(e -> attrs.append(attrs.isEmpty() ? "" : ",").append(e.getKey()).append('=').append(e.getValue().asText()));
+                JsonNode disk = n.path("disk");
+                String used = disk.has("usedPercent") ? String.format(Locale.ROOT, "%.1f%%", disk.get("usedPercent").asDouble()) : "-";
+                t.row(n.path("name").asText(), n.path("status").asText(), n.path("reachable").asText(), attrs, used,
+                        n.path("copies").path("brokers").asText("-"), n.path("copies").path("masters").asText("-"),
+                        n.path("copies").path("replicas").asText("-"), n.path("address").asText());
+            }
+            t.print(out);
+            return 0;
+        }
+    }
+
+    @Command(name = "placement", mixinStandardHelpOptions = true, description = "Where each broker, master and replica runs now (GET /cluster/placement).")
+    static final class Placement implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Spec CommandSpec spec;
+        @Option(names = "--json", description = "Print the node's answer as JSON.") boolean json;
+
+        @Override
+        public Integer call() {
+            JsonNode answer = client.client().get("/cluster/placement");
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                Output.json(out, answer);
+                return 0;
+            }
+            Table t = new Table("ENTITY", "TYPE", "ROLE", "NODE");
+            for (JsonNode c : answer.path("copies")) {
+                t.row(c.path("entity").asText(), c.path("type").asText(), c.path("role").asText("-"), c.path("node").asText());
+            }
+            t.print(out);
+            return 0;
+        }
+    }
+
+    @Command(name = "explain", mixinStandardHelpOptions = true,
+            description = {"Why a copy is where it is, or why it is unassigned: every decider's answer per node (GET /cluster/allocation/explain).",
+                    "Without --queue: the topic's Broker entity."})
+    static final class Explain implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Spec CommandSpec spec;
+        @Option(names = {"-t", "--topic"}, required = true) String topic;
+        @Option(names = {"-q", "--queue"}) Integer queue;
+        @Option(names = {"-c", "--copy"}, defaultValue = "0", description = "0 = master, n = replica n (default: ${DEFAULT-VALUE}).") int copy;
+
+        @Override
+        public Integer call() {
+            String q = "/cluster/allocation/explain?topic=" + FerryClient.encode(topic)
+                    + (queue == null ? "" : "&queue=" + queue + "&copy=" + copy);
+            Output.json(spec.commandLine().getOut(), client.client().get(q));
+            return 0;
+        }
+    }
+
+    @Command(name = "settings", mixinStandardHelpOptions = true,
+            description = {"Show the dynamic allocation settings, or change them with --set (PUT /cluster/settings; kept across restarts).",
+                    "--set key= (empty value) resets a setting to its default."})
+    static final class Settings implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Spec CommandSpec spec;
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "e.g. cluster.routing.allocation.enable=primaries (repeatable).")
+        Map<String, String> set;
+
+        @Override
+        public Integer call() {
+            FerryClient c = client.client();
+            if (set == null || set.isEmpty()) {
+                Output.json(spec.commandLine().getOut(), c.get("/cluster/settings"));
+                return 0;
+            }
+            ObjectNode body = c.object();
+            ObjectNode persistent = body.putObject("persistent");
+            set.forEach((k, v) -> {
+                if (v == null || v.isEmpty()) persistent.putNull(k);
+                else persistent.put(k, v);
+            });
+            Output.json(spec.commandLine().getOut(), c.putJson("/cluster/settings", body));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ferry send TOPIC [MESSAGE...]}: one message per argument, or one per line of standard input when there
+ * is none, or a whole file as one message with {@code --file}. One message goes as a single POST, several as
+ * batches; each acknowledgement is printed as {@code queue/offset messageId}.
+ */
+@Command(name = "send", mixinStandardHelpOptions = true,
+        description = {"Send messages to a topic and print where each landed (queue/offset and message id).",
+                "Messages: the arguments, else --file (one binary message), else one per line of standard input."})
+public final class SendCommand implements Callable<Integer> {
+
+    /** Lines of standard input per batch request. */
+    private static final int LINES_PER_BATCH = 1000;
+
+    @Mixin ClientOptions client;
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "TOPIC") String topic;
+    @Parameters(index = "1..*", paramLabel = "MESSAGE", description = "Message bodies (UTF-8 text).") List<String> messages;
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Send this file's bytes as one message.") Path file;
+    @Option(names = "--tags", paramLabel = "A,B", description = "Comma-separated tags.") String tags;
+    @Option(names = "--keys", paramLabel = "K1,K2", description = "Comma-separated business keys.") String keys;
+    @Option(names = {"-k", "--sharding-key"}, paramLabel = "KEY", description = "Same key, same queue, in order.") String shardingKey;
+    @Option(names = {"-q", "--queue"}, paramLabel = "ID", description = "Send to this queue id.") Integer queue;
+    @Option(names = "--json", description = "Print the node's answers as JSON.") boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        FerryClient c = client.client();
+        if (file != null) {
+            if (!Files.isRegularFile(file)) {
+                throw new UserError("--file " + file + " does not exist or is not a file");
+            }
+            printAck(out, c.postRaw(TopicCommand.path(topic) + "/messages", Files.readAllBytes(file), headers()));
+            return 0;
+        }
+        if (messages != null && messages.size() == 1) {
+            printAck(out, c.postRaw(TopicCommand.path(topic) + "/messages", messages.get(0).getBytes(StandardCharsets.UTF_8), headers()));
+            return 0;
+        }
+        if (messages != null) {
+            sendBatch(c, out, messages);
+            return 0;
+        }
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        List<String> lines = new ArrayList<>();
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            lines.add(line);
+            if (lines.size() == LINES_PER_BATCH) {
+                sendBatch(c, out, lines);
+                lines.clear();
+            }
+        }
+        if (!lines.isEmpty()) {
+            sendBatch(c, out, lines);
+        }
+        return 0;
+    }
+
+    private void sendBatch(FerryClient c, PrintWriter out, List<String> bodies) {
+        ObjectNode req = c.object();
+        ArrayNode arr = req.putArray("messages");
+        for (String body : bodies) {
+            ObjectNode m = arr.addObject().put("body", body);
+            if (tags != null) m.put("tags", tags);
+            if (keys != null) m.put("keys", keys);
+            if (shardingKey != null) m.put("shardingKey", shardingKey);
+            if (queue != null) m.put("queue", queue);
+        }
+        JsonNode answer = c.postJson(TopicCommand.path(topic) + "/messages:batch", req);
+        for (JsonNode ack : answer.path("results")) {
+            printAck(out, ack);
+        }
+    }
+
+    private Map<String, String> headers() {
+        Map<String, String> h = new LinkedHashMap<>();
+        if (tags != null) h.put("Ferry-Tags", tags);
+        if (keys != null) h.put("Ferry-Keys", keys);
+        if (shardingKey != null) h.put("Ferry-Sharding-Key", shardingKey);
+        if (queue != null) h.put("Ferry-Queue", queue.toString());
+        return h;
+    }
+
+    private void printAck(PrintWriter out, JsonNode ack) {
+        if (json) {
+            out.println(ack.toString());
+        } else {
+            out.println(ack.path("queue").asText() + "/" + ack.path("offset").asText() + " " + ack.path("messageId").asText());
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,139 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code ferry topic create|list|describe|delete}: topic administration (RocketMQ's mqadmin updateTopic/topicList/topicRoute/deleteTopic). */
+@Command(name = "topic", mixinStandardHelpOptions = true, description = "Create, list, describe and delete topics.",
+        subcommands = {TopicCommand.Create.class, TopicCommand.ListTopics.class, TopicCommand.Describe.class, TopicCommand.Delete.class})
+public final class TopicCommand {
+
+    static String path(String topic) {
+        return "/topics/" + FerryClient.encode(topic);
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create a topic (PUT /topics/{topic}); fields left out take the node's ferry.topic.* defaults.")
+    static final class Create implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Spec CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "TOPIC") String topic;
+        @Option(names = {"-q", "--queues"}, description = "Number of queues (1..1024).") Integer queues;
+        @Option(names = {"-r", "--replicas"}, description = "Replica copies per queue besides the master (0 = master only).") Integer replicas;
+        @Option(names = "--replication", description = "sync | async") String replication;
+        @Option(names = "--flush", description = "sync | async") String flush;
+        @Option(names = "--max-message-size", paramLabel = "BYTES", description = "Largest message body in bytes.") Long maxMessageSize;
+        @Option(names = {"-s", "--setting"}, paramLabel = "KEY=VALUE", description = "Topic-level setting, e.g. allocation.require.zone=a (repeatable).")
+        Map<String, String> settings;
+        @Option(names = "--json", description = "Print the node's answer as JSON.") boolean json;
+
+        @Override
+        public Integer call() {
+            FerryClient c = client.client();
+            ObjectNode body = c.object();
+            if (queues != null) body.put("queues", queues);
+            if (replicas != null) body.put("replicas", replicas);
+            if (replication != null) body.put("replication", replication);
+            if (flush != null) body.put("flush", flush);
+            if (maxMessageSize != null) body.put("maxMessageSize", maxMessageSize);
+            if (settings != null) {
+                ObjectNode s = body.putObject("settings");
+                settings.forEach(s::put);
+            }
+            JsonNode created = c.putJson(path(topic), body);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                Output.json(out, created);
+            } else {
+                out.printf("topic %s: %s queues, %s replicas, replication %s, flush %s%n", created.path("name").asText(topic),
+                        created.path("queues").asText(), created.path("replicas").asText(),
+                        created.path("replication").asText(), created.path("flush").asText());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List topics (GET /topics).")
+    static final class ListTopics implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Spec CommandSpec spec;
+        @Option(names = "--json", description = "Print the node's answer as JSON.") boolean json;
+
+        @Override
+        public Integer call() {
+            JsonNode answer = client.client().get("/topics");
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                Output.json(out, answer);
+                return 0;
+            }
+            Table t = new Table("TOPIC", "QUEUES", "REPLICAS", "REPLICATION", "FLUSH");
+            for (JsonNode topic : answer.path("topics")) {
+                t.row(topic.path("name").asText(), topic.path("queues").asText(), topic.path("replicas").asText(),
+                        topic.path("replication").asText(), topic.path("flush").asText());
+            }
+            t.print(out);
+            return 0;
+        }
+    }
+
+    @Command(name = "describe", mixinStandardHelpOptions = true,
+            description = "Settings, queues, offsets and where each copy is (GET /topics/{topic}).")
+    static final class Describe implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "TOPIC") String topic;
+        @Option(names = "--json", description = "Print the node's answer as JSON.") boolean json;
+
+        @Override
+        public Integer call() {
+            JsonNode t = client.client().get(path(topic));
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                Output.json(out, t);
+                return 0;
+            }
+            out.printf("topic %s: %s queues, %s replicas, replication %s, flush %s, max message %s bytes, settings %s%n",
+                    t.path("name").asText(), t.path("queues").asText(), t.path("replicas").asText(), t.path("replication").asText(),
+                    t.path("flush").asText(), t.path("maxMessageSize").asText(), t.path("settings"));
+            Table table = new Table("QUEUE", "MIN", "MAX", "MASTER", "TERM", "COPIES");
+            for (JsonNode q : t.path("queueStates")) {
+                StringBuilder copies = new StringBuilder();
+                for (JsonNode c : q.path("copies")) {
+                    copies.append(copies.isEmpty() ? "" : " ").append(c.path("copy").asText()).append(':')
+                            .append(c.path("role").asText()).append('@').append(c.path("node").asText().isEmpty() ? "-" : c.path("node").asText())
+                            .append(c.path("inSync").asBoolean() ? "" : "(out of sync)");
+                }
+                table.row(q.path("queue").asText(), q.path("minOffset").asText(), q.path("maxOffset").asText(),
+                        q.path("master").path("node").asText("-"), q.path("master").path("term").asText("-"), copies);
+            }
+            table.print(out);
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a topic and its messages (DELETE /topics/{topic}).")
+    static final class Delete implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "TOPIC") String topic;
+
+        @Override
+        public Integer call() {
+            client.client().delete(path(topic));
+            spec.commandLine().getOut().println("topic " + topic + " deleted");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.ferry.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code ferry cluster ...} and {@code ferry health} against a real single-node cluster. */
+@ExtendWith(TestNode.class)
+class ClusterCommandTest {
+
+    @Test
+    void nodesListsTheNodeAsUpWithItsZone() {
+        Cli.Result r = Cli.against(TestNode.URL, "cluster", "nodes");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.lines().get(0).startsWith("NODE"), r.out());
+        assertTrue(r.lines().get(1).matches("cli-test\\s+Up\\s+true\\s+\\S*zone=zone-a\\S*\\s+.*akka://ferry@127\\.0\\.0\\.1:" + TestNode.CLUSTER_PORT), r.out());
+    }
+
+    @Test
+    void explainPrintsTheDecisionForAMaster() {
+        String topic = "explain-" + System.nanoTime() % 100_000;
+        Cli.against(TestNode.URL, "topic", "create", topic, "-q", "1");
+        Cli.Result r = Cli.against(TestNode.URL, "cluster", "explain", "--topic", topic, "--queue", "0");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("\"entity\" : \"" + topic + "/0\""), r.out());
+        assertTrue(r.out().contains("\"decision\""), r.out());
+    }
+
+    @Test
+    void explainOfAnUnknownTopicIsA404() {
+        Cli.Result r = Cli.against(TestNode.URL, "cluster", "explain", "--topic", "nope-" + System.nanoTime(), "--queue", "0");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("HTTP 404"), r.err());
+    }
+
+    @Test
+    void placementListsTheMasterOfANewTopicsQueue() {
+        String topic = "placed-" + System.nanoTime() % 100_000;
+        Cli.against(TestNode.URL, "topic", "create", topic, "-q", "1");
+        Cli.Result r = Cli.against(TestNode.URL, "cluster", "placement");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.lines().stream().anyMatch(l -> l.matches(topic + "/0\\s+queue\\s+master\\s+cli-test")), r.out());
+    }
+
+    @Test
+    void healthExits0AndPrintsTheNodesAnswer() {
+        Cli.Result r = Cli.against(TestNode.URL, "health");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("\"status\":\"ok\""), r.out());
+        assertTrue(r.out().contains("\"node\":\"cli-test\""), r.out());
+    }
+}

@@ -1,0 +1,122 @@
+package dev.ferry.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code ferry send} and {@code ferry consume} against a real node: what is sent is read back, raw and by group. */
+@ExtendWith(TestNode.class)
+class SendAndConsumeCommandTest {
+
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    private static String newTopic(int queues) {
+        String topic = "send-cmd-" + IDS.incrementAndGet() + "-" + System.nanoTime() % 100_000;
+        Cli.Result r = Cli.against(TestNode.URL, "topic", "create", topic, "-q", Integer.toString(queues));
+        assertEquals(0, r.exit(), r.err());
+        return topic;
+    }
+
+    @Test
+    void sendPrintsTheQueueOffsetAndMessageIdOfEachMessage() {
+        String topic = newTopic(1);
+        Cli.Result r = Cli.against(TestNode.URL, "send", topic, "first", "second");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(2, r.lines().size(), r.out());
+        assertTrue(r.lines().get(0).matches("0/0 [0-9A-F]+"), r.out());
+        assertTrue(r.lines().get(1).matches("0/1 [0-9A-F]+"), r.out());
+    }
+
+    @Test
+    void sendWithoutMessagesSendsOneMessagePerLineOfStandardInput() {
+        String topic = newTopic(1);
+        Cli.Result r = Cli.withStdin("a\nb\nc\n", TestNode.URL, "send", topic);
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(3, r.lines().size(), r.out());
+        Cli.Result read = Cli.against(TestNode.URL, "consume", topic, "--queue", "0");
+        assertEquals(List.of("0/0 a", "0/1 b", "0/2 c"), read.lines());
+    }
+
+    @Test
+    void sendFileSendsItsBytesAsOneMessage(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String topic = newTopic(1);
+        Path file = dir.resolve("payload.txt");
+        Files.writeString(file, "line one\nline two", StandardCharsets.UTF_8);
+        Cli.Result r = Cli.against(TestNode.URL, "send", topic, "--file", file.toString());
+        assertEquals(0, r.exit(), r.err());
+        Cli.Result read = Cli.against(TestNode.URL, "consume", topic, "-q", "0", "--json");
+        assertTrue(read.out().contains("\"body\":\"line one\\nline two\""), read.out());
+    }
+
+    @Test
+    void sendingToAMissingFileIsAnErrorWithoutAStackTrace() {
+        String topic = newTopic(1);
+        Cli.Result r = Cli.against(TestNode.URL, "send", topic, "--file", "target/no-such-file");
+        assertEquals(1, r.exit());
+        assertEquals("ferry send: --file target/no-such-file does not exist or is not a file", r.err().strip());
+    }
+
+    @Test
+    void tagsAndShardingKeyTravelWithTheMessage() {
+        String topic = newTopic(4);
+        Cli.Result a = Cli.against(TestNode.URL, "send", topic, "x", "--tags", "TagA", "--sharding-key", "customer-7");
+        Cli.Result b = Cli.against(TestNode.URL, "send", topic, "y", "--tags", "TagB", "--sharding-key", "customer-7");
+        String queueA = a.out().substring(0, a.out().indexOf('/'));
+        String queueB = b.out().substring(0, b.out().indexOf('/'));
+        assertEquals(queueA, queueB, "same sharding key, same queue");
+        Cli.Result onlyA = Cli.against(TestNode.URL, "consume", topic, "-q", queueA, "--tags", "TagA");
+        assertEquals(List.of(queueA + "/0 [\"TagA\"] x"), onlyA.lines());
+    }
+
+    @Test
+    void consumeRawStartsAtTheGivenOffsetAndStopsAtCount() {
+        String topic = newTopic(1);
+        Cli.against(TestNode.URL, "send", topic, "m0", "m1", "m2", "m3");
+        Cli.Result r = Cli.against(TestNode.URL, "consume", topic, "-q", "0", "--offset", "1", "--count", "2");
+        assertEquals(List.of("0/1 m1", "0/2 m2"), r.lines());
+        assertTrue(r.err().contains("next offset 3"), r.err());
+    }
+
+    @Test
+    void consumeByGroupCommitsSoTheNextConsumeGetsOnlyNewMessages() {
+        String topic = newTopic(2);
+        Cli.against(TestNode.URL, "send", topic, "m1", "m2", "m3");
+        Cli.Result first = Cli.against(TestNode.URL, "consume", topic, "--group", "g-" + topic, "--wait-ms", "200");
+        assertEquals(3, first.lines().size(), first.out() + first.err());
+        Cli.against(TestNode.URL, "send", topic, "m4");
+        Cli.Result second = Cli.against(TestNode.URL, "consume", topic, "--group", "g-" + topic, "--wait-ms", "200");
+        assertEquals(1, second.lines().size(), second.out() + second.err());
+        assertTrue(second.lines().get(0).endsWith(" m4"), second.out());
+    }
+
+    @Test
+    void consumeByGroupWithNoCommitLeavesTheGroupsOffsetsUncommitted() {
+        String topic = newTopic(1);
+        Cli.against(TestNode.URL, "send", topic, "m1", "m2");
+        String group = "g-" + topic;
+        Cli.Result first = Cli.against(TestNode.URL, "consume", topic, "-g", group, "--no-commit", "--wait-ms", "200");
+        assertEquals(List.of("0/0 m1", "0/1 m2"), first.lines());
+        JsonNode offsets = new FerryClient(URI.create(TestNode.URL)).get("/groups/" + group);
+        JsonNode queue0 = offsets.path("topics").get(0).path("queues").get(0);
+        assertEquals(-1, queue0.path("committed").asLong(), offsets.toString());
+        assertEquals(2, queue0.path("lag").asLong(), offsets.toString());
+    }
+
+    @Test
+    void consumeNeedsEitherAQueueOrAGroup() {
+        Cli.Result r = Cli.against(TestNode.URL, "consume", "t");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith("Error: Missing required argument (specify one of these): (-q=ID | -g=GROUP)"), r.err());
+    }
+}
