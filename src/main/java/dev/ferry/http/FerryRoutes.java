@@ -156,7 +156,7 @@ public final class FerryRoutes extends AllDirectives {
                 "cluster", self.status().toString(),
                 "pid", ProcessHandle.current().pid(),
                 "address", self.address().toString(),
-                "members", state.getMembers().spliterator().getExactSizeIfKnown() >= 0 ? countMembers() : 0,
+                "members", countMembers(),
                 "unreachable", state.getUnreachable().size())));
     }
 
