@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The journal plugin through Akka, side by side with Akka's LevelDB journal and akka-persistence-jdbc on PostgreSQL:
-# events/s persisted by 1, 100 and 1,000 EventSourcedBehaviors, 1 KiB events, sync and async durability.
+# events/s persisted by 1, 100 and 1,000 EventSourcedBehaviors, 1 KiB events, sync and async durability, and Akka's
+# in-memory journal (inmem: no storage, the ceiling of Akka itself on this machine).
 # Each configuration runs in its own JVM (dev.ferry.journal.bench.JournalThroughput): it waits until every entity has
 # recovered, warms up WARMUP s, then counts confirmed events for SECONDS_PER_RUN s; REPS runs each, the median is reported.
 #   bench/journal.sh                         everything (about 20 minutes with the defaults)
 #   JOURNALS="ferry-async jdbc-async" ENTITIES=1000 REPS=1 bench/journal.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JOURNALS="${JOURNALS:-ferry-async ferry-sync leveldb-async leveldb-sync jdbc-async jdbc-sync}"
+JOURNALS="${JOURNALS:-inmem ferry-async ferry-sync leveldb-async leveldb-sync jdbc-async jdbc-sync}"
 ENTITIES="${ENTITIES:-1 100 1000}"
 REPS="${REPS:-3}"
 WARMUP="${WARMUP:-3}"
@@ -51,4 +52,6 @@ for mode in ("async", "sync"):
         l = med.get((f"leveldb-{mode}", n))
         if f and j: print(f"RATIO ferry-{mode}/jdbc-{mode} entities={n}: {f / j:.1f}x")
         if f and l: print(f"RATIO ferry-{mode}/leveldb-{mode} entities={n}: {f / l:.1f}x")
+        i = med.get(("inmem", n))
+        if f and i: print(f"RATIO ferry-{mode}/inmem entities={n}: {f / i:.2f}x")
 PY

@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.LongAdder;
  * java --add-opens java.base/java.nio=ALL-UNNAMED -cp target/benchmarks.jar dev.ferry.journal.bench.JournalThroughput \
  *      --journal ferry-async --entities 1000 --warmup 5 --seconds 15 --dir target/bench-journal
  * </pre>
- * Journals: ferry-async, ferry-sync, leveldb-async, leveldb-sync, jdbc-async, jdbc-sync ("sync" = each write is on
+ * Journals: ferry-async, ferry-sync, leveldb-async, leveldb-sync, jdbc-async, jdbc-sync, and inmem (Akka's in-memory
+ * test journal: no storage at all, the ceiling of Akka itself on this machine) ("sync" = each write is on
  * disk before it is confirmed: Ferry forces the mapped pages, LevelDB writes with fsync, PostgreSQL commits with
  * synchronous_commit = on; "async" = confirmed once written to the OS page cache / WAL buffer).
  */
@@ -160,6 +161,7 @@ public final class JournalThroughput {
                 + "akka.persistence.journal.plugin = \"" + o.pluginId() + "\"\n";
         return common + switch (o.journal) {
             case "ferry-async", "ferry-sync" -> "ferry.journal.dir = \"" + dir + "/ferry\"\n";
+            case "inmem" -> ""; // Akka's in-memory test journal: the ceiling Akka itself puts on this workload
             case "leveldb-async", "leveldb-sync" -> "akka.persistence.journal.leveldb {\n"
                     + "  dir = \"" + dir + "/leveldb-" + UUID.randomUUID() + "\"\n"
                     + "  native = on\n"
@@ -186,6 +188,7 @@ public final class JournalThroughput {
                 case "ferry-sync" -> "ferry.journal-sync";
                 case "leveldb-async", "leveldb-sync" -> "akka.persistence.journal.leveldb";
                 case "jdbc-async", "jdbc-sync" -> "jdbc-journal";
+                case "inmem" -> "akka.persistence.journal.inmem";
                 default -> throw new IllegalArgumentException("unknown --journal " + journal);
             };
         }
