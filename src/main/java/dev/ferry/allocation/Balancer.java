@@ -28,6 +28,8 @@ final class Balancer {
     private final RoutingNode[] nodes;
     private final long[] keys;
 
+    /** Copies balancing already moved in this computation: in a simulation each copy moves at most once. */
+    private final java.util.Set<RoutingCopy> balanced = new java.util.HashSet<>();
     final List<Placement> placements = new ArrayList<>();
     final List<Move> moves = new ArrayList<>();
     final Map<CopyId, UnassignedCopy> unassigned = new LinkedHashMap<>();
@@ -465,6 +467,9 @@ final class Balancer {
                 if (c.node() != high || c.state() != CopyState.STARTED) {
                     continue;
                 }
+                if (routing.simulation() && balanced.contains(c)) {
+                    continue; // moving it again would undo part of the plan: the desired balance moves each copy once
+                }
                 if (c.isMaster() && queue.copyOn(low) != null) {
                     continue; // a master only moves by promotion, which balancing never forces
                 }
@@ -478,6 +483,7 @@ final class Balancer {
                 if (deciders.canAllocate(c, low, routing).isYes()) {
                     moves.add(new Move(c.id(), high.name(), low.name(), Move.Kind.REBALANCE));
                     routing.relocate(c, low);
+                    balanced.add(c);
                     return 1;
                 }
             }

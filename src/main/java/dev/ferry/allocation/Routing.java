@@ -109,7 +109,8 @@ public final class Routing {
         }
         anyTopicRebalanceSetting = topicRebalance;
         totalConfiguredCopies = configured;
-        for (Copy c : view.copies()) {
+        List<Copy> given = view.copies();
+        for (Copy c : given) {
             RoutingTopic rt = topicsByName.get(c.id().topic());
             RoutingQueue rq = rt.queues[c.id().queue()];
             RoutingCopy rc = new RoutingCopy(c.id(), rt, rq);
@@ -122,8 +123,9 @@ public final class Routing {
             rt.maxCopySize = Math.max(rt.maxCopySize, Math.max(c.sizeBytes(), rt.topic().sizeBytes()));
         }
         // Place copies after every queue is complete: recovery accounting looks up each queue's master.
-        for (RoutingCopy rc : copies) {
-            Copy c = view.copy(rc.id()).orElseThrow();
+        for (int i = 0; i < given.size(); i++) {
+            Copy c = given.get(i);
+            RoutingCopy rc = copies.get(i);
             switch (c.state()) {
                 case UNASSIGNED -> unassigned(rc, 1);
                 case STARTED -> place(rc, node(c.node()), CopyState.STARTED);
@@ -470,6 +472,6 @@ public final class Routing {
 
     /** @return a view of the current state: the same nodes, topics and settings with the copies as they are now */
     public ClusterView toView() {
-        return view.toBuilder().copies(toCopies()).build();
+        return view.withCopiesInPlace(toCopies());
     }
 }
