@@ -563,13 +563,22 @@ public final class MessageStore implements Closeable {
         } finally {
             writeLock.unlock();
         }
+        IOException closeFailure = null;
         housekeeper.shutdown();
         try {
             housekeeper.awaitTermination(30, TimeUnit.SECONDS);
             allocator.stop();
+            if (failure == null) {
+                // Force before stopping the flusher: an append that finished just before close registers its SYNC
+                // wait after this and finds its offset already flushed.
+                forceCommitLog();
+            }
             flusher.stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            fail(e);
+            closeFailure = e;
         }
         try {
             if (failure == null) {
@@ -581,6 +590,9 @@ public final class MessageStore implements Closeable {
             log.close();
             fileLock.release();
             lockChannel.close();
+        }
+        if (closeFailure != null) {
+            throw closeFailure; // the store closed without its clean marker; the next open recovers
         }
     }
 
