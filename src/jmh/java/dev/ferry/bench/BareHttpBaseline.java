@@ -46,6 +46,32 @@ public final class BareHttpBaseline extends AllDirectives {
         return "{\"messageId\":\"m" + o + "\",\"queue\":" + (o & 3) + ",\"offset\":" + o + "}";
     }
 
+    /** JSON batch: parse the request, one ack per message. */
+    private Route batch() {
+        return entity(Unmarshaller.entityToByteString(), body -> {
+            try {
+                JsonNode req = JSON.readTree(body.toArray());
+                StringBuilder acks = new StringBuilder("{\"results\":[");
+                for (int i = 0; i < req.path("messages").size(); i++) {
+                    acks.append(i == 0 ? "" : ",").append(ack());
+                }
+                return complete(HttpResponse.create().withStatus(StatusCodes.CREATED)
+                        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, acks.append("]}").toString())));
+            } catch (Exception e) {
+                return complete(StatusCodes.BAD_REQUEST, "{\"error\":\"invalid_json\"}");
+            }
+        });
+    }
+
+    /** NDJSON stream: one ack line per message line, streamed back while the request is still arriving. */
+    private Route stream(akka.http.javadsl.model.HttpEntity entity) {
+        Source<ByteString, ?> acks = entity.getDataBytes()
+                .via(JsonFraming.objectScanner(1 << 20))
+                .map(line -> ByteString.fromString(ack() + "\n"));
+        return complete(HttpResponse.create().withEntity(HttpEntities.createChunked(
+                ContentTypes.create(MediaTypes.applicationWithFixedCharset("x-ndjson", HttpCharsets.UTF_8)), acks)));
+    }
+
     Route routes() {
         return pathPrefix("topics", () -> pathPrefix(topic -> concat(
                 pathEnd(() -> get(() -> complete(HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON,
@@ -53,26 +79,8 @@ public final class BareHttpBaseline extends AllDirectives {
                 path("messages", () -> post(() -> entity(Unmarshaller.entityToByteString(), body ->
                         complete(HttpResponse.create().withStatus(StatusCodes.CREATED)
                                 .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, ack())))))),
-                path("messages:batch", () -> post(() -> entity(Unmarshaller.entityToByteString(), body -> {
-                    try {
-                        JsonNode req = JSON.readTree(body.toArray());
-                        StringBuilder acks = new StringBuilder("{\"acks\":[");
-                        for (int i = 0; i < req.path("messages").size(); i++) {
-                            acks.append(i == 0 ? "" : ",").append(ack());
-                        }
-                        return complete(HttpResponse.create().withStatus(StatusCodes.CREATED)
-                                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, acks.append("]}").toString())));
-                    } catch (Exception e) {
-                        return complete(StatusCodes.BAD_REQUEST, "{\"error\":\"malformed\"}");
-                    }
-                }))),
-                path("messages:stream", () -> post(() -> withoutSizeLimit(() -> extractRequestEntity(entity -> {
-                    Source<ByteString, ?> acks = entity.getDataBytes()
-                            .via(JsonFraming.objectScanner(1 << 20))
-                            .map(line -> ByteString.fromString(ack() + "\n"));
-                    return complete(HttpResponse.create().withEntity(HttpEntities.createChunked(
-                            ContentTypes.create(MediaTypes.applicationWithFixedCharset("x-ndjson", HttpCharsets.UTF_8)), acks)));
-                }))))
+                path("messages:batch", () -> post(() -> withoutSizeLimit(() -> extractRequestEntity(entity ->
+                        entity.getContentType().mediaType().subType().equals("x-ndjson") ? stream(entity) : batch()))))
         )));
     }
 }

@@ -28,7 +28,7 @@ public record TopicSettings(int queues, int replicas, Replication replication, F
 
         @JsonValue public String json() { return name().toLowerCase(Locale.ROOT); }
 
-        @JsonCreator public static Replication parse(String s) {
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING) public static Replication parse(String s) {
             return switch (s == null ? "" : s.toLowerCase(Locale.ROOT)) {
                 case "async" -> ASYNC;
                 case "sync" -> SYNC;
@@ -43,7 +43,7 @@ public record TopicSettings(int queues, int replicas, Replication replication, F
 
         @JsonValue public String json() { return name().toLowerCase(Locale.ROOT); }
 
-        @JsonCreator public static Flush parse(String s) {
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING) public static Flush parse(String s) {
             return switch (s == null ? "" : s.toLowerCase(Locale.ROOT)) {
                 case "async" -> ASYNC;
                 case "sync" -> SYNC;

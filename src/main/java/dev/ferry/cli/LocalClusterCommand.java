@@ -53,6 +53,7 @@ public final class LocalClusterCommand implements Callable<Integer> {
         List<String> seeds = IntStream.range(0, Math.min(3, nodes)).mapToObj(i -> "127.0.0.1:" + (clusterPort + i)).toList();
         List<NodeProcess> running = new ArrayList<>();
         Thread stopAll = new Thread(() -> {
+            stopping = true;
             out.println("local-cluster: stopping " + running.size() + " nodes (graceful leave)...");
             out.flush();
             running.parallelStream().forEach(n -> n.stop(30));
@@ -79,7 +80,7 @@ public final class LocalClusterCommand implements Callable<Integer> {
         out.flush();
         while (running.stream().anyMatch(NodeProcess::isAlive)) {
             for (NodeProcess p : running) {
-                if (!p.isAlive() && !reported.contains(p)) {
+                if (!p.isAlive() && !reported.contains(p) && !stopping) {
                     reported.add(p);
                     out.println("local-cluster: " + p.name() + " exited with code " + p.exitValue() + "; see " + p.log());
                     out.flush();
@@ -91,6 +92,7 @@ public final class LocalClusterCommand implements Callable<Integer> {
     }
 
     private final List<NodeProcess> reported = new ArrayList<>();
+    private volatile boolean stopping;
 
     private void awaitHealthy(List<NodeProcess> running, PrintWriter out) throws InterruptedException {
         long deadline = System.nanoTime() + 120_000_000_000L;

@@ -89,10 +89,10 @@ class ThreeNodeProcessesIT {
         }
     }
 
-    // ------------------------------------------------------------------ bad input
+    // ------------------------------------------------------------------ bad input (after the failover: the nodes must be fine)
 
     @Test
-    @Order(1)
+    @Order(2)
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void badInputGetsClear4xxAnswersAndLeavesEveryNodeHealthy() throws Exception {
         expectError(send("PUT", 0, "/topics/bad-json", "application/json", "{\"queues\": 4,"), 400, "invalid_json");
@@ -126,7 +126,7 @@ class ThreeNodeProcessesIT {
     // ------------------------------------------------------------------ failover
 
     @Test
-    @Order(2)
+    @Order(1)
     @Timeout(value = 200, unit = TimeUnit.SECONDS)
     void everyAcknowledgedMessageIsConsumedOnceAcrossTheLossAndReturnOfANodeWithoutMasters() throws Exception {
         // Two queues with one replica each: four copies on three nodes, so at least one node holds no master.
@@ -141,16 +141,21 @@ class ThreeNodeProcessesIT {
         List<String> duplicates = new ArrayList<>();
         consume(MESSAGES / 2, received, duplicates, 60);
 
-        int victim = nodeWithoutMaster(masters);
+        int victim = nodeWithoutMaster();
+        note("masters " + masters + "; killing " + name(victim) + " (SIGKILL) after " + received.size() + " consumed; placement: "
+                + send("GET", victim, "/cluster/placement", null, null).body());
         processes[victim].destroyForcibly().waitFor(10, TimeUnit.SECONDS);   // SIGKILL
         assertFalse(processes[victim].isAlive());
 
         consume(MESSAGES * 3 / 4, received, duplicates, 60);
+        note("consumed " + received.size() + " (duplicates so far " + duplicates.size() + "); restarting " + name(victim));
         start(victim);
         awaitHealthy(victim, NODES, 90);
         consume(MESSAGES, received, duplicates, 60);
+        note("consumed " + received.size() + ", duplicates " + duplicates.size());
 
-        assertTrue(duplicates.isEmpty(), "delivered twice within a queue: " + duplicates.stream().limit(10).toList());
+        assertTrue(duplicates.isEmpty(), duplicates.size() + " deliveries of already consumed messages within a queue (e.g. "
+                + duplicates.stream().limit(10).toList() + "); see " + HOME.resolve("scenario.log"));
         Set<String> lost = new HashSet<>(sent.keySet());
         lost.removeAll(received.keySet());
         assertTrue(lost.isEmpty(), lost.size() + " acknowledged messages never consumed, e.g. " + lost.stream().limit(10).toList());
@@ -287,18 +292,31 @@ class ThreeNodeProcessesIT {
         }
     }
 
-    /** A node that is master of no queue, preferring not the oldest (node1 runs the sharding coordinator). */
-    private static int nodeWithoutMaster(Map<Integer, String> masters) {
-        Set<String> holding = new HashSet<>(masters.values());
+    /** A node that is master of no queue of any topic (per /cluster/placement), preferring the youngest. */
+    private static int nodeWithoutMaster() throws Exception {
+        HttpResponse<String> r = send("GET", 0, "/cluster/placement", null, null);
+        assertEquals(200, r.statusCode(), r.body());
+        Set<String> holding = new HashSet<>();
+        for (JsonNode c : JSON.readTree(r.body()).path("copies")) {
+            if ("master".equals(c.path("role").asText())) {
+                holding.add(c.path("node").asText());
+            }
+        }
         for (int i = NODES - 1; i >= 0; i--) {
             if (!holding.contains(name(i))) {
                 return i;
             }
         }
-        throw new AssertionError("every node holds a master: " + masters);
+        throw new AssertionError("every node holds a master: " + r.body());
     }
 
     // ------------------------------------------------------------------ processes and HTTP
+
+    /** Appends a line to target/e2e/scenario.log, the test's own account of what it did, beside the node logs. */
+    private static void note(String line) throws IOException {
+        Files.writeString(HOME.resolve("scenario.log"), java.time.LocalTime.now() + " " + line + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
 
     private static String name(int i) {
         return "node" + (i + 1);

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Reproduces BENCHMARKS.md "## Node (ferry bench)": the bare Akka HTTP baseline, one node, three nodes.
+#
+#   bench/node.sh              everything (about 15 minutes)
+#   bench/node.sh baseline     only the bare Akka HTTP baseline
+#   bench/node.sh one          only one node
+#   bench/node.sh three        only three nodes
+#   SECONDS_PER_RUN=10 bench/node.sh one     shorter runs (default 20 s measured after 5 s warm-up)
+#   PROFILE=1 bench/node.sh one              also record the node with JFR during the 64-in-flight single run
+#
+# Ports: HTTP 28080-28082 (nodes), 28090 (baseline); Akka 26550-26552. Data and results under target/bench-node/.
+# Everything runs on this machine: the load tool shares the CPU with the node(s), as the targets assume.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+what=${1:-all}
+secs=${SECONDS_PER_RUN:-20}
+out=$root/target/bench-node
+mkdir -p "$out"
+results=$out/results-$(date +%Y%m%d-%H%M%S).txt
+pids=()
+
+cleanup() {
+  for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]:-}"; do [[ -n "$p" ]] && wait "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+log() { echo "$*" | tee -a "$results"; }
+
+echo "building target/ferry.jar and target/benchmarks.jar ..." >&2
+mvn -q -o -B -Pbench package -DskipTests >&2
+
+client="java -Xmx512m -XX:+UseSerialGC -cp $root/target/ferry.jar dev.ferry.cli.FerryCommand"
+jvm_opens="--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
+
+# bench LABEL ARGS...: one ferry bench run; its JSON summary goes to the results file.
+bench() {
+  local label=$1; shift
+  local json
+  json=$($client bench "$@" --json 2>>"$out/bench-stderr.log" | tail -1) || true
+  log "$(printf '%-44s %s' "$label" "$json")"
+}
+
+await_health() {  # PORT
+  for _ in $(seq 1 240); do
+    curl -sf "http://127.0.0.1:$1/health" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "node on $1 not healthy; see $out" >&2; return 1
+}
+
+start_node() {  # K NODES EXTRA_JVM_OPTS
+  local k=$1 n=$2 extra=${3:-}
+  local home=$out/node$k
+  rm -rf "$home"; mkdir -p "$home"
+  local seeds=""
+  for i in $(seq 0 $((n - 1))); do seeds+="\"127.0.0.1:$((26550 + i))\","; done
+  cat > "$home/node.conf" <<CONF
+ferry {
+  node { name = "node$k", attributes.zone = "zone-$k" }
+  data-dir = "$home/data"
+  http { host = "127.0.0.1", port = $((28079 + k)) }
+  cluster { host = "127.0.0.1", port = $((26549 + k)), seed-nodes = [${seeds%,}] }
+}
+CONF
+  java -Xmx1g $extra $jvm_opens -jar "$root/target/ferry.jar" start -c "$home/node.conf" > "$home/node.log" 2>&1 &
+  pids+=($!)
+}
+
+stop_nodes() {
+  cleanup
+  pids=()
+}
+
+topic() {  # PORT NAME FLUSH REPLICAS
+  curl -sf -X PUT "http://127.0.0.1:$1/topics/$2" -H 'Content-Type: application/json' \
+    -d "{\"queues\": 4, \"flush\": \"$3\", \"replicas\": ${4:-0}}" >/dev/null
+}
+
+header() {
+  log ""
+  log "## $* — $(date -u +%FT%TZ), $(nproc) cores, load average:$(uptime | sed 's/.*load average://')"
+}
+
+produce_set() {  # URL TOPIC LABEL-PREFIX
+  local url=$1 t=$2 p=$3
+  local common=(--url "$url" --topic "$t" --size 1024 --duration "$secs" --warmup 5)
+  bench "$p single, 1 in flight"            produce "${common[@]}" --mode single --producers 1
+  bench "$p single, 64 in flight"           produce "${common[@]}" --mode single --producers 64
+  bench "$p batch 16 x 4, 64 in flight"     produce "${common[@]}" --mode batch --producers 4 --batch 16
+  bench "$p stream 1 x 64, 64 in flight"    produce "${common[@]}" --mode stream --producers 1 --window 64
+  bench "$p batch 64 x 8, 512 in flight"    produce "${common[@]}" --mode batch --producers 8 --batch 64
+  bench "$p stream 4 x 256, 1024 in flight" produce "${common[@]}" --mode stream --producers 4 --window 256
+}
+
+baseline() {
+  header "bare Akka HTTP 10.2.10 baseline (dev.ferry.bench.BareHttpBaseline)"
+  java -Xmx512m -cp "$root/target/benchmarks.jar" dev.ferry.bench.BareHttpBaseline 28090 > "$out/baseline.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 60); do grep -q listening "$out/baseline.log" && break; sleep 0.5; done
+  produce_set http://127.0.0.1:28090 baseline "baseline"
+  if command -v wrk >/dev/null; then
+    head -c 1024 /dev/zero | tr '\0' 'a' > "$out/body1k"
+    printf 'wrk.method = "POST"\nlocal f = io.open("%s", "rb"); wrk.body = f:read("*all"); f:close()\n' "$out/body1k" > "$out/post.lua"
+    for c in 1 64; do
+      log "$(printf '%-44s %s' "baseline wrk, $c connections" "$(wrk -t1 -c$c -d${secs}s -s "$out/post.lua" http://127.0.0.1:28090/topics/x/messages | grep Requests/sec)")"
+    done
+  fi
+  stop_nodes
+}
+
+one_node() {
+  header "one node"
+  local profile=""
+  [[ -n "${PROFILE:-}" ]] && profile="-XX:+FlightRecorder"
+  start_node 1 1 "$profile"
+  await_health 28080
+  topic 28080 bench-async async
+  topic 28080 bench-sync sync
+  local common=(--url http://127.0.0.1:28080 --size 1024 --duration "$secs" --warmup 5)
+  if [[ -n "${PROFILE:-}" ]]; then
+    jcmd "${pids[-1]}" JFR.start name=bench settings=profile filename="$out/node-single64.jfr" >/dev/null
+    bench "one node async: single, 64 in flight (JFR)" produce "${common[@]}" --topic bench-async --mode single --producers 64
+    jcmd "${pids[-1]}" JFR.stop name=bench >/dev/null
+    jcmd "${pids[-1]}" JFR.start name=bench2 settings=profile filename="$out/node-stream.jfr" >/dev/null
+    bench "one node async: stream 4 x 256 (JFR)" produce "${common[@]}" --topic bench-async --mode stream --producers 4 --window 256
+    jcmd "${pids[-1]}" JFR.stop name=bench2 >/dev/null
+  fi
+  produce_set http://127.0.0.1:28080 bench-async "one node, flush async:"
+  produce_set http://127.0.0.1:28080 bench-sync "one node, flush sync: "
+  topic 28080 bench-drain async
+  bench "one node: fill 1,000,000 (stream 4 x 256)" produce --url http://127.0.0.1:28080 --topic bench-drain --size 1024 \
+    --mode stream --producers 4 --window 256 --messages 1000000
+  bench "one node: drain 1,000,000 raw, 4 readers" consume --url http://127.0.0.1:28080 --topic bench-drain --max 1000
+  bench "one node: drain 1,000,000 by group, 4 pullers" consume --url http://127.0.0.1:28080 --topic bench-drain --mode group \
+    --group drain --max 1000 --consumers 4
+  stop_nodes
+}
+
+three_nodes() {
+  header "three nodes (one machine, zones 1-3)"
+  for k in 1 2 3; do start_node $k 3; done
+  for port in 28080 28081 28082; do await_health $port; done
+  sleep 5
+  topic 28080 bench-async async
+  topic 28080 bench-sync sync
+  topic 28080 bench-async-r1 async 1
+  produce_set http://127.0.0.1:28080 bench-async "three nodes, flush async:"
+  produce_set http://127.0.0.1:28080 bench-sync "three nodes, flush sync: "
+  bench "three nodes, 1 replica: stream 4 x 256" produce --url http://127.0.0.1:28080 --topic bench-async-r1 --size 1024 \
+    --duration "$secs" --warmup 5 --mode stream --producers 4 --window 256
+  stop_nodes
+}
+
+case $what in
+  baseline) baseline ;;
+  one) one_node ;;
+  three) three_nodes ;;
+  all) baseline; one_node; three_nodes ;;
+  *) echo "usage: bench/node.sh [all|baseline|one|three]" >&2; exit 2 ;;
+esac
+echo "results: $results" >&2
