@@ -83,7 +83,7 @@ public record AllocationSettings(AllocationEnable enable, RebalanceEnable rebala
 
     public AllocationSettings {
         awarenessAttributes = List.copyOf(awarenessAttributes);
-        awarenessForce = Map.copyOf(awarenessForce);
+        awarenessForce = java.util.Collections.unmodifiableMap(new TreeMap<>(awarenessForce));
     }
 
     /**

@@ -133,49 +133,15 @@ public final class Allocator {
      * says YES.
      */
     public AllocationResult allocate(ClusterView view, CopyId copy, DesiredBalance desired) {
-        Routing routing = new Routing(view, false);
-        RoutingCopy c = existing(routing, copy);
-        switch (c.state()) {
-            case RELOCATING:
-                return new AllocationResult(copy, Decision.Type.YES, Optional.of(c.target().name()), false, "the copy is relocating to this node");
-            case STARTED:
-            case INITIALIZING:
-                return new AllocationResult(copy, Decision.Type.YES, Optional.of(c.node().name()), false, "the copy is already on this node");
-            default:
-                break;
-        }
-        if (routing.nodes().length == 0) {
-            return new AllocationResult(copy, Decision.Type.NO, Optional.empty(), false, "there are no nodes in the cluster");
-        }
-        Decision general = deciders.canAllocate(c, routing);
-        if (general.isNo()) {
-            return new AllocationResult(copy, Decision.Type.NO, Optional.empty(), false, "[" + general.decider() + "] " + general.explanation());
-        }
-        Balancer balancer = new Balancer(routing, deciders);
-        if (desired != null) {
-            RoutingNode want = desired.nodeOf(copy).map(routing::node).orElse(null);
-            if (want != null && deciders.canAllocate(c, want, routing).isYes()) {
-                return new AllocationResult(copy, Decision.Type.YES, Optional.of(want.name()), promotion(c, want),
-                        "the desired balance places the copy on this node");
-            }
-        }
-        Balancer.Choice choice = balancer.choose(c, null, true);
-        if (choice.yes != null) {
-            return new AllocationResult(copy, Decision.Type.YES, Optional.of(choice.yes.name()), promotion(c, choice.yes),
-                    "the lightest node that accepts the copy");
-        }
-        if (choice.throttled != null) {
-            return new AllocationResult(copy, Decision.Type.THROTTLE, Optional.of(choice.throttled.name()), promotion(c, choice.throttled),
-                    "[" + choice.throttleDecision.decider() + "] " + choice.throttleDecision.explanation());
-        }
-        routing.debug(true);
-        Decision no = deciders.canAllocate(c, routing.node(choice.firstNoNode), routing);
-        return new AllocationResult(copy, Decision.Type.NO, Optional.empty(), false,
-                "no node accepts the copy; e.g. node [" + choice.firstNoNode + "]: [" + no.decider() + "] " + no.explanation());
+        return new AllocationSession(this, view, desired).allocate(copy);
     }
 
-    private static boolean promotion(RoutingCopy c, RoutingNode node) {
-        return c.isMaster() && c.queue().copyOn(node) != null;
+    /**
+     * A session answering many {@link #allocate} questions against one view, recording the placements made in between
+     * (for many {@code allocateShard} calls in a row).
+     */
+    public AllocationSession session(ClusterView view, DesiredBalance desired) {
+        return new AllocationSession(this, view, desired);
     }
 
     private static RoutingCopy existing(Routing routing, CopyId copy) {

@@ -17,9 +17,10 @@ public record AttributeFilters(String prefix, Map<String, List<String>> require,
                                Map<String, List<String>> exclude) {
 
     public AttributeFilters {
-        require = Map.copyOf(require);
-        include = Map.copyOf(include);
-        exclude = Map.copyOf(exclude);
+        // sorted, so that evaluation order and explanations are the same in every JVM
+        require = java.util.Collections.unmodifiableMap(new TreeMap<>(require));
+        include = java.util.Collections.unmodifiableMap(new TreeMap<>(include));
+        exclude = java.util.Collections.unmodifiableMap(new TreeMap<>(exclude));
     }
 
     /** @return whether no filter is set */

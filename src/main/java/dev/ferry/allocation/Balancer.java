@@ -19,6 +19,8 @@ import java.util.Map;
 final class Balancer {
     /** ES compares weights with this tolerance. */
     private static final double EPSILON = 0.001;
+    /** How many of the lightest nodes {@link #choose} picks by selection before sorting the rest. */
+    private static final int SELECT_FIRST = 4;
 
     private final Routing routing;
     private final AllocationDeciders deciders;
@@ -26,6 +28,8 @@ final class Balancer {
     private final RoutingNode[] nodes;
     private final long[] keys;
 
+    /** Copies balancing already moved in this computation: in a simulation each copy moves at most once. */
+    private final java.util.Set<RoutingCopy> balanced = new java.util.HashSet<>();
     final List<Placement> placements = new ArrayList<>();
     final List<Move> moves = new ArrayList<>();
     final Map<CopyId, UnassignedCopy> unassigned = new LinkedHashMap<>();
@@ -146,9 +150,15 @@ final class Balancer {
      */
     Choice choose(RoutingCopy c, RoutingNode exclude, boolean takeThrottle) {
         Choice choice = new Choice();
-        int n = sortByWeight(c.topic(), rotation(c));
+        int n = weighKeys(c.topic(), rotation(c));
         double throttleWeight = Double.NaN;
         for (int i = 0; i < n; i++) {
+            // Usually one of the lightest few nodes says YES: select those one by one, sort only if that fails.
+            if (i < SELECT_FIRST) {
+                selectMin(i, n);
+            } else if (i == SELECT_FIRST) {
+                Arrays.sort(keys, i, n);
+            }
             RoutingNode node = nodes[nodeOf(keys[i], c)];
             if (node == exclude) {
                 continue;
@@ -190,13 +200,25 @@ final class Balancer {
         return Math.floorMod(rank + rotation(c), nodes.length);
     }
 
-    /** Fills {@link #keys} with all nodes sorted by weight for {@code topic}: high bits weight, low 16 bits the tie rank. */
-    private int sortByWeight(RoutingTopic topic, int rotation) {
+    /** Fills {@link #keys} with one sortable key per node: high bits its weight for {@code topic}, low 16 bits its tie rank. */
+    private int weighKeys(RoutingTopic topic, int rotation) {
         for (int i = 0; i < nodes.length; i++) {
             keys[i] = key(weights.relativeWeight(nodes[i], topic), Math.floorMod(i - rotation, nodes.length));
         }
-        Arrays.sort(keys, 0, nodes.length);
         return nodes.length;
+    }
+
+    /** One selection-sort step: moves the least key of {@code keys[i..n)} to {@code i}. */
+    private void selectMin(int i, int n) {
+        int min = i;
+        for (int j = i + 1; j < n; j++) {
+            if (keys[j] < keys[min]) {
+                min = j;
+            }
+        }
+        long t = keys[i];
+        keys[i] = keys[min];
+        keys[min] = t;
     }
 
     private static long key(double weight, int rank) {
@@ -278,6 +300,7 @@ final class Balancer {
      * @return how many copies started moving
      */
     int reconcile(DesiredBalance desired) {
+        routing.freezeActivityForBalancing();
         Decision cluster = deciders.canRebalance(routing);
         if (cluster.type() != Decision.Type.YES) {
             return 0;
@@ -322,6 +345,7 @@ final class Balancer {
      * @return how many copies moved
      */
     int balance() {
+        routing.freezeActivityForBalancing();
         if (nodes.length < 2 || deciders.canRebalance(routing).type() != Decision.Type.YES) {
             return 0;
         }
@@ -351,19 +375,22 @@ final class Balancer {
 
     /** @return moves made, or {@code -(moves + 1)} when the cluster-wide rebalance limit stopped balancing */
     private int balanceTopic(RoutingTopic t) {
+        double threshold = weights.threshold(t);
+        if (!worthBalancing(t, List.of(nodes), threshold)) {
+            return 0; // cheap exit before asking deciders which nodes are relevant
+        }
         List<RoutingNode> relevant = new ArrayList<>();
         for (RoutingNode n : nodes) {
             if (n.copies(t) > 0 || !deciders.canAllocateTopic(t, n, routing).isNo()) {
                 relevant.add(n);
             }
         }
-        if (relevant.size() < 2) {
+        if (relevant.size() < 2 || !worthBalancing(t, relevant, threshold)) {
             return 0;
         }
         RoutingNode[] sorted = relevant.toArray(new RoutingNode[0]);
         double[] w = new double[sorted.length];
         sortRelevant(sorted, w, t);
-        double threshold = weights.threshold(t);
         int moved = 0;
         int low = 0;
         int high = sorted.length - 1;
@@ -404,6 +431,20 @@ final class Balancer {
         }
     }
 
+    /** @return whether some node holding {@code t} is heavier than some node by more than the threshold */
+    private boolean worthBalancing(RoutingTopic t, List<RoutingNode> candidates, double threshold) {
+        double minAll = Double.MAX_VALUE;
+        double maxHolding = -Double.MAX_VALUE;
+        for (RoutingNode n : candidates) {
+            double w = weights.relativeWeight(n, t);
+            minAll = Math.min(minAll, w);
+            if (n.copies(t) > 0) {
+                maxHolding = Math.max(maxHolding, w);
+            }
+        }
+        return maxHolding - minAll > threshold + EPSILON;
+    }
+
     private void sortRelevant(RoutingNode[] sorted, double[] w, RoutingTopic t) {
         long[] k = new long[sorted.length];
         RoutingNode[] copy = sorted.clone();
@@ -426,6 +467,9 @@ final class Balancer {
                 if (c.node() != high || c.state() != CopyState.STARTED) {
                     continue;
                 }
+                if (routing.simulation() && balanced.contains(c)) {
+                    continue; // moving it again would undo part of the plan: the desired balance moves each copy once
+                }
                 if (c.isMaster() && queue.copyOn(low) != null) {
                     continue; // a master only moves by promotion, which balancing never forces
                 }
@@ -439,6 +483,7 @@ final class Balancer {
                 if (deciders.canAllocate(c, low, routing).isYes()) {
                     moves.add(new Move(c.id(), high.name(), low.name(), Move.Kind.REBALANCE));
                     routing.relocate(c, low);
+                    balanced.add(c);
                     return 1;
                 }
             }

@@ -23,14 +23,16 @@ public final class ClusterView {
     private final Map<String, Node> nodes;
     private final Map<String, Topic> topics;
     private final Map<CopyId, Copy> copies;
+    private final List<Copy> ordered;
     private final List<Copy> surplus;
 
     private ClusterView(AllocationSettings settings, Map<String, Node> nodes, Map<String, Topic> topics, Map<CopyId, Copy> copies,
-                        List<Copy> surplus) {
+                        List<Copy> ordered, List<Copy> surplus) {
         this.settings = settings;
         this.nodes = Collections.unmodifiableMap(nodes);
         this.topics = Collections.unmodifiableMap(topics);
-        this.copies = Collections.unmodifiableMap(copies);
+        this.copies = copies;
+        this.ordered = Collections.unmodifiableList(ordered);
         this.surplus = List.copyOf(surplus);
     }
 
@@ -44,7 +46,8 @@ public final class ClusterView {
         Builder b = new Builder(settings);
         nodes.values().forEach(b::node);
         topics.values().forEach(b::topic);
-        copies.values().forEach(b::copy);
+        ordered.forEach(b::copy);
+        surplus.forEach(b::copy);
         return b;
     }
 
@@ -53,9 +56,21 @@ public final class ClusterView {
         Builder b = new Builder(newSettings);
         nodes.values().forEach(b::node);
         topics.values().forEach(b::topic);
-        copies.values().forEach(b::copy);
+        ordered.forEach(b::copy);
         surplus.forEach(b::copy);
         return b.build();
+    }
+
+    /**
+     * @return this view with its copies replaced by {@code sameOrder}: the same copies (same ids, same order), in new
+     * states, as a {@link Routing} of this view produces; no revalidation is needed
+     */
+    ClusterView withCopiesInPlace(List<Copy> sameOrder) {
+        Map<CopyId, Copy> byId = new HashMap<>(sameOrder.size() * 2);
+        for (Copy c : sameOrder) {
+            byId.put(c.id(), c);
+        }
+        return new ClusterView(settings, new LinkedHashMap<>(nodes), new LinkedHashMap<>(topics), byId, new ArrayList<>(sameOrder), surplus);
     }
 
     /** @return the cluster allocation settings */
@@ -74,8 +89,8 @@ public final class ClusterView {
     }
 
     /** @return every copy of every queue, in id order */
-    public Collection<Copy> copies() {
-        return copies.values();
+    public List<Copy> copies() {
+        return ordered;
     }
 
     /** @return the copy, if its topic exists and the copy number is within the replica count */
@@ -98,7 +113,7 @@ public final class ClusterView {
         private final AllocationSettings settings;
         private final Map<String, Node> nodes = new TreeMap<>();
         private final Map<String, Topic> topics = new TreeMap<>();
-        private final Map<CopyId, Copy> copies = new LinkedHashMap<>();
+        private final Map<CopyId, Copy> copies = new HashMap<>();
 
         private Builder(AllocationSettings settings) {
             this.settings = settings;
@@ -152,12 +167,11 @@ public final class ClusterView {
          *                                  or a master that is not in sync
          */
         public ClusterView build() {
-            Map<CopyId, Copy> out = new TreeMap<>();
-            List<Copy> surplus = new ArrayList<>();
             Map<String, Integer> perQueue = new HashMap<>();
             for (Topic t : topics.values()) {
                 perQueue.put(t.name(), t.settings().effectiveReplicas(nodes.size()) + 1);
             }
+            List<Copy> surplus = new ArrayList<>();
             for (Copy c : copies.values()) {
                 CopyId id = c.id();
                 Topic t = topics.get(id.topic());
@@ -176,25 +190,30 @@ public final class ClusterView {
                 }
                 if (id.copy() >= perQueue.get(t.name())) {
                     surplus.add(c);
-                } else {
-                    out.put(id, c);
                 }
             }
+            surplus.sort(java.util.Comparator.comparing(Copy::id));
+            // Walk topics (name order), queues and copy numbers: id order in O(n), with absent copies filled in.
+            Map<CopyId, Copy> byId = new HashMap<>(copies.size() * 2);
+            List<Copy> ordered = new ArrayList<>(copies.size());
             for (Topic t : topics.values()) {
                 int n = perQueue.get(t.name());
                 for (int q = 0; q < t.queues(); q++) {
-                    boolean masterHasLog = out.containsKey(CopyId.master(t.name(), q));
+                    boolean masterGiven = copies.containsKey(CopyId.master(t.name(), q));
                     for (int c = 0; c < n; c++) {
                         CopyId id = new CopyId(t.name(), q, c);
-                        if (!out.containsKey(id)) {
-                            UnassignedInfo.Reason reason = c == 0 || !masterHasLog ? UnassignedInfo.Reason.TOPIC_CREATED
+                        Copy copy = copies.get(id);
+                        if (copy == null) {
+                            UnassignedInfo.Reason reason = c == 0 || !masterGiven ? UnassignedInfo.Reason.TOPIC_CREATED
                                     : UnassignedInfo.Reason.REPLICA_ADDED;
-                            out.put(id, Copy.unassigned(id, UnassignedInfo.of(reason), 0));
+                            copy = Copy.unassigned(id, UnassignedInfo.of(reason), 0);
                         }
+                        byId.put(id, copy);
+                        ordered.add(copy);
                     }
                 }
             }
-            return new ClusterView(settings, new LinkedHashMap<>(nodes), new LinkedHashMap<>(topics), out, surplus);
+            return new ClusterView(settings, new LinkedHashMap<>(nodes), new LinkedHashMap<>(topics), byId, ordered, surplus);
         }
     }
 }

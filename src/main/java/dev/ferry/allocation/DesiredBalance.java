@@ -15,7 +15,7 @@ import java.util.Optional;
 public record DesiredBalance(Map<CopyId, String> assignments, int iterations, boolean converged) {
 
     public DesiredBalance {
-        assignments = Map.copyOf(assignments);
+        assignments = java.util.Collections.unmodifiableMap(new java.util.HashMap<>(assignments));
     }
 
     /** @return the desired node of {@code copy}, empty if it cannot be placed */

@@ -54,7 +54,7 @@ public record DiskWatermarks(boolean ratios, double low, double high, double flo
             case HIGH -> highHeadroom;
             case FLOOD_STAGE -> floodHeadroom;
         };
-        long byRatio = (long) Math.ceil(totalBytes * (1.0 - value));
+        long byRatio = Math.round(totalBytes * (1.0 - value));
         return headroom >= 0 ? Math.min(byRatio, headroom) : byRatio;
     }
 
@@ -93,7 +93,8 @@ public record DiskWatermarks(boolean ratios, double low, double high, double flo
         long highHead = headroom(m, HIGH_HEADROOM, "ferry.allocation.disk.watermark.high.max-headroom");
         long floodHead = headroom(m, FLOOD_HEADROOM, "ferry.allocation.disk.watermark.flood-stage.max-headroom");
         if (!allRatios && !allBytes) {
-            String bad = lowRatio < 0 && lowBytes < 0 ? LOW : highRatio < 0 && highBytes < 0 ? HIGH : floodRatio < 0 && floodBytes < 0 ? FLOOD : LOW;
+            String bad = oddOneOut(new String[] {LOW, HIGH, FLOOD}, new double[] {lowRatio, highRatio, floodRatio},
+                    new long[] {lowBytes, highBytes, floodBytes});
             throw new InvalidSettingException(bad, "unable to consistently parse [" + LOW + "=" + lowText + "], [" + HIGH + "=" + highText
                     + "], and [" + FLOOD + "=" + floodText + "] as percentage or bytes: use percentages (85%) or ratios (0.85) for all "
                     + "three, or free-space byte sizes (500mb) for all three");
@@ -140,6 +141,26 @@ public record DiskWatermarks(boolean ratios, double low, double high, double flo
                     + "]: byte watermarks are free space, so low must be >= high >= flood stage");
         }
         return new DiskWatermarks(false, lowBytes, highBytes, floodBytes, -1, -1, -1, lowText, highText, floodText);
+    }
+
+    /** @return the key to blame for mixed kinds: one that is neither kind, else the one in the minority kind */
+    private static String oddOneOut(String[] keys, double[] ratios, long[] bytes) {
+        int ratioCount = 0;
+        for (int i = 0; i < keys.length; i++) {
+            if (ratios[i] < 0 && bytes[i] < 0) {
+                return keys[i];
+            }
+            if (ratios[i] >= 0) {
+                ratioCount++;
+            }
+        }
+        boolean minorityIsRatio = ratioCount < keys.length - ratioCount;
+        for (int i = 0; i < keys.length; i++) {
+            if ((ratios[i] >= 0) == minorityIsRatio) {
+                return keys[i];
+            }
+        }
+        return keys[0];
     }
 
     private static String orDefault(String v, String d) {

@@ -28,7 +28,7 @@ public record Node(String name, String host, String ip, Map<String, String> attr
         }
         host = host == null ? name : host;
         ip = ip == null ? "" : ip;
-        attributes = Map.copyOf(attributes == null ? Map.of() : attributes);
+        attributes = java.util.Collections.unmodifiableMap(new TreeMap<>(attributes == null ? Map.of() : attributes));
         disk = disk == null ? Optional.empty() : disk;
     }
 

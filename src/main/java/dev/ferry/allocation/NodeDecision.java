@@ -17,7 +17,7 @@ import java.util.Map;
 public record NodeDecision(String node, String host, Map<String, String> attributes, String nodeDecision, double weight, int weightRanking,
                            List<Decision> deciders) {
     public NodeDecision {
-        attributes = Map.copyOf(attributes);
+        attributes = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(attributes));
         deciders = List.copyOf(deciders);
     }
 }

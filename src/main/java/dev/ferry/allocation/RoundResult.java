@@ -21,6 +21,6 @@ public record RoundResult(ClusterView next, List<Placement> placements, List<Mov
         placements = List.copyOf(placements);
         moves = List.copyOf(moves);
         unassigned = List.copyOf(unassigned);
-        readOnlyTopics = Set.copyOf(readOnlyTopics);
+        readOnlyTopics = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(readOnlyTopics));
     }
 }

@@ -39,6 +39,8 @@ public final class Routing {
     private int unassignedMasters;
     private int initializing;
     private int initializingMasters;
+    /** Activity counts frozen when balancing starts, so moves started by balancing do not stop it (-1: not frozen). */
+    private int[] activityAtBalanceStart;
 
     /**
      * @param view       the snapshot to work on
@@ -107,7 +109,8 @@ public final class Routing {
         }
         anyTopicRebalanceSetting = topicRebalance;
         totalConfiguredCopies = configured;
-        for (Copy c : view.copies()) {
+        List<Copy> given = view.copies();
+        for (Copy c : given) {
             RoutingTopic rt = topicsByName.get(c.id().topic());
             RoutingQueue rq = rt.queues[c.id().queue()];
             RoutingCopy rc = new RoutingCopy(c.id(), rt, rq);
@@ -120,8 +123,9 @@ public final class Routing {
             rt.maxCopySize = Math.max(rt.maxCopySize, Math.max(c.sizeBytes(), rt.topic().sizeBytes()));
         }
         // Place copies after every queue is complete: recovery accounting looks up each queue's master.
-        for (RoutingCopy rc : copies) {
-            Copy c = view.copy(rc.id()).orElseThrow();
+        for (int i = 0; i < given.size(); i++) {
+            Copy c = given.get(i);
+            RoutingCopy rc = copies.get(i);
             switch (c.state()) {
                 case UNASSIGNED -> unassigned(rc, 1);
                 case STARTED -> place(rc, node(c.node()), CopyState.STARTED);
@@ -218,6 +222,34 @@ public final class Routing {
     /** @return copies configured across all topics (the weight function's average uses it) */
     public long totalConfiguredCopies() {
         return totalConfiguredCopies;
+    }
+
+    /**
+     * Freezes the unassigned/initializing counts that {@code allow-rebalance} looks at, so that the relocations
+     * balancing itself starts in this round do not count as "the cluster is not settled".
+     */
+    void freezeActivityForBalancing() {
+        activityAtBalanceStart = new int[] {unassigned, unassignedMasters, initializing, initializingMasters};
+    }
+
+    /** @return unassigned copies when balancing started (now, before it starts) */
+    public int unassignedBeforeBalancing() {
+        return activityAtBalanceStart == null ? unassigned : activityAtBalanceStart[0];
+    }
+
+    /** @return unassigned masters when balancing started (now, before it starts) */
+    public int unassignedMastersBeforeBalancing() {
+        return activityAtBalanceStart == null ? unassignedMasters : activityAtBalanceStart[1];
+    }
+
+    /** @return initializing copies when balancing started (now, before it starts) */
+    public int initializingBeforeBalancing() {
+        return activityAtBalanceStart == null ? initializing : activityAtBalanceStart[2];
+    }
+
+    /** @return initializing masters when balancing started (now, before it starts) */
+    public int initializingMastersBeforeBalancing() {
+        return activityAtBalanceStart == null ? initializingMasters : activityAtBalanceStart[3];
     }
 
     /** @return copies relocating right now */
@@ -440,6 +472,6 @@ public final class Routing {
 
     /** @return a view of the current state: the same nodes, topics and settings with the copies as they are now */
     public ClusterView toView() {
-        return view.toBuilder().copies(toCopies()).build();
+        return view.withCopiesInPlace(toCopies());
     }
 }

@@ -44,6 +44,7 @@ public final class Simulator {
     private final class State {
         private final Map<String, String> rawSettings;
         private ClusterView view;
+        private final DesiredBalanceTracker tracker = new DesiredBalanceTracker(allocator);
         /** Outcome of the last round for each unassigned copy. */
         private Map<CopyId, UnassignedCopy> lastAttempt = new HashMap<>();
 
@@ -80,7 +81,7 @@ public final class Simulator {
                         }
                         ClusterView before = view;
                         view = Recoveries.complete(view, true);
-                        RoundResult result = allocator.round(view);
+                        RoundResult result = tracker.round(view);
                         remember(result);
                         rounds++;
                         moves += result.moves().size();
@@ -158,7 +159,7 @@ public final class Simulator {
         }
 
         private int round() {
-            RoundResult result = allocator.round(view);
+            RoundResult result = tracker.round(view);
             remember(result);
             view = result.next();
             return result.moves().size();

@@ -31,7 +31,7 @@ public record Topic(String name, int queues, TopicSettings settings, Map<String,
         if (!(writeLoad >= 0)) {
             throw new IllegalArgumentException("topic [" + name + "]: writeLoad must be >= 0");
         }
-        rawSettings = Map.copyOf(new TreeMap<>(rawSettings));
+        rawSettings = java.util.Collections.unmodifiableMap(new TreeMap<>(rawSettings));
     }
 
     /**

@@ -68,6 +68,15 @@ public final class AllocationInputs {
         });
     }
 
+    /** The coordinator is about to start {@code id} on {@code node}: count it as running there from now on. */
+    void allocated(String type, CopyId id, String node) {
+        runningByType.compute(type, (t, old) -> {
+            Map<CopyId, String> next = new HashMap<>(old == null ? Map.of() : old);
+            next.put(id, node);
+            return Map.copyOf(next);
+        });
+    }
+
     static String typeOf(CopyId id) {
         return id.copy() == 0 ? "queue" : "replica";
     }

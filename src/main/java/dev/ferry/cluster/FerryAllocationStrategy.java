@@ -86,12 +86,16 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
 
         if (id.copy() == 0) {
             String dataNode = inputs.masterDataNode(id);
-            if (!dataNode.isEmpty() && regionByNode.containsKey(dataNode)) return regionByNode.get(dataNode);
+            if (!dataNode.isEmpty() && regionByNode.containsKey(dataNode)) {
+                inputs.allocated(typeName, id, dataNode);
+                return regionByNode.get(dataNode);
+            }
         }
         ClusterView view = inputs.view(members.values(), inputs.running());
         AllocationResult r = allocator.allocate(view, id);
         if (r.type() == Decision.Type.YES && r.node().isPresent() && regionByNode.containsKey(r.node().get())) {
             log.debug("{} {} -> {}{}", typeName, shardId, r.node().get(), r.promotion() ? " (promotion)" : "");
+            inputs.allocated(typeName, id, r.node().get());
             return regionByNode.get(r.node().get());
         }
         log.debug("{} {} not allocated now ({}): {}", typeName, shardId, r.type(), r.explanation());
@@ -102,10 +106,10 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
     public Future<Set<String>> rebalance(Map<ActorRef, IndexedSeq<String>> current, Set<String> rebalanceInProgress) {
         Set<String> out = new HashSet<>();
         try {
-            if (!typeName.equals("replica") || !rebalanceInProgress.isEmpty()) return Futures.successful(out);
             Map<ActorRef, Member> members = upMembers(current.keySet());
+            if (!typeName.equals("broker")) inputs.running(typeName, running(current, members));
+            if (!typeName.equals("replica") || !rebalanceInProgress.isEmpty()) return Futures.successful(out);
             if (members.size() < current.size()) return Futures.successful(out); // someone is joining or leaving: wait
-            inputs.running(typeName, running(current, members));
             RoundResult round = allocator.round(inputs.view(members.values(), inputs.running()));
             for (Move move : round.moves()) {
                 if (move.copy().copy() == 0) continue;

@@ -96,7 +96,7 @@ public final class FerryRoutes extends AllDirectives {
                 path("messages", () -> post(() -> extractRequest(req ->
                         entity(Unmarshaller.entityToByteString(), bytes -> async(() -> messages.sendOne(topic, req, bytes)))))),
                 path("messages:batch", () -> post(() -> extractRequest(req -> isNdjson(req)
-                        ? sync(() -> messages.stream(topic, req))
+                        ? withoutSizeLimit(() -> sync(() -> messages.stream(topic, req)))
                         : body(b -> async(() -> messages.sendBatch(topic, b)))))),
                 pathPrefix("queues", () -> path(PathMatchers.segment().slash("messages"), q ->
                         get(() -> parameterMap(params -> async(() -> messages.read(topic, q, params)))))));
@@ -156,7 +156,7 @@ public final class FerryRoutes extends AllDirectives {
                 "cluster", self.status().toString(),
                 "pid", ProcessHandle.current().pid(),
                 "address", self.address().toString(),
-                "members", state.getMembers().spliterator().getExactSizeIfKnown() >= 0 ? countMembers() : 0,
+                "members", countMembers(),
                 "unreachable", state.getUnreachable().size())));
     }
 

@@ -104,8 +104,8 @@ public final class FerryJournal extends AsyncWriteJournal {
                 results.add(result);
             }
             Iterable<Optional<Exception>> outcome = results != null ? results : count == 1 ? ONE_WRITTEN : List.of();
-            if (written == null) {
-                return Futures.successful(outcome);
+            if (written == null || (written.isDone() && !written.isCompletedExceptionally())) {
+                return Futures.successful(outcome); // async flush: appended means done, no callback needed
             }
             return FutureConverters.asScala(written.thenApply(done -> outcome));
         } catch (Exception e) {
@@ -114,9 +114,12 @@ public final class FerryJournal extends AsyncWriteJournal {
     }
 
     private List<AppendRecord> encode(AtomicWrite write) throws Exception {
-        List<PersistentRepr> reprs = CollectionConverters.asJava(write.payload());
+        scala.collection.immutable.Seq<PersistentRepr> reprs = write.payload();
+        if (reprs.size() == 1) {
+            return List.of(codec.encode(reprs.head()));
+        }
         List<AppendRecord> group = new ArrayList<>(reprs.size());
-        for (PersistentRepr repr : reprs) {
+        for (PersistentRepr repr : CollectionConverters.asJava(reprs)) {
             group.add(codec.encode(repr));
         }
         return group;

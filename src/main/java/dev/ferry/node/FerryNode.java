@@ -97,6 +97,9 @@ public final class FerryNode {
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             log.info("Ferry node {} started: HTTP on {}, cluster {}, data in {}", settings.node().name(), binding.localAddress(),
                     Cluster.get(system).selfMember().address(), settings.dataDir().toAbsolutePath());
+            Path journalDir = dev.ferry.journal.FerryJournalSettings.fromConfig(config.getConfig("ferry.journal")).dir();
+            JournalMetrics.watch(journalDir);
+            system.getWhenTerminated().thenRun(() -> JournalMetrics.forget(journalDir));
             return new FerryNode(system, settings, services, binding);
         } catch (Exception e) {
             system.terminate();

@@ -71,7 +71,8 @@ public record FerrySettings(Node node, Path dataDir, Http http, Cluster cluster,
         });
         Queue queue = new Queue(f.getInt("queue.max-batch-messages"), f.getBytes("queue.read-cache-bytes"));
         return new FerrySettings(node, Path.of(f.getString("data-dir")), http, cluster, topic, consumer, queue,
-                f.getDuration("disk.report-interval"));
+                // One setting for allocation and the publisher: ES's cluster.info.update.interval, owned by allocation.
+                f.getDuration("allocation.disk.report-interval"));
     }
 
     private static String hostname() {

@@ -63,7 +63,8 @@ public record Services(ActorSystem<Void> system, FerrySettings settings, Cluster
     static java.util.Map<String, String> allocationSettings(com.typesafe.config.Config config) {
         java.util.Map<String, String> out = new java.util.TreeMap<>();
         if (config.hasPath("ferry.allocation"))
-            config.getConfig("ferry.allocation").entrySet().forEach(e -> out.put("ferry.allocation." + e.getKey(), render(e.getValue())));
+            config.getConfig("ferry.allocation").entrySet().forEach(e -> out.put("ferry.allocation."
+                    + String.join(".", com.typesafe.config.ConfigUtil.splitPath(e.getKey())), render(e.getValue())));
         if (config.hasPath("ferry.max-queue-copies-per-node"))
             out.put("ferry.max-queue-copies-per-node", render(config.getValue("ferry.max-queue-copies-per-node")));
         return out;

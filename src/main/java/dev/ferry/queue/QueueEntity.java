@@ -154,6 +154,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         replicator.subscribe(Broker.key(topic), rsp -> rsp instanceof Replicator.Changed<LWWRegister<TopicState>> c
                 ? new TopicChanged(c.get(Broker.key(topic)).getValue()) : new Retry());
         loadTopic();
+        FerryMetrics.COPIES.labels("master").inc();
     }
 
     private void loadTopic() {
@@ -183,6 +184,10 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
                     return this;
                 })
                 .onSignal(Terminated.class, this::onLogTerminated)
+                .onSignal(akka.actor.typed.PostStop.class, s -> {
+                    FerryMetrics.COPIES.labels("master").dec();
+                    return this;
+                })
                 .build();
     }
 

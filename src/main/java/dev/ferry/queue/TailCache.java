@@ -47,8 +47,4 @@ final class TailCache {
         }
         return out;
     }
-
-    List<QueueMessage> snapshot() {
-        return new ArrayList<>(messages);
-    }
 }

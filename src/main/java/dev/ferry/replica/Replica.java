@@ -37,10 +37,15 @@ public final class Replica {
             int queueId = Integer.parseInt(parts[parts.length - 2]);
             int copy = Integer.parseInt(parts[parts.length - 1]);
             ClusterSharding.get(ctx.getSystem()).entityRefFor(Broker.TYPE_KEY, topic).tell(new Broker.CopyStarted(queueId, copy, nodeName));
+            dev.ferry.node.FerryMetrics.COPIES.labels("replica").inc();
             return Behaviors.receive(Command.class)
                     .onMessage(Wake.class, w -> Behaviors.same())
                     .onMessage(TopicDeleted.class, d -> {
                         entity.getShard().tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+                        return Behaviors.same();
+                    })
+                    .onSignal(akka.actor.typed.PostStop.class, s -> {
+                        dev.ferry.node.FerryMetrics.COPIES.labels("replica").dec();
                         return Behaviors.same();
                     })
                     .build();

@@ -26,15 +26,24 @@ import static dev.ferry.store.SegmentDescriptor.*;
 final class CommitLog {
 
     private static final Pattern SEGMENT_NAME = Pattern.compile("\\d{20}");
+    static final String PREPARED_SUFFIX = ".prepared";
 
     private final Path dir;
     private final int segmentSize;
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private volatile long writePosition;
     private volatile long flushedPosition;
+    /** Forces done (flush lock; read racily for statistics). */
+    private volatile long forces;
     private volatile boolean directoryDirty;
-    /** Writer-only: the segment appends go to. */
-    private Segment active;
+    /** The segment appends go to; written by the writer, read by the allocator. */
+    private volatile Segment active;
+    /** The next segment, created and zero-filled ahead by the allocator; not part of the log until activated. */
+    private volatile Segment prepared;
+    /** Writer/allocator handshake (Dekker style): the end of the range the writer is about to write ... */
+    private volatile long intendedEnd;
+    /** ... and the start of the chunk the allocator is zero-filling, -1 if none. */
+    private volatile long warming = -1;
 
     private CommitLog(Path dir, int segmentSize) {
         this.dir = dir;
@@ -53,6 +62,8 @@ final class CommitLog {
                 String name = p.getFileName().toString();
                 if (SEGMENT_NAME.matcher(name).matches()) {
                     files.put(Long.parseLong(name), p);
+                } else if (name.endsWith(PREPARED_SUFFIX)) {
+                    Files.delete(p); // prepared ahead by a previous run, never part of the log
                 }
             }
         }
@@ -114,13 +125,17 @@ final class CommitLog {
         return flushedPosition;
     }
 
+    long forces() {
+        return forces;
+    }
+
     /**
      * Sets where the next record goes, after recovery; creates the first segment of an empty log. Single-threaded
      * (open).
      */
     void startAt(long offset, long nowMillis) throws IOException {
         if (segments.isEmpty()) {
-            Segment first = Segment.create(dir, 0, segmentSize, nowMillis);
+            Segment first = Segment.create(dir.resolve(fileName(0)), 0, segmentSize, nowMillis);
             segments.put(0L, first);
             directoryDirty = true;
             offset = SEGMENT_HEADER_LENGTH;
@@ -139,18 +154,97 @@ final class CommitLog {
      * @return the segment to write to; the bytes go at {@link #writePosition()}
      */
     Segment reserve(int length, long nowMillis) throws IOException {
-        int position = (int) (writePosition - active.baseOffset());
+        long from = writePosition;
+        int position = (int) (from - active.baseOffset());
         if (position + (long) length + END_OF_SEGMENT_MARKER_LENGTH <= segmentSize) {
+            awaitAllocator(from, from + length);
             return active;
         }
+        long nextBase = active.baseOffset() + segmentSize;
+        awaitAllocator(from, nextBase);
         // The next file exists before the marker is written, so a marker always has a successor on disk.
-        Segment next = Segment.create(dir, active.baseOffset() + segmentSize, segmentSize, nowMillis);
+        Segment next = prepared;
+        Path finalPath = dir.resolve(fileName(nextBase));
+        if (next != null && next.baseOffset() == nextBase) {
+            prepared = null;
+            next.activate(finalPath, nowMillis);
+        } else {
+            next = Segment.create(finalPath, nextBase, segmentSize, nowMillis);
+        }
         segments.put(next.baseOffset(), next);
         directoryDirty = true;
         active.writeEndMarker(position);
         active = next;
         writePosition = next.baseOffset() + SEGMENT_HEADER_LENGTH;
+        awaitAllocator(writePosition, writePosition + length);
         return next;
+    }
+
+    /** Writer: announces the range it will write and waits while the allocator zero-fills a chunk overlapping it. */
+    private void awaitAllocator(long from, long end) {
+        intendedEnd = end;
+        for (int spins = 0; ; spins++) {
+            long w = warming;
+            if (w < 0 || w >= end || w + SegmentAllocator.MAX_CHUNK <= from) {
+                return;
+            }
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the allocator needs the core more than we do (2-core machines)
+            }
+        }
+    }
+
+    /**
+     * Allocator: claims the chunk starting at {@code start} unless the writer may be at or past it.
+     *
+     * @return whether the allocator may zero-fill it (then it must call {@link #endWarming} after)
+     */
+    boolean beginWarming(long start) {
+        warming = start;
+        if (intendedEnd > start || writePosition > start) {
+            warming = -1;
+            return false;
+        }
+        return true;
+    }
+
+    void endWarming() {
+        warming = -1;
+    }
+
+    Segment active() {
+        return active;
+    }
+
+    Segment prepared() {
+        return prepared;
+    }
+
+    /** Allocator: creates the next segment under a temporary name, ready for the writer to activate. */
+    Segment prepare(long baseOffset, long nowMillis) throws IOException {
+        Segment old = prepared;
+        if (old != null) {
+            if (old.baseOffset() == baseOffset) {
+                return old;
+            }
+            discardPrepared(old);
+        }
+        Path path = dir.resolve(fileName(baseOffset) + PREPARED_SUFFIX);
+        Files.deleteIfExists(path);
+        Segment s = Segment.create(path, baseOffset, segmentSize, nowMillis);
+        prepared = s;
+        return s;
+    }
+
+    /** Removes a prepared segment the writer no longer needs (it rolled without it, or the store closes). */
+    void discardPrepared(Segment s) throws IOException {
+        if (prepared == s) {
+            prepared = null;
+        }
+        s.close();
+        Files.deleteIfExists(s.path());
     }
 
     /** Publishes everything written up to {@code end}: readers and the flusher see it from now on. Writer only. */
@@ -182,6 +276,7 @@ final class CommitLog {
             forceDirectory(dir);
         }
         flushedPosition = target;
+        forces++;
         return target;
     }
 
@@ -225,6 +320,14 @@ final class CommitLog {
 
     void close() throws IOException {
         IOException failure = null;
+        Segment p = prepared;
+        if (p != null) {
+            try {
+                discardPrepared(p);
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
         for (Segment s : segments.values()) {
             try {
                 s.close();

@@ -39,7 +39,8 @@ import static dev.ferry.store.SegmentDescriptor.*;
  * <p>Threading: every public method is thread-safe. Appends from any number of threads are serialised by one
  * writer lock, under which the caller's own thread copies its group into the mapped segment and updates the
  * indexes (no hand-off per record); a flush thread forces (group commit for SYNC, timed for ASYNC) and a
- * housekeeping thread writes checkpoints and runs retention. Reads take no lock: they see every record whose
+ * housekeeping thread writes checkpoints and runs retention; an allocator thread zero-fills the pages ahead of
+ * the writer ({@link SegmentAllocator}). Reads take no lock: they see every record whose
  * append has returned (published through the index's volatile highest sequence nr). SYNC and ASYNC appends mix
  * freely on one store; a SYNC force also covers the ASYNC records before it.
  *
@@ -64,6 +65,7 @@ public final class MessageStore implements Closeable {
     private final Object checkpointMonitor = new Object();
     private final Object retentionMonitor = new Object();
     private final Flusher flusher;
+    private final SegmentAllocator allocator;
     private final Retention retention;
     private final ScheduledExecutorService housekeeper;
     private final int maxMessageSize;
@@ -89,6 +91,7 @@ public final class MessageStore implements Closeable {
         this.maxMessageSize = config.maxMessageSize();
         this.maxGroupLength = maxRecordLength(log.segmentSize());
         this.flusher = new Flusher(log, config, this::forceCommitLog, this::fail);
+        this.allocator = new SegmentAllocator(log, clock, this::fail, String.valueOf(config.dir().getFileName()));
         this.retention = new Retention(config, clock);
         this.housekeeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ferry-store-housekeeping-" + config.dir().getFileName());
@@ -174,12 +177,26 @@ public final class MessageStore implements Closeable {
 
     private void start() {
         flusher.start();
+        allocator.start();
         long cp = Math.max(1, config.checkpointInterval().toMillis());
         housekeeper.scheduleWithFixedDelay(this::scheduledCheckpoint, cp, cp, TimeUnit.MILLISECONDS);
         long rt = config.retentionCheckInterval().toMillis();
         if (rt > 0) {
             housekeeper.scheduleWithFixedDelay(this::scheduledRetention, rt, rt, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * @return how many times the commit log was forced since open (group commit at work: SYNC records per force =
+     *         records appended / this). For metrics; thread-safe.
+     */
+    public long forceCount() {
+        return log.forces();
+    }
+
+    /** @return the commit-log offset the next record goes to (bytes appended since the log began). Thread-safe. */
+    public long writeOffset() {
+        return log.writePosition();
     }
 
     /** @return what recovery found when this store was opened. Thread-safe. */
@@ -546,12 +563,22 @@ public final class MessageStore implements Closeable {
         } finally {
             writeLock.unlock();
         }
+        IOException closeFailure = null;
         housekeeper.shutdown();
         try {
             housekeeper.awaitTermination(30, TimeUnit.SECONDS);
+            allocator.stop();
+            if (failure == null) {
+                // Force before stopping the flusher: an append that finished just before close registers its SYNC
+                // wait after this and finds its offset already flushed.
+                forceCommitLog();
+            }
             flusher.stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            fail(e);
+            closeFailure = e;
         }
         try {
             if (failure == null) {
@@ -564,6 +591,9 @@ public final class MessageStore implements Closeable {
             fileLock.release();
             lockChannel.close();
         }
+        if (closeFailure != null) {
+            throw closeFailure; // the store closed without its clean marker; the next open recovers
+        }
     }
 
     /**
@@ -574,6 +604,11 @@ public final class MessageStore implements Closeable {
     void abandonForTesting() throws IOException {
         closed = true;
         housekeeper.shutdownNow();
+        try {
+            allocator.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         flusher.fail(new StoreStoppedException("abandoned by a test", null));
         log.close();
         fileLock.release();

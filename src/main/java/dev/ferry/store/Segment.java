@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
@@ -23,10 +25,10 @@ import static dev.ferry.store.SegmentDescriptor.*;
  */
 final class Segment {
 
-    private final Path path;
+    private volatile Path path;
     private final long baseOffset;
     private final int size;
-    private final long createdMillis;
+    private volatile long createdMillis;
     private final FileChannel channel;
     private final MappedByteBuffer buffer;
     /** Writer-only view whose position/limit frame the bytes fed to the CRC. */
@@ -42,9 +44,8 @@ final class Segment {
         this.writerView = buffer.duplicate().order(ORDER);
     }
 
-    /** Creates a new sparse segment file of {@code size} bytes and writes its header. */
-    static Segment create(Path dir, long baseOffset, int size, long nowMillis) throws IOException {
-        Path path = dir.resolve(fileName(baseOffset));
+    /** Creates a new sparse segment file of {@code size} bytes at {@code path} and writes its header. */
+    static Segment create(Path path, long baseOffset, int size, long nowMillis) throws IOException {
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             MappedByteBuffer buffer = map(channel, size);
@@ -93,6 +94,32 @@ final class Segment {
         MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
         buffer.order(ORDER);
         return buffer;
+    }
+
+    /**
+     * Turns a prepared segment into the active one: renames it to its final name and stamps the roll time into
+     * the header (retention ages the previous segment by it). Writer only, before any record goes in.
+     */
+    void activate(Path finalPath, long nowMillis) throws IOException {
+        Files.move(path, finalPath, StandardCopyOption.ATOMIC_MOVE);
+        path = finalPath;
+        createdMillis = nowMillis;
+        buffer.putLong(SEGMENT_CREATED_OFFSET, nowMillis);
+        buffer.putInt(SEGMENT_CRC_OFFSET, headerCrc(buffer));
+    }
+
+    /**
+     * Writes zeros into {@code [position, position + length)} through the file channel, so the pages are
+     * allocated and resident before the writer's first touch (a first write fault on a sparse mapped page costs
+     * more than the copy itself). Allocator thread only, on a range the writer is kept out of.
+     */
+    void zeroFill(int position, int length, ByteBuffer zeros) throws IOException {
+        long at = position;
+        long end = (long) position + length;
+        while (at < end) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), end - at));
+            at += channel.write(zeros, at);
+        }
     }
 
     private static int headerCrc(ByteBuffer buffer) {

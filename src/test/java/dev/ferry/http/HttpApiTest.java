@@ -103,6 +103,17 @@ class HttpApiTest {
     }
 
     @Test
+    void changingTheFlushModeMovesTheQueueToTheOtherJournalWithoutLosingMessages() {
+        String t = newTopic(1);
+        assertEquals(0, http.post("/topics/" + t + "/messages", "async".getBytes()).json().path("offset").asLong());
+        assertEquals("sync", http.patch("/topics/" + t + "/settings", "{\"flush\": \"sync\"}").json().path("flush").asText());
+        Http.Reply after = http.post("/topics/" + t + "/messages", "sync".getBytes());
+        assertEquals(201, after.status(), after.toString());
+        assertEquals(1, after.json().path("offset").asLong());
+        assertEquals(2, http.get("/topics/" + t + "/queues/0/messages").json().path("messages").size());
+    }
+
+    @Test
     void deletedTopicIsGoneAndComesBackEmpty() {
         String t = newTopic(1);
         assertEquals(201, http.post("/topics/" + t + "/messages", "x".getBytes()).status());

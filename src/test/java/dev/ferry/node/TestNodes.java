@@ -28,7 +28,7 @@ public final class TestNodes {
                 "ferry.http.port = " + httpPort,
                 "ferry.cluster.host = \"127.0.0.1\"",
                 "ferry.cluster.port = " + akkaPort,
-                "ferry.disk.report-interval = 1s",
+                "ferry.allocation.disk.report-interval = 1s",
                 "akka.loglevel = WARNING",
                 "akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
                 "akka.coordinated-shutdown.default-phase-timeout = 3s",

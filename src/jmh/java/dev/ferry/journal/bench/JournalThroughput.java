@@ -5,6 +5,8 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
+import akka.persistence.typed.javadsl.SignalHandler;
 import akka.persistence.typed.javadsl.CommandHandler;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
@@ -31,7 +33,8 @@ import java.util.concurrent.atomic.LongAdder;
  * java --add-opens java.base/java.nio=ALL-UNNAMED -cp target/benchmarks.jar dev.ferry.journal.bench.JournalThroughput \
  *      --journal ferry-async --entities 1000 --warmup 5 --seconds 15 --dir target/bench-journal
  * </pre>
- * Journals: ferry-async, ferry-sync, leveldb-async, leveldb-sync, jdbc-async, jdbc-sync ("sync" = each write is on
+ * Journals: ferry-async, ferry-sync, leveldb-async, leveldb-sync, jdbc-async, jdbc-sync, and inmem (Akka's in-memory
+ * test journal: no storage at all, the ceiling of Akka itself on this machine) ("sync" = each write is on
  * disk before it is confirmed: Ferry forces the mapped pages, LevelDB writes with fsync, PostgreSQL commits with
  * synchronous_commit = on; "async" = confirmed once written to the OS page cache / WAL buffer).
  */
@@ -41,12 +44,14 @@ public final class JournalThroughput {
     enum Next { NEXT }
 
     private static final LongAdder PERSISTED = new LongAdder();
+    private static final LongAdder RECOVERED = new LongAdder();
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
         Files.createDirectories(options.dir);
         // application.conf's substitutions (ferry.data-dir) resolve against the run's own settings.
-        Config config = ConfigFactory.parseString(journalConfig(options)).withFallback(ConfigFactory.defaultApplication())
+        Config config = ConfigFactory.defaultOverrides().withFallback(ConfigFactory.parseString(journalConfig(options)))
+                .withFallback(ConfigFactory.defaultApplication())
                 .withFallback(ConfigFactory.defaultReference()).resolve();
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
             String run = UUID.randomUUID().toString().substring(0, 8);
@@ -60,14 +65,30 @@ public final class JournalThroughput {
             if (options.journal.startsWith("jdbc")) {
                 akka.persistence.jdbc.testkit.javadsl.SchemaUtils.createIfNotExists(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
             }
+            // Start the clock only once every entity has recovered (Akka recovers at most 50 at a time).
+            long recoveryStart = System.nanoTime();
+            while (RECOVERED.sum() < options.entities) {
+                if (System.nanoTime() - recoveryStart > TimeUnit.SECONDS.toNanos(120)) {
+                    throw new IllegalStateException("only " + RECOVERED.sum() + " of " + options.entities + " entities recovered in 120 s");
+                }
+                Thread.sleep(10);
+            }
+            double recoverySeconds = (System.nanoTime() - recoveryStart) / 1e9;
             Thread.sleep(options.warmup.toMillis());
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpuBefore = os.getProcessCpuTime();
             long before = PERSISTED.sum();
             long start = System.nanoTime();
             Thread.sleep(options.window.toMillis());
             long after = PERSISTED.sum();
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf(Locale.ROOT, "RESULT journal=%s entities=%d event_bytes=%d seconds=%.1f events=%d events_per_s=%.0f%n",
-                    options.journal, options.entities, options.eventSize, seconds, after - before, (after - before) / seconds);
+            // CPU this JVM used per event: comparable across runs even when the shared machine is busy.
+            double cpuMicrosPerEvent = (os.getProcessCpuTime() - cpuBefore) / 1e3 / Math.max(1, after - before);
+            double cpuShare = (os.getProcessCpuTime() - cpuBefore) / 1e9 / seconds;
+            System.out.printf(Locale.ROOT, "RESULT journal=%s entities=%d event_bytes=%d seconds=%.1f events=%d events_per_s=%.0f recovery_s=%.1f cpu_us_per_event=%.1f cpu_cores_used=%.2f%n",
+                    options.journal, options.entities, options.eventSize, seconds, after - before, (after - before) / seconds, recoverySeconds,
+                    cpuMicrosPerEvent, cpuShare);
         } finally {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -109,6 +130,11 @@ public final class JournalThroughput {
         }
 
         @Override
+        public SignalHandler<Long> signalHandler() {
+            return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> RECOVERED.increment()).build();
+        }
+
+        @Override
         public EventHandler<Long, byte[]> eventHandler() {
             return newEventHandlerBuilder().forAnyState().onAnyEvent((state, event) -> state + 1);
         }
@@ -135,6 +161,7 @@ public final class JournalThroughput {
                 + "akka.persistence.journal.plugin = \"" + o.pluginId() + "\"\n";
         return common + switch (o.journal) {
             case "ferry-async", "ferry-sync" -> "ferry.journal.dir = \"" + dir + "/ferry\"\n";
+            case "inmem" -> ""; // Akka's in-memory test journal: the ceiling Akka itself puts on this workload
             case "leveldb-async", "leveldb-sync" -> "akka.persistence.journal.leveldb {\n"
                     + "  dir = \"" + dir + "/leveldb-" + UUID.randomUUID() + "\"\n"
                     + "  native = on\n"
@@ -161,6 +188,7 @@ public final class JournalThroughput {
                 case "ferry-sync" -> "ferry.journal-sync";
                 case "leveldb-async", "leveldb-sync" -> "akka.persistence.journal.leveldb";
                 case "jdbc-async", "jdbc-sync" -> "jdbc-journal";
+                case "inmem" -> "akka.persistence.journal.inmem";
                 default -> throw new IllegalArgumentException("unknown --journal " + journal);
             };
         }

@@ -35,14 +35,14 @@ public final class ClusterRebalanceAllocationDecider implements AllocationDecide
         String setting = "[" + AllocationSettings.ALLOW_REBALANCE + "] is set to [" + routing.settings().allowRebalance().word() + "]";
         return switch (routing.settings().allowRebalance()) {
             case ALWAYS -> YES_ALWAYS;
-            case MASTERS_ACTIVE -> routing.unassignedMasters() > 0 || routing.initializingMasters() > 0
-                    ? Decision.no(NAME, "the cluster has unassigned or initializing masters [" + (routing.unassignedMasters()
-                    + routing.initializingMasters()) + "] and cluster setting " + setting)
+            case MASTERS_ACTIVE -> routing.unassignedMastersBeforeBalancing() > 0 || routing.initializingMastersBeforeBalancing() > 0
+                    ? Decision.no(NAME, "the cluster has unassigned or initializing masters [" + (routing.unassignedMastersBeforeBalancing()
+                    + routing.initializingMastersBeforeBalancing()) + "] and cluster setting " + setting)
                     : YES_MASTERS_ACTIVE;
-            case ALL_ACTIVE -> routing.unassignedCopies() > 0
-                    ? Decision.no(NAME, "the cluster has unassigned queue copies [" + routing.unassignedCopies() + "] and cluster setting " + setting)
-                    : routing.initializingCopies() > 0
-                    ? Decision.no(NAME, "the cluster has initializing queue copies [" + routing.initializingCopies() + "] and cluster setting " + setting)
+            case ALL_ACTIVE -> routing.unassignedBeforeBalancing() > 0
+                    ? Decision.no(NAME, "the cluster has unassigned queue copies [" + routing.unassignedBeforeBalancing() + "] and cluster setting " + setting)
+                    : routing.initializingBeforeBalancing() > 0
+                    ? Decision.no(NAME, "the cluster has initializing queue copies [" + routing.initializingBeforeBalancing() + "] and cluster setting " + setting)
                     : YES_ALL_ACTIVE;
         };
     }

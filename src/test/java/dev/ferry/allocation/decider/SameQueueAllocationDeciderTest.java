@@ -1,0 +1,52 @@
+package dev.ferry.allocation.decider;
+
+import static dev.ferry.allocation.decider.Scenarios.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import dev.ferry.allocation.ClusterView;
+import dev.ferry.allocation.Decision;
+import dev.ferry.allocation.Node;
+
+class SameQueueAllocationDeciderTest {
+
+    @Test
+    void twoCopiesOfAQueueNeverShareANode() {
+        ClusterView view = settle(cluster().node(node("n1")).topic(topic("t", 1, 1)).build());
+        assertEquals(1, unassigned(view).size());
+        Decision d = canAllocate(view, id("t", 0, 1), "n1");
+        assertEquals("same_queue", d.decider());
+        assertTrue(d.explanation().startsWith("a copy of this queue is already allocated to this node"), d.explanation());
+    }
+
+    @Test
+    void sameQueueHostKeepsCopiesOffNodesSharingAHost() {
+        ClusterView view = settle(cluster("ferry.allocation.same-queue.host", "true")
+                .node(Node.of("n1", "hostA", "10.0.0.1", null)).node(Node.of("n2", "hostA", "10.0.0.2", null))
+                .topic(topic("t", 1, 1)).build());
+        assertEquals(1, unassigned(view).size());
+        Decision d = canAllocate(view, id("t", 0, 1), view.copy(id("t", 0, 0)).orElseThrow().node().equals("n1") ? "n2" : "n1");
+        assertTrue(d.explanation().contains("a copy of this queue is already allocated to host [hostA]"), d.explanation());
+        assertTrue(d.explanation().contains("[ferry.allocation.same-queue.host] is [true]"), d.explanation());
+    }
+
+    @Test
+    void withoutSameQueueHostNodesSharingAHostBothHoldCopies() {
+        ClusterView view = settle(cluster().node(Node.of("n1", "hostA", "10.0.0.1", null)).node(Node.of("n2", "hostA", "10.0.0.2", null))
+                .topic(topic("t", 1, 1)).build());
+        assertEquals(0, unassigned(view).size());
+        assertNotEquals(nodeOf(view, id("t", 0, 0)), nodeOf(view, id("t", 0, 1)));
+    }
+
+    @Test
+    void sameQueueHostIsIgnoredForTopicsThatAutoExpandToAllNodes() {
+        ClusterView view = settle(cluster("ferry.allocation.same-queue.host", "true")
+                .node(Node.of("n1", "hostA", "10.0.0.1", null)).node(Node.of("n2", "hostA", "10.0.0.2", null))
+                .topic(topic("t", 1, 0, "topic.auto-expand-replicas", "0-all")).build());
+        assertEquals(0, unassigned(view).size());
+        assertEquals(2, view.copies().size());
+    }
+}

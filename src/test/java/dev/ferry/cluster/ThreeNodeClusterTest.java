@@ -1,0 +1,138 @@
+package dev.ferry.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.http.Http;
+import dev.ferry.node.FerryNode;
+import dev.ferry.node.TestNodes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three Ferry nodes (three ActorSystems, one JVM, loopback) in zones a, b and c with zone awareness on: topics
+ * created on one node are served by all, sends are routed across nodes, and placement follows the allocation core.
+ */
+class ThreeNodeClusterTest {
+
+    static final List<FerryNode> nodes = new ArrayList<>();
+    static final List<Http> http = new ArrayList<>();
+    static final List<Path> dirs = new ArrayList<>();
+    static final String[] ZONES = {"a", "b", "c"};
+
+    @BeforeAll
+    static void start() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            Path dir = TestNodes.tempDir("ferry-cluster-" + i);
+            dirs.add(dir);
+            String extra = String.join("\n",
+                    "ferry.node.attributes.zone = " + ZONES[i],
+                    "ferry.node.attributes.host = host-" + i,
+                    "ferry.cluster.seed-nodes = [\"127.0.0.1:25530\"]",
+                    "ferry.allocation.awareness.attributes = zone",
+                    "akka.cluster.min-nr-of-members = 3");
+            nodes.add(FerryNode.start(TestNodes.config("n" + (i + 1), 25530 + i, 0, dir, extra)));
+            http.add(new Http(nodes.get(i).httpPort()));
+        }
+        eventually(() -> {
+            for (Http h : http) if (h.get("/health").status() != 200) return false;
+            return http.get(0).get("/cluster/nodes").json().path("nodes").size() == 3;
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        for (int i = nodes.size() - 1; i >= 0; i--) nodes.get(i).shutdown();
+        dirs.forEach(TestNodes::deleteRecursively);
+    }
+
+    static void eventually(Supplier<Boolean> condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 40_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                if (condition.get()) return;
+            } catch (RuntimeException | AssertionError ignored) {
+                // not yet
+            }
+            Thread.sleep(200);
+        }
+        assertTrue(condition.get(), "condition not met in 40 s");
+    }
+
+    /** entity -> node, for the copies of {@code topic}, as node 3 sees the placement. */
+    static Map<String, String> placement(String topic) {
+        Map<String, String> out = new HashMap<>();
+        for (JsonNode c : http.get(2).get("/cluster/placement").json().path("copies"))
+            if (c.path("topic").asText().equals(topic) && !c.path("type").asText().equals("broker"))
+                out.put(c.path("entity").asText(), c.path("node").asText());
+        return out;
+    }
+
+    @Test
+    void aTopicCreatedOnOneNodeTakesSendsOnAnotherAndReadsOnTheThird() throws Exception {
+        assertEquals(201, http.get(0).put("/topics/routed", "{\"queues\": 3}").status());
+        Http.Reply sent = http.get(1).post("/topics/routed/messages", "across".getBytes(), "Ferry-Queue", "2");
+        assertEquals(201, sent.status(), sent.toString());
+        JsonNode read = http.get(2).get("/topics/routed/queues/2/messages").json();
+        assertEquals("across", read.path("messages").get(0).path("body").asText());
+        assertEquals(3, http.get(2).get("/topics/routed").json().path("queueStates").size());
+    }
+
+    @Test
+    void everyCopyOfAQueueLandsInItsOwnZone() throws Exception {
+        assertEquals(201, http.get(0).put("/topics/spread", "{\"queues\": 4, \"replicas\": 2}").status());
+        eventually(() -> placement("spread").size() == 12);
+        Map<String, String> where = placement("spread");
+        Map<String, String> zoneOf = Map.of("n1", "a", "n2", "b", "n3", "c");
+        for (int q = 0; q < 4; q++) {
+            Set<String> zones = new HashSet<>();
+            zones.add(zoneOf.get(where.get("spread/" + q)));
+            zones.add(zoneOf.get(where.get("spread/" + q + "/1")));
+            zones.add(zoneOf.get(where.get("spread/" + q + "/2")));
+            assertEquals(Set.of("a", "b", "c"), zones, "queue " + q + " copies: " + where);
+        }
+    }
+
+    @Test
+    void aRequireFilterKeepsEveryQueueOfATopicInOneZone() throws Exception {
+        Http.Reply created = http.get(0).put("/topics/zoned", "{\"queues\": 4, \"settings\": {\"topic.allocation.require.zone\": \"b\"}}");
+        assertEquals(201, created.status(), created.toString());
+        eventually(() -> placement("zoned").size() == 4);
+        assertEquals(Set.of("n2"), new HashSet<>(placement("zoned").values()));
+        JsonNode explain = http.get(0).get("/cluster/allocation/explain?topic=zoned&queue=0&copy=0").json();
+        String text = explain.toString();
+        assertTrue(text.contains("require") || text.contains("filter"), text);
+        assertEquals(201, http.get(2).post("/topics/zoned/messages", "z".getBytes()).status());
+    }
+
+    @Test
+    void aConsumerGroupOnOneNodeReadsWhatAnotherNodeSent() throws Exception {
+        assertEquals(201, http.get(1).put("/topics/grouped", "{\"queues\": 2}").status());
+        for (int i = 0; i < 20; i++) assertEquals(201, http.get(i % 3).post("/topics/grouped/messages", ("m" + i).getBytes()).status());
+        Set<String> seen = new HashSet<>();
+        eventually(() -> {
+            JsonNode pulled = http.get(2).post("/groups/g/pull", "{\"topic\": \"grouped\", \"consumer\": \"c\", \"max\": 100}").json();
+            for (JsonNode m : pulled.path("messages")) seen.add(m.path("body").asText());
+            return seen.size() == 20;
+        });
+    }
+
+    @Test
+    void clusterNodesShowEveryMembersAttributes() {
+        JsonNode list = http.get(1).get("/cluster/nodes").json().path("nodes");
+        Set<String> zones = new HashSet<>();
+        for (JsonNode n : list) zones.add(n.path("attributes").path("zone").asText());
+        assertEquals(Set.of("a", "b", "c"), zones);
+    }
+}

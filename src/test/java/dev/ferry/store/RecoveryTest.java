@@ -1,0 +1,163 @@
+package dev.ferry.store;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+import static dev.ferry.store.StoreTesting.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Recovery on real files: clean restarts do not scan; after a crash the log is scanned from the checkpoint, cut at
+ * the first torn or corrupt record or partial group, and nothing after the cut is ever served. "Crash" here is
+ * {@link MessageStore#abandonForTesting()} (no final force, checkpoint or marker; the page cache keeps the bytes,
+ * as after SIGKILL); {@link CrashTest} kills a real process.
+ */
+class RecoveryTest {
+
+    @TempDir
+    Path dir;
+    MessageStore store;
+
+    @AfterEach
+    void close() throws Exception {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private MessageStore open() throws Exception {
+        store = MessageStore.open(smallConfig(dir), Clock.systemUTC());
+        return store;
+    }
+
+    private long offsetOf(String id, long seq) {
+        return store.indexesForTesting().get(id).position(seq);
+    }
+
+    private void writeSingles(String id, int count) throws Exception {
+        for (long s = 1; s <= count; s++) {
+            appendSync(store, record(id, s, ""));
+        }
+    }
+
+    /** A clean close leaves no abort marker, so the next open resumes at the checkpoint without scanning. */
+    @Test
+    void cleanRestartDoesNotScan() throws Exception {
+        open();
+        writeSingles("a", 10);
+        store.close();
+        assertFalse(Files.exists(dir.resolve(MessageStore.ABORT_FILE)));
+        RecoveryReport report = open().recoveryReport();
+        assertTrue(report.cleanShutdown());
+        assertEquals(-1, report.scanFrom());
+        assertEquals(0, report.recordsScanned());
+        assertEquals(10, readAll(store, "a").size());
+    }
+
+    /** After a crash the scan starts at the checkpoint and re-indexes only what came after it, even lost index entries. */
+    @Test
+    void crashRecoveryRebuildsIndexTailFromCheckpoint() throws Exception {
+        open();
+        writeSingles("a", 20);
+        store.checkpoint();
+        long checkpointed = store.commitLogForTesting().writePosition();
+        for (long s = 1; s <= 10; s++) {
+            appendSync(store, record("b", s, ""));
+        }
+        store.abandonForTesting();
+        Path indexOfB = store.indexesForTesting().get("b").dir();
+        Indexes.deleteTree(indexOfB); // as if its pages never reached the disk
+        RecoveryReport report = open().recoveryReport();
+        assertFalse(report.cleanShutdown());
+        assertEquals(checkpointed, report.scanFrom());
+        assertEquals(10, report.recordsScanned());
+        assertTrue(report.truncation().isEmpty());
+        assertEquals(20, readAll(store, "a").size());
+        assertEquals(10, readAll(store, "b").size());
+        assertEquals(10, store.highestSequence("b"));
+    }
+
+    /** Garbage after the last record (a torn write) is cut; every real record stays, and writing continues cleanly. */
+    @Test
+    void corruptTailIsCut() throws Exception {
+        open();
+        writeSingles("a", 10);
+        long end = store.commitLogForTesting().writePosition();
+        store.abandonForTesting();
+        overwrite(segmentFile(dir, end, SEGMENT_SIZE), end % SEGMENT_SIZE, new byte[] {(byte) 0x91, 0x02, 0x00, 0x00, 0x55, 0x66, 0x77, (byte) 0x88, 1, 2, 3});
+        RecoveryReport report = open().recoveryReport();
+        RecoveryReport.Truncation cut = report.truncation().orElseThrow();
+        assertEquals(end, cut.offset());
+        assertEquals(RecoveryReport.Reason.BAD_LENGTH, cut.reason());
+        assertEquals(10, readAll(store, "a").size());
+        appendSync(store, record("a", 11, ""));
+        store.close();
+        assertTrue(open().recoveryReport().cleanShutdown());
+        assertEquals(11, readAll(store, "a").size());
+    }
+
+    /** A CRC mismatch in the middle cuts the log there: the records before stay, nothing after it is served. */
+    @Test
+    void crcMismatchMidFileCutsEverythingAfter() throws Exception {
+        open();
+        for (long s = 1; s <= 150; s++) { // about 3 segments of 64 KiB
+            appendSync(store, big("a", s));
+        }
+        writeSingles("b", 5);
+        long damaged = offsetOf("a", 40);
+        int segmentsBefore = store.commitLogForTesting().segments().size();
+        store.abandonForTesting();
+        overwrite(segmentFile(dir, damaged, SEGMENT_SIZE), damaged % SEGMENT_SIZE + SegmentDescriptor.RECORD_HEADER_LENGTH + 3, new byte[] {'#'});
+        RecoveryReport report = open().recoveryReport();
+        RecoveryReport.Truncation cut = report.truncation().orElseThrow();
+        assertEquals(damaged, cut.offset());
+        assertEquals(RecoveryReport.Reason.CRC_MISMATCH, cut.reason());
+        assertTrue(segmentsBefore > 1);
+        assertEquals(segmentsBefore - 1 - damaged / SEGMENT_SIZE, cut.segmentsDeleted());
+        assertEquals(39, store.highestSequence("a"));
+        assertEquals(39, readAll(store, "a").size());
+        assertEquals(0, store.highestSequence("b"));
+        assertEquals(List.of(), readAll(store, "b"));
+        assertTrue(report.indexEntriesRemoved() >= 111 + 5);
+    }
+
+    /** A group whose last record never made it to disk is dropped whole. */
+    @Test
+    void partialAtomicGroupIsDropped() throws Exception {
+        open();
+        appendSync(store, record("a", 1, ""));
+        appendSync(store, record("a", 2, ""), record("b", 1, ""), record("a", 3, ""));
+        long last = offsetOf("a", 3);
+        int lastLength = store.indexesForTesting().get("a").size(3);
+        long groupStart = offsetOf("a", 2);
+        store.abandonForTesting();
+        overwrite(segmentFile(dir, last, SEGMENT_SIZE), last % SEGMENT_SIZE, new byte[lastLength]); // the copy never reached it
+        RecoveryReport.Truncation cut = open().recoveryReport().truncation().orElseThrow();
+        assertEquals(RecoveryReport.Reason.PARTIAL_GROUP, cut.reason());
+        assertEquals(groupStart, cut.offset());
+        assertEquals(2, cut.droppedRecords());
+        assertEquals(List.of(1L), seqs(readAll(store, "a")));
+        assertEquals(List.of(), readAll(store, "b"));
+        assertEquals(1, store.highestSequence("a"));
+    }
+
+    /** A damaged record in a cleanly closed store (not scanned) is reported by the read, never returned as data. */
+    @Test
+    void damagedRecordFailsTheReadInsteadOfReturningGarbage() throws Exception {
+        open();
+        writeSingles("a", 5);
+        long damaged = offsetOf("a", 3);
+        store.close();
+        overwrite(segmentFile(dir, damaged, SEGMENT_SIZE), damaged % SEGMENT_SIZE + SegmentDescriptor.RECORD_HEADER_LENGTH + 2, new byte[] {'#'});
+        open();
+        assertEquals(2, records(store.read("a", 1, 2, 10, TagFilter.ALL)).size());
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> store.read("a", 1, 5, 10, TagFilter.ALL));
+        assertTrue(e.getMessage().startsWith("record 3 of persistence id 'a' at commit-log offset " + damaged + " fails its checks"), e.getMessage());
+    }
+}
