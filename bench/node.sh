@@ -5,6 +5,7 @@
 #   bench/node.sh baseline     only the bare Akka HTTP baseline
 #   bench/node.sh one          only one node
 #   bench/node.sh three        only three nodes
+#   bench/node.sh drain        only filling one node with 1,000,000 messages and draining them
 #   SECONDS_PER_RUN=10 bench/node.sh one     shorter runs (default 20 s measured after 5 s warm-up)
 #   PROFILE=1 bench/node.sh one              also record the node with JFR during the 64-in-flight single run
 #
@@ -130,8 +131,8 @@ one_node() {
   produce_set http://127.0.0.1:28080 bench-async "one node, flush async:"
   produce_set http://127.0.0.1:28080 bench-sync "one node, flush sync: "
   topic 28080 bench-drain async
-  bench "one node: fill 1,000,000 (stream 4 x 256)" produce --url http://127.0.0.1:28080 --topic bench-drain --size 1024 \
-    --mode stream --producers 4 --window 256 --messages 1000000
+  bench "one node: fill 1,000,000 (batch 64 x 8)" produce --url http://127.0.0.1:28080 --topic bench-drain --size 1024 \
+    --mode batch --producers 8 --batch 64 --messages 1000000
   bench "one node: drain 1,000,000 raw, 4 readers" consume --url http://127.0.0.1:28080 --topic bench-drain --max 1000
   bench "one node: drain 1,000,000 by group, 4 pullers" consume --url http://127.0.0.1:28080 --topic bench-drain --mode group \
     --group drain --max 1000 --consumers 4
@@ -157,6 +158,13 @@ case $what in
   baseline) baseline ;;
   one) one_node ;;
   three) three_nodes ;;
+  drain) header "one node: drain only"; start_node 1 1; await_health 28080; topic 28080 bench-drain async
+         bench "one node: fill 1,000,000 (batch 64 x 8)" produce --url http://127.0.0.1:28080 --topic bench-drain --size 1024 \
+           --mode batch --producers 8 --batch 64 --messages 1000000
+         bench "one node: drain 1,000,000 raw, 4 readers" consume --url http://127.0.0.1:28080 --topic bench-drain --max 1000
+         bench "one node: drain 1,000,000 by group, 4 pullers" consume --url http://127.0.0.1:28080 --topic bench-drain --mode group \
+           --group drain --max 1000 --consumers 4
+         stop_nodes ;;
   all) baseline; one_node; three_nodes ;;
   *) echo "usage: bench/node.sh [all|baseline|one|three]" >&2; exit 2 ;;
 esac

@@ -236,15 +236,6 @@ public final class HttpConnection implements Closeable {
             pos += n;
             return n;
         }
-
-        long skip(long n) throws IOException {
-            if (!fill()) {
-                return -1;
-            }
-            int k = (int) Math.min(n, limit - pos);
-            pos += k;
-            return k;
-        }
     }
 
     private static final class FixedBody extends InputStream {
