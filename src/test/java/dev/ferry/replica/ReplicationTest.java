@@ -317,4 +317,24 @@ class ReplicationTest {
             last = at;
         }
     }
+
+    @Test @Order(6)
+    void afterPromotionTheDisplacedReplicaSlotRecoversOnAnotherNodeAndRejoinsTheInSyncSet() throws Exception {
+        String topic = "failover";
+        QueueRoute promoted = route(topic);
+        // The promoted replica's slot first names the lost node; the rebalance round moves the (dormant) Replica off
+        // the master's node, where it copies the log from the master and rejoins.
+        eventually(() -> route(topic).inSync().contains(1) && !route(topic).nodes().get(1).equals(route(topic).masterNode()));
+        QueueRoute healed = route(topic);
+        assertEquals(promoted.term(), healed.term());
+        FerryNode replicaNode = byName(healed.nodes().get(1));
+        FerryNode masterNode = byName(healed.masterNode());
+        long end = store(masterNode).highestSequence(topic + "/0");
+        assertEquals(end, store(replicaNode).highestSequence(topic + "/0"));
+        List<StoredRecord> m = records(masterNode, topic + "/0");
+        List<StoredRecord> r = records(replicaNode, topic + "/0");
+        assertEquals(m.size(), r.size());
+        for (int i = 0; i < m.size(); i++) assertArrayEquals(m.get(i).payload(), r.get(i).payload());
+        assertInstanceOf(QueueEntity.Appended.class, send(live(), topic, "after-heal"));
+    }
 }
