@@ -109,6 +109,16 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
             Map<ActorRef, Member> members = upMembers(current.keySet());
             if (!typeName.equals("broker")) inputs.running(typeName, running(current, members));
             if (!typeName.equals("replica") || !rebalanceInProgress.isEmpty()) return Futures.successful(out);
+            // After a promotion the master runs on the node of the replica it was promoted onto; that Replica handed its
+            // log over and stays dormant there. Move it off, so the slot recovers on another node (docs/replication.md).
+            Map<CopyId, String> running = inputs.running();
+            running.forEach((id, node) -> {
+                if (id.copy() > 0 && node.equals(running.get(new CopyId(id.topic(), id.queue(), 0)))) out.add(id.entityId());
+            });
+            if (!out.isEmpty()) {
+                log.info("rebalance: moving replicas off their master's node {}", out);
+                return Futures.successful(out);
+            }
             if (members.size() < current.size()) return Futures.successful(out); // someone is joining or leaving: wait
             RoundResult round = allocator.round(inputs.view(members.values(), inputs.running()));
             for (Move move : round.moves()) {

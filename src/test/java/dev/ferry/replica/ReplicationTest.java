@@ -58,7 +58,7 @@ class ReplicationTest {
                     "ferry.cluster.seed-nodes = [\"127.0.0.1:25550\"]",
                     "akka.cluster.min-nr-of-members = 3",
                     // fast failure detection so the failover test stays short
-                    "ferry.cluster.acceptable-heartbeat-pause = 1s",
+                    "ferry.cluster.acceptable-heartbeat-pause = 2s",
                     "ferry.cluster.stable-after = 2s",
                     "ferry.replication.in-sync-timeout = 1s",
                     "ferry.replication.probe-interval = 200ms",
