@@ -48,6 +48,8 @@ class ReplicationTest {
     static final List<FerryNode> nodes = new ArrayList<>();
     static final List<Path> dirs = new ArrayList<>();
     static final Duration ASK = Duration.ofSeconds(10);
+    static final List<String> extras = new ArrayList<>();
+    static int crashed = -1;
 
     @BeforeAll
     static void start() throws Exception {
@@ -64,6 +66,7 @@ class ReplicationTest {
                     "ferry.replication.probe-interval = 200ms",
                     // a terminated system must not leave the cluster gracefully: the failover test simulates a crash
                     "akka.coordinated-shutdown.run-by-actor-system-terminate = off");
+            extras.add(extra);
             nodes.add(FerryNode.start(TestNodes.config("r" + (i + 1), 25550 + i, 0, dir, extra)));
         }
         eventually(() -> nodes.stream().allMatch(n -> count(n) == 3));
@@ -269,6 +272,7 @@ class ReplicationTest {
         // Crash the master's node: its system stops without leaving the cluster.
         int idx = nodes.indexOf(byName(masterName));
         FerryNode master = nodes.set(idx, null);
+        crashed = idx;
         master.system().terminate();
         master.whenTerminated().toCompletableFuture().get();
         long crashedAt = System.currentTimeMillis();
@@ -336,5 +340,29 @@ class ReplicationTest {
         assertEquals(m.size(), r.size());
         for (int i = 0; i < m.size(); i++) assertArrayEquals(m.get(i).payload(), r.get(i).payload());
         assertInstanceOf(QueueEntity.Appended.class, send(live(), topic, "after-heal"));
+    }
+
+    @Test @Order(7)
+    void aFormerMasterThatReturnsDropsItsLogAndServesAsAReplicaWithTheNewMastersLog() throws Exception {
+        String topic = "failover";
+        String name = "r" + (crashed + 1);
+        nodes.set(crashed, FerryNode.start(TestNodes.config(name, 25550 + crashed, 0, dirs.get(crashed), extras.get(crashed))));
+        eventually(() -> nodes.stream().allMatch(n -> count(n) == 3));
+        FerryNode n = live();
+        Broker.Reply reply = AskPattern.<Broker.Command, Broker.Reply>ask(n.services().sharding().entityRefFor(Broker.TYPE_KEY, topic),
+                r -> new Broker.Patch(new dev.ferry.broker.SettingsPatch(null, 2, null, null, null, null), r), ASK, n.system().scheduler())
+                .toCompletableFuture().get();
+        assertInstanceOf(Broker.TopicReply.class, reply);
+        // The only node without a copy is the former master: replica slot 2 lands there, drops the old log and copies the master's.
+        eventually(() -> name.equals(route(topic).nodes().get(2)) && route(topic).inSync().contains(2));
+        FerryNode former = nodes.get(crashed);
+        FerryNode masterNode = byName(route(topic).masterNode());
+        List<StoredRecord> m = records(masterNode, topic + "/0");
+        List<StoredRecord> r = records(former, topic + "/0");
+        assertEquals(m.size(), r.size());
+        for (int i = 0; i < m.size(); i++) {
+            assertEquals(m.get(i).sequenceNr(), r.get(i).sequenceNr());
+            assertArrayEquals(m.get(i).payload(), r.get(i).payload(), "record " + m.get(i).sequenceNr() + " differs on the former master");
+        }
     }
 }
