@@ -40,6 +40,8 @@ import java.util.Set;
  *   <li>Brokers hold no local data (their state is in Distributed Data): the up node with the fewest brokers.</li>
  *   <li>NO / THROTTLE: answer a ref that is not a region (dead letters); the coordinator then allocates nothing and
  *       the region asks again (every 2 s), so a throttled copy starts once a recovery slot frees.</li>
+ *   <li>rebalance: a Replica running on its own master's node (left there by a promotion, dormant) is moved off
+ *       first, so its slot recovers elsewhere (docs/replication.md).</li>
  *   <li>rebalance: replicas move when the core's round moves them; masters do not move until replication can ship
  *       their log to the target (issue #5); brokers never move.</li>
  * </ul>

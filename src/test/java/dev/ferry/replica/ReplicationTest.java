@@ -365,4 +365,74 @@ class ReplicationTest {
             assertArrayEquals(m.get(i).payload(), r.get(i).payload(), "record " + m.get(i).sequenceNr() + " differs on the former master");
         }
     }
+
+    @Test @Order(8)
+    void aFormerMasterWithAnUnacknowledgedTailEndsWithTheNewMastersLog() throws Exception {
+        String topic = "diverge";
+        createTopic(topic, 1, TopicSettings.Replication.SYNC);
+        awaitInSync(topic, 1);
+        for (int i = 0; i < 10; i++) assertInstanceOf(QueueEntity.Appended.class, send(live(), topic, "d-" + i));
+        QueueRoute before = route(topic);
+        FerryNode replicaNode = byName(before.nodes().get(1));
+        int masterIdx = nodes.indexOf(byName(before.masterNode()));
+        FerryNode via = null;
+        for (FerryNode n : nodes) if (n != null && nodes.indexOf(n) != masterIdx) via = n;
+        // Silence the replica (it stays in the in-sync set for in-sync-timeout), store one more message on the master
+        // only, then crash the master before that message is acknowledged: the master's log now has a tail the
+        // replica never had.
+        Object standIn = new Object();
+        TestProbe<Replica.HandedOver> handedOver = TestProbe.create(replicaNode.system());
+        boolean silenced = false;
+        for (int i = 0; i < 20 && !silenced; i++) {
+            replicaNode.services().sharding().entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, 0, 1))
+                    .tell(new Replica.HandOver(handedOver.getRef()));
+            handedOver.expectMessageClass(Replica.HandedOver.class, Duration.ofSeconds(10));
+            silenced = LocalWriters.tryAcquire(storeDir(replicaNode), topic + "/0", standIn, true).isEmpty();
+        }
+        assertTrue(silenced);
+        FerryNode sender = via;
+        var unacked = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return send(sender, topic, "never-acknowledged", Duration.ofSeconds(3));
+            } catch (Exception e) {
+                return null;
+            }
+        });
+        FerryNode master = nodes.get(masterIdx);
+        long deadline = System.currentTimeMillis() + 2_000;
+        while (store(master).highestSequence(topic + "/0") < 11 && System.currentTimeMillis() < deadline) Thread.sleep(5);
+        assertEquals(11, store(master).highestSequence(topic + "/0"), "the master did not store the 11th message");
+        nodes.set(masterIdx, null);
+        master.system().terminate();
+        master.whenTerminated().toCompletableFuture().get();
+        LocalWriters.release(storeDir(replicaNode), topic + "/0", standIn);
+        assertFalse(unacked.get() instanceof QueueEntity.Appended, "the 11th message was acknowledged without its replica");
+
+        // The replica's node becomes master (term + 1) and writes a different 11th message.
+        eventually(() -> {
+            try {
+                return send(replicaNode, topic, "new-11", Duration.ofSeconds(2)) instanceof QueueEntity.Appended;
+            } catch (Exception notYet) {
+                return false;
+            }
+        });
+        eventually(() -> replicaNode.settings().node().name().equals(route(topic).masterNode())); // route tables follow
+
+        // The former master returns and gets a replica slot: its tail must not survive.
+        String name = "r" + (masterIdx + 1);
+        nodes.set(masterIdx, FerryNode.start(TestNodes.config(name, 25550 + masterIdx, 0, dirs.get(masterIdx), extras.get(masterIdx))));
+        eventually(() -> nodes.stream().allMatch(n -> count(n) == 3));
+        FerryNode n = live();
+        assertInstanceOf(Broker.TopicReply.class, AskPattern.<Broker.Command, Broker.Reply>ask(
+                n.services().sharding().entityRefFor(Broker.TYPE_KEY, topic),
+                r -> new Broker.Patch(new dev.ferry.broker.SettingsPatch(null, 2, null, null, null, null), r), ASK, n.system().scheduler())
+                .toCompletableFuture().get());
+        // Both replica slots in sync: one of them is on the former master's node (three copies, three nodes).
+        eventually(() -> route(topic).inSync().equals(List.of(0, 1, 2)));
+        assertTrue(route(topic).nodes().values().contains(name), "no copy on the former master: " + route(topic));
+        List<StoredRecord> m = records(replicaNode, topic + "/0");
+        List<StoredRecord> r = records(nodes.get(masterIdx), topic + "/0");
+        assertEquals(m.size(), r.size());
+        for (int i = 0; i < m.size(); i++) assertArrayEquals(m.get(i).payload(), r.get(i).payload(), "record " + (i + 1) + " differs");
+    }
 }
