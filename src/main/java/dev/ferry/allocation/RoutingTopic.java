@@ -9,15 +9,12 @@ public final class RoutingTopic {
     private final int copiesPerQueue;
     final RoutingQueue[] queues;
     long maxCopySize;
-    /** Per-node cache of node-static decisions (filters, tiers) in non-debug mode; null entries are not computed yet. */
-    final Decision[] staticDecisions;
 
     RoutingTopic(int index, Topic topic, int copiesPerQueue, int nodes) {
         this.index = index;
         this.topic = topic;
         this.copiesPerQueue = copiesPerQueue;
         this.queues = new RoutingQueue[topic.queues()];
-        this.staticDecisions = new Decision[nodes];
     }
 
     /** @return position in {@link Routing#topics()} */

@@ -187,9 +187,15 @@ public final class Broker {
             return Behaviors.same();
         }
         TopicState updated = state.withSettings(next);
+        int oldReplicas = state.settings().replicas();
         return write(updated, ok -> {
             p.replyTo().tell(ok ? new TopicReply(updated, false) : unconfirmed());
             wakeCopies(updated);
+            // Fewer replicas: the surplus copies stop (passivate) and are no longer placed.
+            var sharding = ClusterSharding.get(ctx.getSystem());
+            for (QueueRoute q : updated.queues())
+                for (int copy = next.replicas() + 1; copy <= oldReplicas; copy++)
+                    sharding.entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, q.queueId(), copy)).tell(new Replica.TopicDeleted());
             // Running queues pick up flush mode / size limit changes from their route table subscription.
         });
     }

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * {@code ferry allocation ...}: offline tools over the allocation core. The root {@code FerryCommand} registers it as
  * a subcommand; it has no state and may be instantiated per invocation.
  */
-@Command(name = "allocation", mixinStandardHelpOptions = true,
+@Command(name = "allocation", mixinStandardHelpOptions = true, version = "ferry allocation 0.1.0",
         description = "Queue copy placement: simulate allocation offline.",
         subcommands = {AllocationCommand.Simulate.class})
 public final class AllocationCommand implements Runnable {
@@ -41,7 +41,7 @@ public final class AllocationCommand implements Runnable {
     }
 
     /** {@code ferry allocation simulate FILE.json}: runs the steps of a simulation file and prints the cluster after each as JSON. */
-    @Command(name = "simulate", mixinStandardHelpOptions = true,
+    @Command(name = "simulate", mixinStandardHelpOptions = true, version = "ferry allocation simulate 0.1.0",
             description = {"Simulate allocation rounds on a cluster described in a JSON file and print the placement after each step as JSON.",
                     "See docs/allocation.md (\"Simulator\") for the file format."},
             exitCodeListHeading = "Exit codes:%n",

@@ -56,6 +56,8 @@ public final class ConsumerGroup {
 
     private record Written() implements Command {}
 
+    private record CommitWritten(Commit commit, boolean confirmed) implements Command {}
+
     /** @param offset where to read; -1 = from the end of the queue (consume-from-where = last-offset, nothing committed) */
     public record QueueFetch(int queueId, long offset) implements CborSerializable {}
 
@@ -138,6 +140,12 @@ public final class ConsumerGroup {
                     return Behaviors.same();
                 })
                 .onMessage(Written.class, w -> Behaviors.same())
+                .onMessage(CommitWritten.class, w -> {
+                    if (!w.confirmed()) ctx.getLog().warn("group {}: commit {}/{}={} not confirmed by a majority in time",
+                            group, w.commit().topic(), w.commit().queueId(), w.commit().offset());
+                    w.commit().replyTo().tell(new Committed(w.commit().topic(), w.commit().queueId(), w.commit().offset()));
+                    return Behaviors.same();
+                })
                 .onMessage(Loaded.class, l -> Behaviors.same())
                 .build();
     }
@@ -175,11 +183,11 @@ public final class ConsumerGroup {
         committed.put(entry, c.offset());
         TopicMembers t = topics.get(c.topic());
         if (t != null) t.fetched.computeIfPresent(c.queueId(), (q, pos) -> Math.max(pos, c.offset()));
-        // Local write (LMDB-durable on this node) gossiped to the others: a commit costs no round trip. At worst a
-        // crash right after a commit re-delivers messages after it (at-least-once, as RocketMQ's 5 s offset flush).
-        replicator.askUpdate(r -> new Replicator.Update<>(key(group), LWWMap.create(), Replicator.writeLocal(), r,
-                m -> m.put(self, entry, c.offset())), rsp -> new Written());
-        c.replyTo().tell(new Committed(c.topic(), c.queueId(), c.offset()));
+        // Acknowledged once a majority holds it (LMDB-durable on each), so the group entity can move to any node
+        // after a crash and resume from it. If no majority answers in time the commit still holds locally and is
+        // gossiped; the consumer gets its answer either way (delivery is at-least-once).
+        replicator.askUpdate(r -> new Replicator.Update<>(key(group), LWWMap.create(), new Replicator.WriteMajority(Duration.ofSeconds(3)), r,
+                m -> m.put(self, entry, c.offset())), rsp -> new CommitWritten(c, rsp instanceof Replicator.UpdateSuccess));
         return Behaviors.same();
     }
 

@@ -59,14 +59,22 @@ public final class FerryRoutes extends AllDirectives {
         if (q >= 0) path = path.substring(0, q);
         String[] seg = path.split("/", -1);
         if (seg.length < 3 || !(seg[1].equals("topics") || seg[1].equals("groups"))) return null;
-        String name = java.net.URLDecoder.decode(seg[2].replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        String name = decode(seg[2]);
         for (int i = 2; i < seg.length; i++) {
-            String d = java.net.URLDecoder.decode(seg[i].replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            String d = decode(seg[i]);
             if (d.equals(".") || d.equals(".."))
                 return seg[1] + ":" + (seg[1].equals("topics") ? "topic" : "group") + " name \"" + name
                         + "\" may only contain letters, digits, '%', '|', '_' and '-' (no path segments like \"..\")";
         }
         return null;
+    }
+
+    private static String decode(String segment) {
+        try {
+            return java.net.URLDecoder.decode(segment.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return segment; // Akka rejects malformed escapes itself; not a dot segment either way
+        }
     }
 
     private Route routes() {

@@ -48,6 +48,7 @@ public record Services(ActorSystem<Void> system, FerrySettings settings, Cluster
                 settings.queue().readCacheBytes(), askTimeout);
         var queues = sharding.init(Entity.of(QueueEntity.TYPE_KEY, ctx -> QueueEntity.create(ctx, queueSettings))
                 .withMessageExtractor(new OneShardPerEntity<>())
+                .withStopMessage(new QueueEntity.Stop())
                 .withAllocationStrategy(new FerryAllocationStrategy(system, QueueEntity.TYPE_KEY.name(), allocation)));
         var replicas = sharding.init(Entity.of(Replica.TYPE_KEY, ctx -> Replica.create(ctx, nodeName))
                 .withMessageExtractor(new OneShardPerEntity<>())

@@ -71,6 +71,12 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
 
     public record TopicDeleted() implements Command {}
 
+    /**
+     * Sharding's stop message (hand-off on rebalance or graceful leave, passivation): the entity first stores
+     * everything already accepted and answers its producers, then stops, so a move never leaves a producer guessing.
+     */
+    public record Stop() implements Command {}
+
     private record TopicLoaded(Broker.Reply reply, Throwable failure) implements Command {}
 
     private record TopicChanged(TopicState state) implements Command {}
@@ -135,6 +141,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     private long minOffset;
     private long readIds;
     private long writes;
+    private boolean stopping;
     private String logPluginId;
     private QueueStore store;
     private final java.util.concurrent.Executor blocking;
@@ -175,6 +182,10 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
                 .onMessage(TopicLoaded.class, this::onTopicLoaded)
                 .onMessage(TopicChanged.class, this::onTopicChanged)
                 .onMessage(TopicDeleted.class, d -> onDeleted())
+                .onMessage(Stop.class, st -> {
+                    stopping = true;
+                    return stopIfDone();
+                })
                 .onMessage(LogEvent.class, this::onLogEvent)
                 .onMessage(ReadExpired.class, this::onReadExpired)
                 .onMessage(StoreReadDone.class, this::onStoreRead)
@@ -266,6 +277,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             wakeParked();
             if (topicState != null && !topicState.settings().flush().journalPluginId().equals(logPluginId)) restartLog();
             else writeNext();
+            return stopIfDone();
         }
         return this;
     }
@@ -286,6 +298,17 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             startLog();
         }
         return this;
+    }
+
+    private Behavior<Command> stopIfDone() {
+        if (!stopping) return this;
+        if (ready && (!inFlight.isEmpty() || !pending.isEmpty())) return this; // still storing what was accepted
+        String detail = "queue " + topic + "/" + queueId + " is moving to another node; retry";
+        pending.forEach(a -> a.replyTo().tell(new AppendRejected(503, "unavailable", detail)));
+        inFlight.forEach(a -> a.replyTo().tell(new AppendRejected(503, "unavailable", detail + " (the write may have been stored)")));
+        parked.values().forEach(r -> r.replyTo().tell(messages(List.of(), Math.max(r.offset(), nextOffset))));
+        waitingForLog.forEach(r -> r.replyTo().tell(new ReadRejected(503, "unavailable", detail)));
+        return Behaviors.stopped();
     }
 
     // ---------------------------------------------------------------- writes

@@ -234,6 +234,9 @@ public final class MessageStore implements Closeable {
                 total = validate(group, idx);
             } catch (IllegalArgumentException e) {
                 return CompletableFuture.failedFuture(e);
+            } catch (UncheckedIOException e) {
+                fail(e.getCause()); // creating an index directory failed: the disk is not usable
+                return CompletableFuture.failedFuture(e.getCause());
             }
             try {
                 for (int i = 0; i < n; i++) {

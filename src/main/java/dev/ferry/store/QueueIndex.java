@@ -83,7 +83,8 @@ final class QueueIndex {
                 String name = p.getFileName().toString();
                 if (SEGMENT_NAME.matcher(name).matches()) {
                     long start = Long.parseLong(name);
-                    if (Files.size(p) != (long) entriesPerFile * ENTRY_LENGTH) {
+                    // size 0: a crash between creating and sizing it; it never held an entry, map() sizes it
+                    if (Files.size(p) != 0 && Files.size(p) != (long) entriesPerFile * ENTRY_LENGTH) {
                         throw new IOException("index segment " + p + " is " + Files.size(p) + " bytes, expected "
                                 + (long) entriesPerFile * ENTRY_LENGTH + " (index-entries-per-file must not change on an existing store)");
                     }

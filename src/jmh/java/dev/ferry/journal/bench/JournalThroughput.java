@@ -49,6 +49,10 @@ public final class JournalThroughput {
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
         Files.createDirectories(options.dir);
+        // Libraries that call ConfigFactory.load() themselves (Slick, under akka-persistence-jdbc) must be able to
+        // resolve application.conf's ${ferry.data-dir} too.
+        System.setProperty("ferry.data-dir", options.dir.toAbsolutePath().toString());
+        ConfigFactory.invalidateCaches();
         // application.conf's substitutions (ferry.data-dir) resolve against the run's own settings.
         Config config = ConfigFactory.defaultOverrides().withFallback(ConfigFactory.parseString(journalConfig(options)))
                 .withFallback(ConfigFactory.defaultApplication())
@@ -56,7 +60,7 @@ public final class JournalThroughput {
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
             String run = UUID.randomUUID().toString().substring(0, 8);
             for (int i = 0; i < options.entities; i++) {
-                ctx.spawn(entity(PersistenceId.ofUniqueId("bench-" + run + "-" + i), options.pluginId(), options.eventSize),
+                ctx.spawn(entity(PersistenceId.ofUniqueId("bench-" + run + "-" + i), options.pluginId(), options.eventSize, options.batch),
                         "entity-" + i);
             }
             return Behaviors.empty();
@@ -86,8 +90,8 @@ public final class JournalThroughput {
             // CPU this JVM used per event: comparable across runs even when the shared machine is busy.
             double cpuMicrosPerEvent = (os.getProcessCpuTime() - cpuBefore) / 1e3 / Math.max(1, after - before);
             double cpuShare = (os.getProcessCpuTime() - cpuBefore) / 1e9 / seconds;
-            System.out.printf(Locale.ROOT, "RESULT journal=%s entities=%d event_bytes=%d seconds=%.1f events=%d events_per_s=%.0f recovery_s=%.1f cpu_us_per_event=%.1f cpu_cores_used=%.2f%n",
-                    options.journal, options.entities, options.eventSize, seconds, after - before, (after - before) / seconds, recoverySeconds,
+            System.out.printf(Locale.ROOT, "RESULT journal=%s entities=%d event_bytes=%d batch=%d seconds=%.1f events=%d events_per_s=%.0f recovery_s=%.1f cpu_us_per_event=%.1f cpu_cores_used=%.2f%n",
+                    options.journal, options.entities, options.eventSize, options.batch, seconds, after - before, (after - before) / seconds, recoverySeconds,
                     cpuMicrosPerEvent, cpuShare);
         } finally {
             system.terminate();
@@ -95,10 +99,10 @@ public final class JournalThroughput {
         }
     }
 
-    static Behavior<Next> entity(PersistenceId id, String pluginId, int eventSize) {
+    static Behavior<Next> entity(PersistenceId id, String pluginId, int eventSize, int batch) {
         return Behaviors.setup(ctx -> {
             ctx.getSelf().tell(Next.NEXT);
-            return new Writer(id, pluginId, eventSize, ctx);
+            return new Writer(id, pluginId, eventSize, batch, ctx);
         });
     }
 
@@ -106,12 +110,14 @@ public final class JournalThroughput {
     static final class Writer extends EventSourcedBehavior<Next, byte[], Long> {
         private final String pluginId;
         private final int eventSize;
+        private final int batch;
         private final ActorContext<Next> ctx;
 
-        Writer(PersistenceId id, String pluginId, int eventSize, ActorContext<Next> ctx) {
+        Writer(PersistenceId id, String pluginId, int eventSize, int batch, ActorContext<Next> ctx) {
             super(id);
             this.pluginId = pluginId;
             this.eventSize = eventSize;
+            this.batch = batch;
             this.ctx = ctx;
         }
 
@@ -122,6 +128,12 @@ public final class JournalThroughput {
         @Override
         public CommandHandler<Next, byte[], Long> commandHandler() {
             return newCommandHandlerBuilder().forAnyState().onAnyCommand(next -> {
+                if (batch > 1) { // one AtomicWrite of `batch` events, as the Queue entity persists what arrived meanwhile
+                    return Effect().persist(java.util.Collections.nCopies(batch, eventBytes(eventSize))).thenRun(state -> {
+                        PERSISTED.add(batch);
+                        ctx.getSelf().tell(Next.NEXT);
+                    });
+                }
                 return Effect().persist(eventBytes(eventSize)).thenRun(state -> {
                     PERSISTED.increment();
                     ctx.getSelf().tell(Next.NEXT);
@@ -181,7 +193,7 @@ public final class JournalThroughput {
         };
     }
 
-    record Options(String journal, int entities, int eventSize, Duration warmup, Duration window, Path dir, int pgPort) {
+    record Options(String journal, int entities, int eventSize, int batch, Duration warmup, Duration window, Path dir, int pgPort) {
         String pluginId() {
             return switch (journal) {
                 case "ferry-async" -> "ferry.journal";
@@ -195,7 +207,7 @@ public final class JournalThroughput {
 
         static Options parse(String[] args) {
             String journal = "ferry-async";
-            int entities = 1000, eventSize = 1024, pgPort = 54329;
+            int entities = 1000, eventSize = 1024, batch = 1, pgPort = 54329;
             Duration warmup = Duration.ofSeconds(5), window = Duration.ofSeconds(15);
             Path dir = Path.of("target/bench-journal");
             for (int i = 0; i < args.length; i++) {
@@ -204,16 +216,17 @@ public final class JournalThroughput {
                     case "--journal" -> journal = value;
                     case "--entities" -> entities = Integer.parseInt(value);
                     case "--event-bytes" -> eventSize = Integer.parseInt(value);
+                    case "--batch" -> batch = Integer.parseInt(value);
                     case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(value));
                     case "--seconds" -> window = Duration.ofSeconds(Long.parseLong(value));
                     case "--dir" -> dir = Path.of(value);
                     case "--pg-port" -> pgPort = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + "; options: --journal --entities --event-bytes --warmup --seconds --dir --pg-port");
+                            + "; options: --journal --entities --event-bytes --batch --warmup --seconds --dir --pg-port");
                 }
                 i++;
             }
-            return new Options(journal, entities, eventSize, warmup, window, dir, pgPort);
+            return new Options(journal, entities, eventSize, batch, warmup, window, dir, pgPort);
         }
     }
 }

@@ -20,6 +20,13 @@ public final class ThrottlingAllocationDecider implements AllocationDecider {
     private static final Decision YES = Decision.yes(NAME, "below the queue recovery limits");
     private static final Decision YES_SIMULATION = Decision.yes(NAME, "recoveries are not paced when computing the desired balance");
     private static final Decision NO_MASTER_INACTIVE = Decision.no(NAME, "master copy for this replica is not yet active");
+    private static final Decision THROTTLE_INITIAL = Decision.throttle(NAME, "reached the limit of ongoing initial master recoveries, "
+            + "cluster setting [" + AllocationSettings.NODE_INITIAL_MASTER_RECOVERIES + "]");
+    private static final Decision THROTTLE_INCOMING = Decision.throttle(NAME, "reached the limit of incoming queue recoveries, cluster setting ["
+            + AllocationSettings.NODE_CONCURRENT_INCOMING + "] (can also be set via [" + AllocationSettings.NODE_CONCURRENT_RECOVERIES + "])");
+    private static final Decision THROTTLE_OUTGOING = Decision.throttle(NAME, "reached the limit of outgoing queue recoveries on the node "
+            + "holding the master, cluster setting [" + AllocationSettings.NODE_CONCURRENT_OUTGOING + "] (can also be set via ["
+            + AllocationSettings.NODE_CONCURRENT_RECOVERIES + "])");
 
     @Override
     public String name() {
@@ -35,13 +42,13 @@ public final class ThrottlingAllocationDecider implements AllocationDecider {
         if (copy.isMaster() && copy.state() == CopyState.UNASSIGNED) {
             // a master opening its log (new queue, or promotion onto a local replica's log): no peer recovery
             if (node.initializingMasters() >= s.initialMasterRecoveries()) {
-                return Decision.throttle(NAME, "reached the limit of ongoing initial master recoveries [" + node.initializingMasters()
+                return !routing.debug() ? THROTTLE_INITIAL : Decision.throttle(NAME, "reached the limit of ongoing initial master recoveries [" + node.initializingMasters()
                         + "], cluster setting [" + AllocationSettings.NODE_INITIAL_MASTER_RECOVERIES + "=" + s.initialMasterRecoveries() + "]");
             }
             return YES;
         }
         if (node.incomingRecoveries() >= s.incomingRecoveries()) {
-            return Decision.throttle(NAME, "reached the limit of incoming queue recoveries [" + node.incomingRecoveries() + "], cluster setting ["
+            return !routing.debug() ? THROTTLE_INCOMING : Decision.throttle(NAME, "reached the limit of incoming queue recoveries [" + node.incomingRecoveries() + "], cluster setting ["
                     + AllocationSettings.NODE_CONCURRENT_INCOMING + "=" + s.incomingRecoveries() + "] (can also be set via ["
                     + AllocationSettings.NODE_CONCURRENT_RECOVERIES + "])");
         }
@@ -55,7 +62,7 @@ public final class ThrottlingAllocationDecider implements AllocationDecider {
             source = copy.queue().master().node();
         }
         if (source != null && source.outgoingRecoveries() >= s.outgoingRecoveries()) {
-            return Decision.throttle(NAME, "reached the limit of outgoing queue recoveries [" + source.outgoingRecoveries() + "] on the node ["
+            return !routing.debug() ? THROTTLE_OUTGOING : Decision.throttle(NAME, "reached the limit of outgoing queue recoveries [" + source.outgoingRecoveries() + "] on the node ["
                     + source.name() + "] which holds the master, cluster setting [" + AllocationSettings.NODE_CONCURRENT_OUTGOING + "="
                     + s.outgoingRecoveries() + "] (can also be set via [" + AllocationSettings.NODE_CONCURRENT_RECOVERIES + "])");
         }

@@ -22,8 +22,10 @@ class ThrottlingAllocationDeciderTest {
         assertEquals(4, r.placements().size());
         UnassignedCopy waiting = r.unassigned().get(0);
         assertEquals(AllocationStatus.DECIDERS_THROTTLED, waiting.status());
-        assertTrue(waiting.explanation().contains("reached the limit of ongoing initial master recoveries [4], cluster setting "
-                + "[ferry.allocation.node-initial-master-recoveries=4]"), waiting.explanation());
+        assertTrue(waiting.explanation().contains("reached the limit of ongoing initial master recoveries, cluster setting "
+                + "[ferry.allocation.node-initial-master-recoveries]"), waiting.explanation());
+        assertEquals("reached the limit of ongoing initial master recoveries [4], cluster setting [ferry.allocation.node-initial-master-recoveries=4]",
+                canAllocate(r.next(), waiting.copy(), "n1").explanation(), "explain quotes the numbers");
     }
 
     @Test
@@ -34,8 +36,10 @@ class ThrottlingAllocationDeciderTest {
         }
         RoundResult r = new Allocator().round(b.build());
         assertEquals(2, r.placements().size());
-        assertTrue(r.unassigned().get(0).explanation().contains("[ferry.allocation.node-concurrent-incoming-recoveries=2]"),
+        assertTrue(r.unassigned().get(0).explanation().contains("[ferry.allocation.node-concurrent-incoming-recoveries]"),
                 r.unassigned().get(0).explanation());
+        assertTrue(canAllocate(r.next(), r.unassigned().get(0).copy(), "n2").explanation().contains(
+                "reached the limit of incoming queue recoveries [2], cluster setting [ferry.allocation.node-concurrent-incoming-recoveries=2]"));
     }
 
     @Test
@@ -47,8 +51,11 @@ class ThrottlingAllocationDeciderTest {
         }
         RoundResult r = new Allocator().round(b.build());
         assertEquals(1, r.placements().size());
-        assertTrue(r.unassigned().get(0).explanation().contains("reached the limit of outgoing queue recoveries [1] on the node [n1]"),
+        assertTrue(r.unassigned().get(0).explanation().contains("reached the limit of outgoing queue recoveries on the node holding the master"),
                 r.unassigned().get(0).explanation());
+        String other = r.placements().get(0).node().equals("n2") ? "n3" : "n2";
+        assertTrue(canAllocate(r.next(), r.unassigned().get(0).copy(), other).explanation().contains(
+                "reached the limit of outgoing queue recoveries [1] on the node [n1]"));
     }
 
     @Test
