@@ -3,8 +3,8 @@ package dev.ferry.store;
 import java.util.Objects;
 
 /**
- * One record to append. The payload array is read during {@link MessageStore#append} and not kept; the caller
- * must not change it until the append's future completes.
+ * One record to append. The payload array is copied into the log inside {@link MessageStore#append}, before it
+ * returns, and not kept; the caller may reuse it as soon as append returns.
  *
  * @param persistenceId any non-empty string (it becomes part of a file name only through {@link IndexNames})
  * @param sequenceNr    greater than the id's highest sequence nr so far (gaps are allowed and read as absent)

@@ -67,6 +67,11 @@ final class CommitLog {
                 }
             }
         }
+        // A crash between creating a segment file and sizing it leaves a short newest file that never held a
+        // record (the writer creates before it writes); drop it.
+        while (!files.isEmpty() && Files.size(files.lastEntry().getValue()) < SEGMENT_HEADER_LENGTH + END_OF_SEGMENT_MARKER_LENGTH) {
+            Files.delete(files.pollLastEntry().getValue());
+        }
         int size = (int) configuredSize;
         if (!files.isEmpty()) {
             long existing = Files.size(files.lastEntry().getValue());

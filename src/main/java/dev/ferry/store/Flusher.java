@@ -108,8 +108,12 @@ final class Flusher implements Runnable {
                         stopping = true;
                     }
                 }
-                batch = requests;
-                requests = batch.isEmpty() ? batch : new ArrayList<>();
+                if (requests.isEmpty()) {
+                    batch = List.of(); // never hand out the live list: writers add to it outside this thread
+                } else {
+                    batch = requests;
+                    requests = new ArrayList<>();
+                }
                 exit = stopping && batch.isEmpty();
             } finally {
                 lock.unlock();
@@ -129,7 +133,6 @@ final class Flusher implements Runnable {
                             r.done().completeExceptionally(new IllegalStateException("flush did not reach " + r.offset()));
                         }
                     }
-                    batch.clear();
                 } else if (now - nextTick >= 0) {
                     nextTick = now + intervalNanos;
                     long dirty = log.writePosition() - log.flushedPosition();

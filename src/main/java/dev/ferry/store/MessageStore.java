@@ -234,6 +234,9 @@ public final class MessageStore implements Closeable {
                 total = validate(group, idx);
             } catch (IllegalArgumentException e) {
                 return CompletableFuture.failedFuture(e);
+            } catch (UncheckedIOException e) {
+                fail(e.getCause()); // creating an index directory failed: the disk is not usable
+                return CompletableFuture.failedFuture(e.getCause());
             }
             try {
                 for (int i = 0; i < n; i++) {
@@ -563,13 +566,22 @@ public final class MessageStore implements Closeable {
         } finally {
             writeLock.unlock();
         }
+        IOException closeFailure = null;
         housekeeper.shutdown();
         try {
             housekeeper.awaitTermination(30, TimeUnit.SECONDS);
             allocator.stop();
+            if (failure == null) {
+                // Force before stopping the flusher: an append that finished just before close registers its SYNC
+                // wait after this and finds its offset already flushed.
+                forceCommitLog();
+            }
             flusher.stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            fail(e);
+            closeFailure = e;
         }
         try {
             if (failure == null) {
@@ -581,6 +593,9 @@ public final class MessageStore implements Closeable {
             log.close();
             fileLock.release();
             lockChannel.close();
+        }
+        if (closeFailure != null) {
+            throw closeFailure; // the store closed without its clean marker; the next open recovers
         }
     }
 

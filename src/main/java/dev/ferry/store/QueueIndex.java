@@ -83,7 +83,8 @@ final class QueueIndex {
                 String name = p.getFileName().toString();
                 if (SEGMENT_NAME.matcher(name).matches()) {
                     long start = Long.parseLong(name);
-                    if (Files.size(p) != (long) entriesPerFile * ENTRY_LENGTH) {
+                    // size 0: a crash between creating and sizing it; it never held an entry, map() sizes it
+                    if (Files.size(p) != 0 && Files.size(p) != (long) entriesPerFile * ENTRY_LENGTH) {
                         throw new IOException("index segment " + p + " is " + Files.size(p) + " bytes, expected "
                                 + (long) entriesPerFile * ENTRY_LENGTH + " (index-entries-per-file must not change on an existing store)");
                     }
@@ -153,14 +154,36 @@ final class QueueIndex {
         return deletedTo;
     }
 
+    /**
+     * The most recently used segment, so the hot path (appends, sequential reads) skips the map and its boxing.
+     * Valid only while no segment was dropped since it was looked up (a reader may cache a segment the writer is
+     * dropping; the generation, bumped after every removal and read before every lookup, exposes that).
+     */
+    private record Recent(long start, MappedByteBuffer buffer, long generation) {
+    }
+
+    private volatile Recent recent;
+    private volatile long generation;
+
     private MappedByteBuffer segmentFor(long seq) {
-        return segments.get(segmentStart(seq, entriesPerFile));
+        long start = segmentStart(seq, entriesPerFile);
+        Recent r = recent;
+        long g = generation;
+        if (r != null && r.start() == start && r.generation() == g) {
+            return r.buffer();
+        }
+        MappedByteBuffer b = segments.get(start);
+        if (b != null) {
+            recent = new Recent(start, b, g);
+        }
+        return b;
     }
 
     /** Makes sure the segment for {@code seq} exists (before any record of a group is written). Writer only. */
     void ensureSegment(long seq) throws IOException {
         long start = segmentStart(seq, entriesPerFile);
-        if (!segments.containsKey(start)) {
+        Recent r = recent;
+        if ((r == null || r.start() != start || r.generation() != generation) && !segments.containsKey(start)) {
             segments.put(start, map(dir.resolve(SegmentDescriptor.fileName(start)), entriesPerFile));
         }
     }
@@ -349,6 +372,8 @@ final class QueueIndex {
         if (segments.remove(start) == null) {
             return 0;
         }
+        generation++; // writer lock: single writer of this field
+        recent = null;
         Files.deleteIfExists(dir.resolve(SegmentDescriptor.fileName(start)));
         return 1;
     }

@@ -13,8 +13,9 @@ import static dev.ferry.store.SegmentDescriptor.SEGMENT_HEADER_LENGTH;
  * the active segment up to {@link #MAX_LEAD} bytes ahead of the write position, creating and zero-filling the
  * next segment before the writer needs it. A first write fault on a sparse mapped page costs several times the
  * copy (page allocation plus block reservation in the kernel); a page already in the page cache does not, so this
- * moves that cost off the writer's thread. Only a bounded lead is filled, so the zero pages are normally
- * overwritten in memory before writeback and reach the disk once, with data.
+ * moves that cost off the writer's thread. The lead is small (8 MiB): a force writes every dirty page of the
+ * file, zero pages ahead of the writer included, so a long lead would send most pages to the disk twice (zeros,
+ * then data); a short one is overwritten in memory before the next timed force in the common case.
  *
  * <p>Threading: its own thread. It never writes where the writer is or may be: before each chunk it announces
  * the chunk and re-checks the writer's announced range ({@link CommitLog#beginWarming}); the writer checks the
@@ -24,7 +25,7 @@ import static dev.ferry.store.SegmentDescriptor.SEGMENT_HEADER_LENGTH;
 final class SegmentAllocator implements Runnable {
 
     static final int MAX_CHUNK = 256 << 10;
-    static final long MAX_LEAD = 64L << 20;
+    static final long MAX_LEAD = 8L << 20;
 
     private final CommitLog log;
     private final Clock clock;

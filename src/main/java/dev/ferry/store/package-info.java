@@ -14,11 +14,14 @@
  *       and updates the indexes, then publishes (volatile) the new write position and highest sequence nrs.</li>
  *   <li>Reads take no lock; they only look at entries up to the published highest sequence nr.</li>
  *   <li>One flush thread per store forces the commit log (group commit for SYNC, timed for ASYNC); one
- *       housekeeping thread writes checkpoints and runs retention.</li>
+ *       housekeeping thread writes checkpoints and runs retention; one allocator thread zero-fills the pages
+ *       ahead of the writer and prepares the next segment, kept out of the writer's range by a volatile
+ *       handshake ({@link dev.ferry.store.SegmentAllocator}).</li>
  *   <li>Mappings are never unmapped explicitly: a segment dropped by retention stays mapped until the garbage
  *       collector finds no reader holding it, so no reader can touch an unmapped page.</li>
- *   <li>Lock order: writer lock and flush lock are never held together except checkpoint (takes the writer lock
- *       briefly, releases it, then the flush lock) — no path takes them in the opposite nesting.</li>
+ *   <li>No thread holds the writer lock and the flush lock at the same time (checkpoint, retention and
+ *       truncateAfter take them one after the other), so they cannot deadlock; the checkpoint and retention
+ *       monitors are outermost.</li>
  * </ul>
  */
 package dev.ferry.store;

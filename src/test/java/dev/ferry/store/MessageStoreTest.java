@@ -130,6 +130,25 @@ class MessageStoreTest {
         assertEquals(13, store.highestSequence("a"));
     }
 
+    /** After truncateAfter the same sequence nrs can be written again, across index files that were dropped. */
+    @Test
+    void truncatedNumbersAreRewrittenAcrossIndexFiles() throws Exception {
+        for (long s = 1; s <= 40; s++) {
+            appendSync(store, record("a", s, "old"));
+        }
+        readAll(store, "a"); // a reader has cached index files about to be dropped
+        store.truncateAfter("a", 12);
+        for (long s = 13; s <= 40; s++) {
+            appendSync(store, record("a", s, "new"));
+        }
+        reopen();
+        List<StoredRecord> records = readAll(store, "a");
+        assertEquals(40, records.size());
+        for (StoredRecord r : records) {
+            assertArrayEquals(payload("a", r.sequenceNr(), r.sequenceNr() <= 12 ? "old" : "new"), r.payload());
+        }
+    }
+
     /** A truncated tail does not come back when a crash makes recovery scan the log from its start. */
     @Test
     void truncatedTailStaysCutAfterCrash() throws Exception {
@@ -224,6 +243,33 @@ class MessageStoreTest {
                 assertArrayEquals(payload("writer-" + w, r.sequenceNr(), "t"), r.payload());
             }
         }
+    }
+
+    /** Under many concurrent SYNC writers every append completes (none is lost between two group commits). */
+    @Test
+    void everySyncAppendCompletesUnderContention() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> writers = new ArrayList<>();
+            for (int w = 0; w < 16; w++) {
+                String id = "contender-" + w;
+                writers.add(pool.submit(() -> {
+                    for (long s = 1; s <= 150; s++) {
+                        store.append(List.of(record(id, s, "")), FlushMode.SYNC).get(30, TimeUnit.SECONDS);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : writers) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int w = 0; w < 16; w++) {
+            assertEquals(150, store.highestSequence("contender-" + w));
+        }
+        assertTrue(store.forceCount() < 16 * 150, "group commit: fewer forces than SYNC appends, got " + store.forceCount());
     }
 
     /** A second open of the same directory in one JVM is refused with advice, not silently shared. */

@@ -147,6 +147,25 @@ class RecoveryTest {
         assertEquals(1, store.highestSequence("a"));
     }
 
+    /** Files a crash left created but not yet sized (a new segment, a new index file) do not stop the next open. */
+    @Test
+    void filesTornAtCreationAreTolerated() throws Exception {
+        open();
+        writeSingles("a", 3);
+        Path indexDir = store.indexesForTesting().get("a").dir();
+        store.abandonForTesting();
+        long nextSegment = 64L * 1024;
+        Files.createFile(dir.resolve("commitlog").resolve(SegmentDescriptor.fileName(nextSegment)));
+        Files.createFile(indexDir.resolve(SegmentDescriptor.fileName(17)));
+        open();
+        assertEquals(3, readAll(store, "a").size());
+        assertFalse(Files.exists(dir.resolve("commitlog").resolve(SegmentDescriptor.fileName(nextSegment))));
+        for (long s = 4; s <= 20; s++) {
+            appendSync(store, record("a", s, ""));
+        }
+        assertEquals(20, readAll(store, "a").size());
+    }
+
     /** A damaged record in a cleanly closed store (not scanned) is reported by the read, never returned as data. */
     @Test
     void damagedRecordFailsTheReadInsteadOfReturningGarbage() throws Exception {

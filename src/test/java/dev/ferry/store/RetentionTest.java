@@ -159,6 +159,21 @@ class RetentionTest {
         assertEquals(seq, records(store.read("a", seq, seq, 1, TagFilter.ALL)).get(0).sequenceNr());
     }
 
+    /** Retention also runs by itself every retention-check-interval. */
+    @Test
+    void retentionRunsOnItsSchedule() throws Exception {
+        StoreConfig config = smallConfig(dir).withRetention(Duration.ofHours(72), "04", 75, Duration.ofMillis(50)).withDiskUsage(tenSegmentDisk());
+        store = MessageStore.open(config, clock);
+        for (int i = 0; i < 8; i++) {
+            fillSegment();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (store.commitLogForTesting().segments().size() > 7 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(7, store.commitLogForTesting().segments().size());
+    }
+
     /** delete-when is validated with a message that says what is allowed. */
     @Test
     void badDeleteWhenIsRejected() {
