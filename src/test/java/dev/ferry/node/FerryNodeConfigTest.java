@@ -55,7 +55,13 @@ class FerryNodeConfigTest {
         Files.writeString(file, "ferry.http.port = 9000\n");
         System.setProperty("ferry.http.port", "9100");
         ConfigFactory.invalidateCaches();
-        assertEquals(9100, FerrySettings.from(FerryNode.loadConfig(Optional.of(file))).http().port());
+        try {
+            assertEquals(9100, FerrySettings.from(FerryNode.loadConfig(Optional.of(file))).http().port());
+        } finally {
+            // Other tests in this JVM load node configs too; a leaked property would override their ports.
+            System.clearProperty("ferry.http.port");
+            ConfigFactory.invalidateCaches();
+        }
     }
 
     @Test
