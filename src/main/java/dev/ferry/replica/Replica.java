@@ -104,6 +104,8 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
     private int writesInFlight;
     private final List<Ship> deferred = new ArrayList<>();
     private ActorRef<HandedOver> handOverTo;
+    /** Where acknowledgements go: the master of the newest shipment. */
+    private ActorRef<QueueEntity.Command> lastMaster;
 
     private Replica(ActorContext<Command> ctx, EntityContext<Command> entity, String nodeName) {
         super(ctx);
@@ -223,13 +225,10 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
         var written = store.append(group, s.syncFlush() ? FlushMode.SYNC : FlushMode.ASYNC);
         highest = last;
         writesInFlight++;
-        ActorRef<QueueEntity.Command> master = s.master();
+        lastMaster = s.master();
         getContext().pipeToSelf(written, (ok, failure) -> new Written(last, failure));
-        lastMaster = master;
         return this;
     }
-
-    private ActorRef<QueueEntity.Command> lastMaster;
 
     private Behavior<Command> onWritten(Written w) throws IOException {
         writesInFlight--;
