@@ -2,7 +2,7 @@
 # Every benchmark of the storage issue in one go: the machine's limits (fio), the store's JMH benchmarks
 # (bench/store.sh, when present) and the journal plugin through Akka with its LevelDB and PostgreSQL baselines.
 # Figures go to target/bench/*.txt and a summary to stdout; copy them into BENCHMARKS.md with `uptime`.
-#   bench/all.sh          (installs fio and postgresql from Debian packages if missing; about 30 minutes)
+#   bench/all.sh          (installs fio and postgresql from Debian packages if missing; about 40 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p target/bench

@@ -59,6 +59,16 @@ public final class Broker {
     /** Sent by a Queue (copy 0..) or Replica entity when it starts on a node: that node now holds the copy's data. */
     public record CopyStarted(int queueId, int copy, String node) implements Command {}
 
+    /**
+     * Sent by a Queue entity before it serves: it starts on {@code node} as master with a new term. Answered with a
+     * {@link RouteReply} once a majority has the new route (term bumped; slots swapped on a promotion), or
+     * {@link Rejected} when the node holds no in-sync copy or the write was not confirmed.
+     */
+    public record Promote(int queueId, String node, ActorRef<Reply> replyTo) implements Command {}
+
+    /** The master of {@code term} reports its in-sync set; answered with {@link RouteReply} once a majority has it. */
+    public record SetInSync(int queueId, long term, java.util.List<Integer> inSync, ActorRef<Reply> replyTo) implements Command {}
+
     private record Loaded(TopicState state, boolean fromMajority) implements Command {}
 
     private record Written(TopicState state, boolean confirmed, String failure) implements Command {}
@@ -70,6 +80,8 @@ public final class Broker {
     public record TopicReply(TopicState state, boolean created) implements Reply {}
 
     public record NotFound(String topic) implements Reply {}
+
+    public record RouteReply(QueueRoute route) implements Reply {}
 
     /** A refused command: {@code status} is the HTTP status the API answers with (400, 409, 503). */
     public record Rejected(int status, String error, String detail) implements Reply {}
@@ -147,6 +159,8 @@ public final class Broker {
                 .onMessage(Patch.class, p -> onPatch(state, p))
                 .onMessage(Delete.class, d -> onDelete(state, d))
                 .onMessage(CopyStarted.class, s -> onCopyStarted(state, s))
+                .onMessage(Promote.class, p -> onPromote(state, p))
+                .onMessage(SetInSync.class, i -> onSetInSync(state, i))
                 .onMessage(IndexWritten.class, l -> Behaviors.same())
                 .build();
     }
@@ -221,7 +235,42 @@ public final class Broker {
         if (state == null || state.deleted() || s.queueId() >= state.queues().size()) return Behaviors.same();
         QueueRoute route = state.queues().get(s.queueId());
         if (Objects.equals(route.nodes().get(s.copy()), s.node())) return Behaviors.same();
-        return write(state.withQueue(route.withNode(s.copy(), s.node())), ok -> {});
+        return write(state.withQueue(route.withReplicaOn(s.copy(), s.node())), ok -> {});
+    }
+
+    private Behavior<Command> onPromote(TopicState state, Promote p) {
+        if (state == null || state.deleted() || p.queueId() >= state.queues().size()) {
+            p.replyTo().tell(new NotFound(topic));
+            return Behaviors.same();
+        }
+        QueueRoute route = state.queues().get(p.queueId());
+        QueueRoute next = route.promotedOn(p.node());
+        if (next == null) {
+            p.replyTo().tell(new Rejected(409, "not_in_sync", "node " + p.node() + " holds no in-sync copy of " + topic + "/"
+                    + p.queueId() + " (in-sync copies: " + route.inSync() + " on " + route.nodes() + "); it may not serve as master"));
+            return Behaviors.same();
+        }
+        ctx.getLog().info("topic {}: queue {} master on {} with term {} (was {} on {})", topic, p.queueId(), p.node(), next.term(),
+                route.term(), route.masterNode());
+        return write(state.withQueue(next), ok -> p.replyTo().tell(ok ? new RouteReply(next) : unconfirmed()));
+    }
+
+    private Behavior<Command> onSetInSync(TopicState state, SetInSync i) {
+        if (state == null || state.deleted() || i.queueId() >= state.queues().size()) {
+            i.replyTo().tell(new NotFound(topic));
+            return Behaviors.same();
+        }
+        QueueRoute route = state.queues().get(i.queueId());
+        QueueRoute next = route.withInSync(i.term(), i.inSync());
+        if (next == null) {
+            i.replyTo().tell(new Rejected(409, "stale_term", "term " + i.term() + " is not the current term " + route.term()));
+            return Behaviors.same();
+        }
+        if (next.equals(route)) {
+            i.replyTo().tell(new RouteReply(route));
+            return Behaviors.same();
+        }
+        return write(state.withQueue(next), ok -> i.replyTo().tell(ok ? new RouteReply(next) : unconfirmed()));
     }
 
     private Rejected unconfirmed() {

@@ -95,7 +95,7 @@ public final class ClusterCommand {
     static final class Settings implements Callable<Integer> {
         @Mixin ClientOptions client;
         @Spec CommandSpec spec;
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "e.g. cluster.routing.allocation.enable=primaries (repeatable).")
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "e.g. ferry.allocation.enable=primaries (repeatable).")
         Map<String, String> set;
 
         @Override

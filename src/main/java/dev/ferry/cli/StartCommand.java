@@ -44,10 +44,19 @@ public final class StartCommand implements Callable<Integer> {
             node = FerryNode.start(loaded);
         } catch (ConfigException | IllegalArgumentException e) {
             throw new UserError("invalid configuration: " + e.getMessage(), e);
-        } catch (IllegalStateException e) {
-            throw new UserError(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // e.g. a port in use: Akka's bind failure arrives as RemoteTransportException, HTTP's inside IllegalStateException
+            throw new UserError("the node failed to start: " + rootCause(e), e);
         }
         node.whenTerminated().toCompletableFuture().join();
         return 0;
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 }

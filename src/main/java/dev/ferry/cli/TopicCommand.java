@@ -34,7 +34,7 @@ public final class TopicCommand {
         @Option(names = "--replication", description = "sync | async") String replication;
         @Option(names = "--flush", description = "sync | async") String flush;
         @Option(names = "--max-message-size", paramLabel = "BYTES", description = "Largest message body in bytes.") Long maxMessageSize;
-        @Option(names = {"-s", "--setting"}, paramLabel = "KEY=VALUE", description = "Topic-level setting, e.g. allocation.require.zone=a (repeatable).")
+        @Option(names = {"-s", "--setting"}, paramLabel = "KEY=VALUE", description = "Topic-level setting, e.g. topic.allocation.require.zone=zone-1 (repeatable).")
         Map<String, String> settings;
         @Option(names = "--json", description = "Print the node's answer as JSON.") boolean json;
 

@@ -40,6 +40,8 @@ import java.util.Set;
  *   <li>Brokers hold no local data (their state is in Distributed Data): the up node with the fewest brokers.</li>
  *   <li>NO / THROTTLE: answer a ref that is not a region (dead letters); the coordinator then allocates nothing and
  *       the region asks again (every 2 s), so a throttled copy starts once a recovery slot frees.</li>
+ *   <li>rebalance: a Replica running on its own master's node (left there by a promotion, dormant) is moved off
+ *       first, so its slot recovers elsewhere (docs/replication.md).</li>
  *   <li>rebalance: replicas move when the core's round moves them; masters do not move until replication can ship
  *       their log to the target (issue #5); brokers never move.</li>
  * </ul>
@@ -109,6 +111,16 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
             Map<ActorRef, Member> members = upMembers(current.keySet());
             if (!typeName.equals("broker")) inputs.running(typeName, running(current, members));
             if (!typeName.equals("replica") || !rebalanceInProgress.isEmpty()) return Futures.successful(out);
+            // After a promotion the master runs on the node of the replica it was promoted onto; that Replica handed its
+            // log over and stays dormant there. Move it off, so the slot recovers on another node (docs/replication.md).
+            Map<CopyId, String> running = inputs.running();
+            running.forEach((id, node) -> {
+                if (id.copy() > 0 && node.equals(running.get(new CopyId(id.topic(), id.queue(), 0)))) out.add(id.entityId());
+            });
+            if (!out.isEmpty()) {
+                log.info("rebalance: moving replicas off their master's node {}", out);
+                return Futures.successful(out);
+            }
             if (members.size() < current.size()) return Futures.successful(out); // someone is joining or leaving: wait
             RoundResult round = allocator.round(inputs.view(members.values(), inputs.running()));
             for (Move move : round.moves()) {

@@ -40,6 +40,10 @@ import java.util.function.Consumer;
  * rejected on its own while the rest of the batch is written. The write future completes from the store's future
  * (readable, and forced when flush = sync), so the plugin actor never waits for a force. Replays read on the
  * replay dispatcher. Besides Akka's protocol the actor answers {@link TruncateAfter}.
+ *
+ * <p>An IO or force failure stops the store: the writes waiting on it and every later write fail (their entities get
+ * {@code onPersistFailure}), nothing is swallowed. The plugin does not reopen a stopped store; restarting the node
+ * does (the store recovers on open).
  */
 public final class FerryJournal extends AsyncWriteJournal {
 

@@ -45,7 +45,8 @@ public record Services(ActorSystem<Void> system, FerrySettings settings, Cluster
                 .withMessageExtractor(new OneShardPerEntity<>())
                 .withAllocationStrategy(brokerAllocation));
         QueueEntity.Settings queueSettings = new QueueEntity.Settings(nodeName, settings.queue().maxBatchMessages(),
-                settings.queue().readCacheBytes(), askTimeout);
+                settings.queue().readCacheBytes(), askTimeout,
+                dev.ferry.replica.ReplicationSettings.fromConfig(system.settings().config()));
         var queues = sharding.init(Entity.of(QueueEntity.TYPE_KEY, ctx -> QueueEntity.create(ctx, queueSettings))
                 .withMessageExtractor(new OneShardPerEntity<>())
                 .withStopMessage(new QueueEntity.Stop())

@@ -20,6 +20,12 @@ import dev.ferry.broker.Broker;
 import dev.ferry.broker.TopicState;
 import dev.ferry.cluster.CborSerializable;
 import dev.ferry.node.FerryMetrics;
+import dev.ferry.replica.LocalWriters;
+import dev.ferry.replica.Replica;
+import dev.ferry.replica.ReplicationSettings;
+import dev.ferry.replica.ShippedRecord;
+import dev.ferry.store.ReadResult;
+import dev.ferry.store.StoredRecord;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -27,6 +33,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The Queue entity: the master copy of one queue (entity id {@code topic/queueId}).
@@ -89,6 +97,25 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
 
     private record Retry() implements Command {}
 
+    /**
+     * A replica's position in this master's log: {@code durableSeq} is stored as durably as the topic's flush mode
+     * asks; {@code highestSeq} is its end; {@code gap} = the last shipment did not continue its log (ship from its end).
+     */
+    public record ReplicaAck(int copy, long term, long durableSeq, long highestSeq, boolean gap) implements Command {}
+
+    /** A replica has seen a newer term than the shipment's: this master is stale. */
+    public record ReplicaRefused(int copy, long term) implements Command {}
+
+    private record WriterHandedOver(Replica.HandedOver h) implements Command {}
+
+    private record RetryClaim() implements Command {}
+
+    private record Promoted(Broker.Reply reply, Throwable failure) implements Command {}
+
+    private record InSyncReply(Broker.Reply reply, Throwable failure) implements Command {}
+
+    private record Tick() implements Command {}
+
     public sealed interface AppendReply extends CborSerializable {}
 
     /** The batch is stored; its messages have offsets firstOffset, firstOffset+1, ... in the order sent. */
@@ -111,7 +138,8 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     public record Stats(int queueId, long minOffset, long maxOffset, String node, boolean ready, long writes) implements CborSerializable {}
 
     /** Settings a queue needs from the node. */
-    public record Settings(String nodeName, int maxBatchMessages, long readCacheBytes, Duration askTimeout) {}
+    public record Settings(String nodeName, int maxBatchMessages, long readCacheBytes, Duration askTimeout,
+                           ReplicationSettings replication) {}
 
     // ---------------------------------------------------------------- behaviour
 
@@ -145,6 +173,38 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     private String logPluginId;
     private QueueStore store;
     private final java.util.concurrent.Executor blocking;
+
+    // replication (docs/replication.md)
+    private long term;
+    private long termStartSeq;
+    private boolean holdsWriter;
+    private boolean claiming;
+    private boolean fenced;
+    private java.nio.file.Path storeDir;
+    private String writerPid;
+    private final Map<Integer, ReplicaState> replicas = new HashMap<>();
+    /** Replicas this master counts as in sync; a sync send waits for desired and confirmed alike. */
+    private final Set<Integer> desiredInSync = new TreeSet<>();
+    /** The in-sync replicas a majority has in the Broker's routing state (promotion picks from these). */
+    private final Set<Integer> confirmedInSync = new TreeSet<>();
+    private boolean inSyncWriteInFlight;
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+
+    /** What the master knows of one replica; -1 = not heard from in this term. */
+    private static final class ReplicaState {
+        long sent = -1;
+        long durable = -1;
+        long caughtUpAt;
+        long lastHeard;
+
+        ReplicaState(long now) {
+            caughtUpAt = now;
+            lastHeard = now - 1_000_000;
+        }
+    }
+
+    /** A stored batch whose producers wait for the in-sync replicas (replication = sync). */
+    private record Waiting(long lastSeq, List<Append> appends, long firstOffset) {}
 
     private QueueEntity(ActorContext<Command> ctx, TimerScheduler<Command> timers, EntityContext<Command> entity, Settings settings) {
         super(ctx);
@@ -190,12 +250,31 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
                 .onMessage(ReadExpired.class, this::onReadExpired)
                 .onMessage(StoreReadDone.class, this::onStoreRead)
                 .onMessage(Retry.class, r -> this)
+                .onMessage(RetryPromote.class, r -> {
+                    if (log == null && holdsWriter && !deleted && !fenced) promote();
+                    return this;
+                })
                 .onMessage(RetryLoad.class, r -> {
                     if (log == null && !deleted) loadTopic();
                     return this;
                 })
+                .onMessage(ReplicaAck.class, this::onReplicaAck)
+                .onMessage(ReplicaRefused.class, r -> r.term() > term ? fence("replica " + r.copy() + " has seen term " + r.term()) : this)
+                .onMessage(WriterHandedOver.class, h -> {
+                    timers.cancel("claim");
+                    if (!holdsWriter && !deleted) claimWriter();
+                    return this;
+                })
+                .onMessage(RetryClaim.class, r -> {
+                    if (!holdsWriter && !deleted && !fenced) claimWriter();
+                    return this;
+                })
+                .onMessage(Promoted.class, this::onPromoted)
+                .onMessage(InSyncReply.class, this::onInSyncReply)
+                .onMessage(Tick.class, t -> onTick())
                 .onSignal(Terminated.class, this::onLogTerminated)
                 .onSignal(akka.actor.typed.PostStop.class, s -> {
+                    if (holdsWriter) LocalWriters.release(storeDir, writerPid, getContext().getSelf());
                     FerryMetrics.COPIES.labels("master").dec();
                     return this;
                 })
@@ -212,13 +291,67 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         }
         if (l.reply() instanceof Broker.TopicReply t) {
             topicState = t.state();
-            if (log == null) startLog();
+            if (log == null && holdsWriter && term > 0) startLog(); // after a journal failure: same term, same writer
+            else if (log == null && !claiming && !holdsWriter) claimWriter();
             return this;
         }
         return onDeleted();
     }
 
     private record RetryLoad() implements Command {}
+
+    private record RetryPromote() implements Command {}
+
+    // ---------------------------------------------------------------- becoming master
+
+    /**
+     * Takes this node's writer lease for the queue's persistence id before anything writes it. A Replica of this
+     * queue on this node (the copy being promoted) holds it: ask it to hand over, and try again once it answered.
+     */
+    private void claimWriter() {
+        claiming = true;
+        writerPid = topicState.persistenceId(queueId);
+        storeDir = dev.ferry.journal.FerryJournalSettings.fromConfig(getContext().getSystem().settings().config()
+                .getConfig(topicState.settings().flush().journalPluginId())).dir().toAbsolutePath().normalize();
+        var holder = LocalWriters.tryAcquire(storeDir, writerPid, getContext().getSelf(), true);
+        if (holder.isEmpty()) {
+            holdsWriter = true;
+            claiming = false;
+            promote();
+            return;
+        }
+        if (!holder.get().master()) {
+            @SuppressWarnings("unchecked")
+            ActorRef<Replica.Command> replica = (ActorRef<Replica.Command>) holder.get().owner();
+            replica.tell(new Replica.HandOver(getContext().messageAdapter(Replica.HandedOver.class, WriterHandedOver::new)));
+        }
+        timers.startSingleTimer("claim", new RetryClaim(), Duration.ofSeconds(1));
+    }
+
+    /** Asks the Broker for a new term on this node; the log starts only once a majority has the new route. */
+    private void promote() {
+        var broker = ClusterSharding.get(getContext().getSystem()).entityRefFor(Broker.TYPE_KEY, topic);
+        getContext().ask(Broker.Reply.class, broker, settings.askTimeout(),
+                r -> new Broker.Promote(queueId, settings.nodeName(), r), Promoted::new);
+    }
+
+    private Behavior<Command> onPromoted(Promoted p) {
+        if (p.reply() instanceof Broker.RouteReply r) {
+            term = r.route().term();
+            confirmedInSync.clear();
+            r.route().inSync().forEach(c -> { if (c != 0) confirmedInSync.add(c); });
+            desiredInSync.clear();
+            desiredInSync.addAll(confirmedInSync);
+            getContext().getLog().info("queue {}/{}: master on {} with term {}, in sync {}", topic, queueId, settings.nodeName(), term, confirmedInSync);
+            startLog();
+            return this;
+        }
+        if (p.reply() instanceof Broker.NotFound) return onDeleted();
+        getContext().getLog().warn("queue {}/{}: not promoted yet ({}), retrying", topic, queueId,
+                p.failure() != null ? p.failure().toString() : p.reply());
+        timers.startSingleTimer("promote", new RetryPromote(), Duration.ofSeconds(1));
+        return this;
+    }
 
     private void startLog() {
         logPluginId = topicState.settings().flush().journalPluginId();
@@ -234,6 +367,8 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         if (s.deleted()) return onDeleted();
         if (topicState != null && s.incarnation() == topicState.incarnation()) {
             topicState = s;
+            if (term > 0 && queueId < s.queues().size() && s.queues().get(queueId).term() > term)
+                return fence("the topic's routing state names a newer master (term " + s.queues().get(queueId).term() + ")");
             // A new flush mode means a new journal plugin: restart the log on it once no write is in flight.
             if (log != null && ready && !s.settings().flush().journalPluginId().equals(logPluginId) && inFlight.isEmpty()) restartLog();
         }
@@ -256,9 +391,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             if (from < nextOffset) store.read(pid, from, nextOffset, WARM_MESSAGES, WARM_MESSAGES, TagFilter.ALL).messages().forEach(cache::add);
             ready = true;
             FerryMetrics.RECOVERIES.inc();
-            var broker = ClusterSharding.get(getContext().getSystem()).entityRefFor(Broker.TYPE_KEY, topic);
-            broker.tell(new Broker.CopyStarted(queueId, topicState.queues().size() > queueId ? topicState.queues().get(queueId).master() : 0,
-                    settings.nodeName()));
+            if (replicas.isEmpty() && !timers.isTimerActive("tick")) startReplication();
             getContext().getLog().debug("queue {}/{} ready at offset {}", topic, queueId, nextOffset);
             List<Read> waiting = new ArrayList<>(waitingForLog);
             waitingForLog.clear();
@@ -266,14 +399,18 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             writeNext();
         } else if (e.event() instanceof QueueLog.Stored s) {
             long offset = s.firstOffset();
-            int i = 0;
-            for (Append a : inFlight) {
-                a.replyTo().tell(new Appended(queueId, offset + i));
-                i += a.messages().size();
-            }
+            long before = nextOffset;
             for (StoredMessage m : s.messages()) cache.add(new QueueMessage(offset++, m));
             nextOffset = offset;
+            boolean sync = topicState.settings().replication() == dev.ferry.broker.TopicSettings.Replication.SYNC;
+            waiting.add(new Waiting(nextOffset, inFlight, s.firstOffset()));
+            if (!sync) releaseWaiting(true);
             inFlight = List.of();
+            long now = System.currentTimeMillis();
+            // A replica that had everything before this batch was in sync until now: its lag is measured from here.
+            replicas.values().forEach(rs -> { if (rs.durable >= before) rs.caughtUpAt = now; });
+            replicas.keySet().forEach(this::pump);
+            releaseWaiting(false);
             wakeParked();
             if (topicState != null && !topicState.settings().flush().journalPluginId().equals(logPluginId)) restartLog();
             else writeNext();
@@ -302,8 +439,11 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
 
     private Behavior<Command> stopIfDone() {
         if (!stopping) return this;
-        if (ready && (!inFlight.isEmpty() || !pending.isEmpty())) return this; // still storing what was accepted
+        if (ready && !fenced && (!inFlight.isEmpty() || !pending.isEmpty() || !waiting.isEmpty())) return this; // still storing what was accepted
         String detail = "queue " + topic + "/" + queueId + " is moving to another node; retry";
+        waiting.forEach(w -> w.appends().forEach(a -> a.replyTo().tell(new AppendRejected(503, "unavailable",
+                detail + " (stored on the master, not confirmed by every in-sync replica)"))));
+        waiting.clear();
         pending.forEach(a -> a.replyTo().tell(new AppendRejected(503, "unavailable", detail)));
         inFlight.forEach(a -> a.replyTo().tell(new AppendRejected(503, "unavailable", detail + " (the write may have been stored)")));
         parked.values().forEach(r -> r.replyTo().tell(messages(List.of(), Math.max(r.offset(), nextOffset))));
@@ -314,6 +454,10 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     // ---------------------------------------------------------------- writes
 
     private Behavior<Command> onAppend(Append a) {
+        if (fenced) {
+            a.replyTo().tell(new AppendRejected(503, "not_master", "queue " + topic + "/" + queueId + " has a newer master; retry"));
+            return this;
+        }
         if (deleted) {
             a.replyTo().tell(new AppendRejected(404, "topic_not_found", "topic " + topic + " was deleted"));
             return this;
@@ -336,6 +480,161 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         writes++;
         log.tell(new QueueLog.PersistBatch(messages));
     }
+
+    // ---------------------------------------------------------------- replication
+
+    private void startReplication() {
+        termStartSeq = nextOffset; // offsets are sequence numbers - 1, so the highest sequence number is nextOffset
+        long now = System.currentTimeMillis();
+        for (int c = 1; c <= topicState.settings().replicas(); c++) {
+            replicas.put(c, new ReplicaState(now));
+            probe(c);
+        }
+        timers.startTimerWithFixedDelay("tick", new Tick(), settings.replication().probeInterval());
+    }
+
+    private void ship(int copy, long prevSeq, List<ShippedRecord> records) {
+        boolean syncFlush = topicState.settings().flush() == dev.ferry.broker.TopicSettings.Flush.SYNC;
+        ClusterSharding.get(getContext().getSystem()).entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, queueId, copy))
+                .tell(new Replica.Ship(term, termStartSeq, prevSeq, records, syncFlush, getContext().getSelf()));
+    }
+
+    /** An empty shipment: the replica answers with its position (and learns this master's term). */
+    private void probe(int copy) {
+        ship(copy, nextOffset, List.of());
+    }
+
+    /** Ships to {@code copy} what it has not been sent yet, from the store, within the unacknowledged window. */
+    private void pump(int copy) {
+        ReplicaState rs = replicas.get(copy);
+        if (rs == null || rs.sent < 0 || !ready) return;
+        var rep = settings.replication();
+        String pid = topicState.persistenceId(queueId);
+        try {
+            while (rs.sent < nextOffset && rs.sent - Math.max(rs.durable, 0) < rep.maxUnackedRecords()) {
+                long from = rs.sent + 1;
+                ReadResult r = store.raw().read(pid, from, nextOffset, rep.maxShipmentRecords(), dev.ferry.store.TagFilter.ALL);
+                if (r instanceof ReadResult.BelowRetention below)
+                    r = store.raw().read(pid, below.firstRetainedSequence(), nextOffset, rep.maxShipmentRecords(), dev.ferry.store.TagFilter.ALL);
+                if (!(r instanceof ReadResult.Records recs) || recs.records().isEmpty()) return;
+                List<ShippedRecord> out = new ArrayList<>(recs.records().size());
+                for (StoredRecord sr : recs.records()) out.add(new ShippedRecord(sr.sequenceNr(), sr.tagHash(), sr.payload()));
+                long prev = rs.sent;
+                rs.sent = out.get(out.size() - 1).sequenceNr();
+                ship(copy, prev, out);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("reading " + pid + " to ship it to replica " + copy + " failed", e);
+        }
+    }
+
+    private Behavior<Command> onReplicaAck(ReplicaAck a) {
+        if (fenced) return this;
+        if (a.term() > term) return fence("replica " + a.copy() + " has seen term " + a.term());
+        ReplicaState rs = replicas.get(a.copy());
+        if (a.term() < term || rs == null) return this; // an answer to an older master
+        long now = System.currentTimeMillis();
+        rs.lastHeard = now;
+        rs.durable = Math.max(rs.durable, a.durableSeq());
+        if (a.gap() || rs.sent < 0) rs.sent = a.highestSeq();
+        if (rs.durable >= nextOffset) {
+            rs.caughtUpAt = now;
+            if (desiredInSync.add(a.copy())) {
+                getContext().getLog().info("queue {}/{}: replica {} caught up at seq {}, joins the in-sync set", topic, queueId, a.copy(), rs.durable);
+                writeInSync();
+            }
+        }
+        releaseWaiting(false);
+        pump(a.copy());
+        return this;
+    }
+
+    /** Answers the producers of stored batches that every in-sync replica (or, {@code all}, nobody) has confirmed. */
+    private void releaseWaiting(boolean all) {
+        while (!waiting.isEmpty()) {
+            Waiting w = waiting.peek();
+            if (!all && !confirmedByInSync(w.lastSeq())) return;
+            waiting.poll();
+            int i = 0;
+            for (Append a : w.appends()) {
+                a.replyTo().tell(new Appended(queueId, w.firstOffset() + i));
+                i += a.messages().size();
+            }
+        }
+    }
+
+    private boolean confirmedByInSync(long seq) {
+        Set<Integer> waitFor = new TreeSet<>(desiredInSync);
+        waitFor.addAll(confirmedInSync);
+        for (int c : waitFor) {
+            ReplicaState rs = replicas.get(c);
+            if (rs == null || rs.durable < seq) return false;
+        }
+        return true;
+    }
+
+    private Behavior<Command> onTick() {
+        if (fenced || !ready) return this;
+        long now = System.currentTimeMillis();
+        var rep = settings.replication();
+        int count = topicState.settings().replicas();
+        for (int c = 1; c <= count; c++) replicas.computeIfAbsent(c, k -> new ReplicaState(now));
+        replicas.keySet().removeIf(c -> c > count);
+        desiredInSync.removeIf(c -> c > count);
+        for (var e : replicas.entrySet()) {
+            int c = e.getKey();
+            ReplicaState rs = e.getValue();
+            boolean behind = rs.durable < nextOffset;
+            if ((rs.sent < 0 || behind) && now - rs.lastHeard >= rep.probeInterval().toMillis()) probe(c);
+            if (behind && desiredInSync.contains(c) && now - rs.caughtUpAt > rep.inSyncTimeout().toMillis()) {
+                getContext().getLog().warn("queue {}/{}: replica {} has not caught up for {} ms (at seq {}, master at {}); it leaves the in-sync set",
+                        topic, queueId, c, now - rs.caughtUpAt, rs.durable, nextOffset);
+                desiredInSync.remove(c);
+            }
+        }
+        writeInSync();
+        return this;
+    }
+
+    /** Brings the Broker's in-sync set to this master's view, one write at a time. */
+    private void writeInSync() {
+        if (inSyncWriteInFlight || desiredInSync.equals(confirmedInSync)) return;
+        inSyncWriteInFlight = true;
+        List<Integer> copies = new ArrayList<>(desiredInSync);
+        long t = term;
+        var broker = ClusterSharding.get(getContext().getSystem()).entityRefFor(Broker.TYPE_KEY, topic);
+        getContext().ask(Broker.Reply.class, broker, settings.askTimeout(), r -> new Broker.SetInSync(queueId, t, copies, r), InSyncReply::new);
+    }
+
+    private Behavior<Command> onInSyncReply(InSyncReply r) {
+        inSyncWriteInFlight = false;
+        if (r.reply() instanceof Broker.RouteReply rr && rr.route().term() == term) {
+            confirmedInSync.clear();
+            rr.route().inSync().forEach(c -> { if (c != 0) confirmedInSync.add(c); });
+            releaseWaiting(false);
+            writeInSync();
+        } else if (r.reply() instanceof Broker.Rejected rej && rej.status() == 409) {
+            return fence(rej.detail());
+        }
+        return this; // not confirmed: the next tick tries again
+    }
+
+    /** A newer master exists: stop serving (nothing more is acknowledged here) and let sharding stop the entity. */
+    private Behavior<Command> fence(String why) {
+        if (fenced) return this;
+        fenced = true;
+        getContext().getLog().warn("queue {}/{}: term {} is stale ({}); this master stops", topic, queueId, term, why);
+        String detail = "queue " + topic + "/" + queueId + " has a newer master; retry";
+        pending.forEach(a -> a.replyTo().tell(new AppendRejected(503, "not_master", detail)));
+        pending.clear();
+        waiting.forEach(w -> w.appends().forEach(a -> a.replyTo().tell(new AppendRejected(503, "not_master",
+                detail + " (stored on the stale master only: it may be lost)"))));
+        waiting.clear();
+        timers.cancel("tick");
+        entity.getShard().tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
+        return this;
+    }
+
 
     // ---------------------------------------------------------------- reads
 

@@ -34,6 +34,16 @@ final class QueueStore {
         this.codec = new PersistentReprCodec(akka.actor.typed.javadsl.Adapter.toClassic(system));
     }
 
+    /** The node's store itself, for shipping raw records to replicas. */
+    MessageStore raw() {
+        return store();
+    }
+
+    /** The store directory: the key of the node's writer leases. */
+    Path dir() {
+        return dir;
+    }
+
     private MessageStore store() {
         return FerryJournalStores.forDirectory(dir)
                 .orElseThrow(() -> new IllegalStateException("the journal store in " + dir + " is not open"));

@@ -1,0 +1,60 @@
+package dev.ferry.broker;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** Terms, promotion and in-sync bookkeeping of one queue's routing state (pure values). */
+class QueueRouteTest {
+
+    static final QueueRoute RUNNING = new QueueRoute(0, 0, 4, List.of(0, 1), Map.of(0, "a", 1, "b", 2, "c"));
+
+    @Test
+    void aBrandNewQueueStartsInPlaceWithTheNextTerm() {
+        QueueRoute r = QueueRoute.fresh(3).promotedOn("x");
+        assertEquals(2, r.term());
+        assertEquals("x", r.masterNode());
+        assertEquals(List.of(0), r.inSync());
+    }
+
+    @Test
+    void aMasterRestartingOnItsOwnNodeBumpsTheTermAndKeepsTheInSyncSet() {
+        QueueRoute r = RUNNING.promotedOn("a");
+        assertEquals(5, r.term());
+        assertEquals(RUNNING.inSync(), r.inSync());
+        assertEquals(RUNNING.nodes(), r.nodes());
+    }
+
+    @Test
+    void promotionOntoAnInSyncReplicaSwapsSlotsAndTakesTheFormerMastersSlotOutOfSync() {
+        QueueRoute r = RUNNING.promotedOn("b");
+        assertEquals(5, r.term());
+        assertEquals("b", r.masterNode());
+        assertEquals("a", r.nodes().get(1));
+        assertEquals(List.of(0), r.inSync());
+    }
+
+    @Test
+    void noMasterStartsOnANodeWhoseCopyIsNotInSync() {
+        assertNull(RUNNING.promotedOn("c"));
+        assertNull(RUNNING.promotedOn("elsewhere"));
+    }
+
+    @Test
+    void anInSyncSetFromAStaleTermIsRefused() {
+        assertNull(RUNNING.withInSync(3, List.of(1, 2)));
+        assertEquals(List.of(0, 1, 2), RUNNING.withInSync(4, List.of(1, 2)).inSync());
+    }
+
+    @Test
+    void aReplicaSlotThatMovesToAnotherNodeLeavesTheInSyncSet() {
+        QueueRoute r = RUNNING.withReplicaOn(1, "d");
+        assertEquals("d", r.nodes().get(1));
+        assertEquals(List.of(0), r.inSync());
+        assertEquals(RUNNING.inSync(), RUNNING.withReplicaOn(1, "b").inSync());
+    }
+}

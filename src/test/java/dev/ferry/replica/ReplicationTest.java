@@ -1,0 +1,437 @@
+package dev.ferry.replica;
+
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.javadsl.AskPattern;
+import dev.ferry.broker.Broker;
+import dev.ferry.broker.QueueRoute;
+import dev.ferry.broker.TopicSettings;
+import dev.ferry.journal.FerryJournalSettings;
+import dev.ferry.journal.FerryJournalStores;
+import dev.ferry.node.FerryNode;
+import dev.ferry.node.TestNodes;
+import dev.ferry.queue.QueueEntity;
+import dev.ferry.queue.StoredMessage;
+import dev.ferry.store.MessageStore;
+import dev.ferry.store.ReadResult;
+import dev.ferry.store.StoredRecord;
+import dev.ferry.store.TagFilter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Replication between three Ferry nodes (three ActorSystems in one JVM, loopback, Akka ports 25550-25552): shipping,
+ * sync acknowledgement, the in-sync set, term fencing and promotion after the master's node is lost. The last test
+ * terminates a node without leaving the cluster (crash-like), so the order is fixed.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicationTest {
+
+    static final List<FerryNode> nodes = new ArrayList<>();
+    static final List<Path> dirs = new ArrayList<>();
+    static final Duration ASK = Duration.ofSeconds(10);
+    static final List<String> extras = new ArrayList<>();
+    static int crashed = -1;
+
+    @BeforeAll
+    static void start() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            Path dir = TestNodes.tempDir("ferry-repl-" + i);
+            dirs.add(dir);
+            String extra = String.join("\n",
+                    "ferry.cluster.seed-nodes = [\"127.0.0.1:25550\"]",
+                    "akka.cluster.min-nr-of-members = 3",
+                    // fast failure detection so the failover test stays short
+                    "ferry.cluster.acceptable-heartbeat-pause = 2s",
+                    "ferry.cluster.stable-after = 2s",
+                    "ferry.replication.in-sync-timeout = 1s",
+                    "ferry.replication.probe-interval = 200ms",
+                    // a terminated system must not leave the cluster gracefully: the failover test simulates a crash
+                    "akka.coordinated-shutdown.run-by-actor-system-terminate = off");
+            extras.add(extra);
+            nodes.add(FerryNode.start(TestNodes.config("r" + (i + 1), 25550 + i, 0, dir, extra)));
+        }
+        eventually(() -> nodes.stream().allMatch(n -> count(n) == 3));
+    }
+
+    static int count(FerryNode n) {
+        int c = 0;
+        for (var m : akka.cluster.typed.Cluster.get(n.system()).state().getMembers())
+            if (m.status() == akka.cluster.MemberStatus.up()) c++;
+        return c;
+    }
+
+    @AfterAll
+    static void stop() {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            FerryNode n = nodes.get(i);
+            if (n != null) n.system().terminate();
+        }
+        for (FerryNode n : nodes) if (n != null) n.whenTerminated().toCompletableFuture().join();
+        dirs.forEach(TestNodes::deleteRecursively);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static void eventually(Supplier<Boolean> condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 40_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                if (condition.get()) return;
+            } catch (RuntimeException | AssertionError ignored) {
+                // not yet
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(condition.get(), "condition not met in 40 s");
+    }
+
+    static FerryNode live() {
+        for (FerryNode n : nodes) if (n != null) return n;
+        throw new IllegalStateException("no node");
+    }
+
+    static void createTopic(String topic, int replicas, TopicSettings.Replication replication) throws Exception {
+        FerryNode n = live();
+        TopicSettings settings = new TopicSettings(1, replicas, replication, TopicSettings.Flush.ASYNC, 4 << 20, Map.of());
+        Broker.Reply reply = AskPattern.<Broker.Command, Broker.Reply>ask(n.services().sharding().entityRefFor(Broker.TYPE_KEY, topic),
+                r -> new Broker.Create(settings, r), ASK, n.system().scheduler()).toCompletableFuture().get();
+        assertInstanceOf(Broker.TopicReply.class, reply);
+    }
+
+    static QueueRoute route(String topic) {
+        return live().services().routes().get(topic).orElseThrow().queues().get(0);
+    }
+
+    /** Waits until every replica copy of {@code topic}/0 is in the in-sync set. */
+    static void awaitInSync(String topic, int replicas) throws InterruptedException {
+        eventually(() -> route(topic).inSync().size() == replicas + 1);
+    }
+
+    static QueueEntity.AppendReply send(FerryNode via, String topic, String id) throws Exception {
+        return send(via, topic, id, ASK);
+    }
+
+    static QueueEntity.AppendReply send(FerryNode via, String topic, String id, Duration timeout) throws Exception {
+        StoredMessage m = new StoredMessage(id, id.getBytes(), List.of(), List.of(), Map.of(), System.currentTimeMillis());
+        return AskPattern.<QueueEntity.Command, QueueEntity.AppendReply>ask(
+                via.services().sharding().entityRefFor(QueueEntity.TYPE_KEY, QueueEntity.entityId(topic, 0)),
+                r -> new QueueEntity.Append(List.of(m), r), timeout, via.system().scheduler()).toCompletableFuture().get();
+    }
+
+    static MessageStore store(FerryNode n) {
+        Path dir = FerryJournalSettings.fromConfig(n.system().settings().config().getConfig("ferry.journal")).dir();
+        return FerryJournalStores.forDirectory(dir).orElseThrow();
+    }
+
+    static Path storeDir(FerryNode n) {
+        return FerryJournalSettings.fromConfig(n.system().settings().config().getConfig("ferry.journal")).dir();
+    }
+
+    static FerryNode byName(String name) {
+        for (FerryNode n : nodes) if (n != null && n.settings().node().name().equals(name)) return n;
+        throw new IllegalStateException("no live node " + name);
+    }
+
+    static List<StoredRecord> records(FerryNode n, String pid) throws Exception {
+        ReadResult r = store(n).read(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE, TagFilter.ALL);
+        return ((ReadResult.Records) r).records();
+    }
+
+    // ---------------------------------------------------------------- tests
+
+    @Test @Order(1)
+    void replicasReceiveEveryBatchInOrderUnderTheSamePersistenceId() throws Exception {
+        String topic = "ordered";
+        createTopic(topic, 2, TopicSettings.Replication.ASYNC);
+        for (int i = 0; i < 200; i++) assertInstanceOf(QueueEntity.Appended.class, send(nodes.get(i % 3), topic, "m-" + i));
+        QueueRoute r = route(topic);
+        FerryNode master = byName(r.masterNode());
+        List<StoredRecord> expected = records(master, topic + "/0");
+        assertEquals(200, expected.size());
+        for (int copy = 1; copy <= 2; copy++) {
+            int c = copy;
+            eventually(() -> !route(topic).nodes().getOrDefault(c, "").isEmpty());
+            FerryNode replica = byName(route(topic).nodes().get(copy));
+            assertFalse(replica == master, "a replica shares the master's node");
+            eventually(() -> store(replica).highestSequence(topic + "/0") == 200);
+            List<StoredRecord> got = records(replica, topic + "/0");
+            assertEquals(200, got.size());
+            for (int i = 0; i < 200; i++) {
+                assertEquals(i + 1, got.get(i).sequenceNr());
+                assertArrayEquals(expected.get(i).payload(), got.get(i).payload(), "record " + (i + 1) + " differs on copy " + copy);
+            }
+        }
+    }
+
+    @Test @Order(2)
+    void syncSendIsNotAcknowledgedBeforeEveryInSyncReplicaHasIt() throws Exception {
+        String topic = "synced";
+        createTopic(topic, 2, TopicSettings.Replication.SYNC);
+        awaitInSync(topic, 2);
+        QueueRoute r = route(topic);
+        for (int i = 0; i < 50; i++) {
+            var reply = send(nodes.get(i % 3), topic, "s-" + i);
+            long offset = assertInstanceOf(QueueEntity.Appended.class, reply).firstOffset();
+            for (int copy = 1; copy <= 2; copy++)
+                assertTrue(store(byName(r.nodes().get(copy))).highestSequence(topic + "/0") >= offset + 1,
+                        "copy " + copy + " lacks acknowledged offset " + offset);
+        }
+    }
+
+    @Test @Order(3)
+    void aShipmentOfALowerTermIsRefused() throws Exception {
+        String topic = "fenced";
+        createTopic(topic, 1, TopicSettings.Replication.SYNC);
+        awaitInSync(topic, 1);
+        assertInstanceOf(QueueEntity.Appended.class, send(live(), topic, "f-0"));
+        QueueRoute r = route(topic);
+        FerryNode replicaNode = byName(r.nodes().get(1));
+        TestProbe<QueueEntity.Command> staleMaster = TestProbe.create(replicaNode.system());
+        ShippedRecord forged = new ShippedRecord(2, 0, new byte[]{1, 2, 3});
+        replicaNode.services().sharding().entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, 0, 1))
+                .tell(new Replica.Ship(r.term() - 1, 0, 1, List.of(forged), false, staleMaster.getRef()));
+        QueueEntity.ReplicaRefused refused = staleMaster.expectMessageClass(QueueEntity.ReplicaRefused.class, Duration.ofSeconds(10));
+        assertEquals(r.term(), refused.term());
+        assertEquals(1, store(replicaNode).highestSequence(topic + "/0"));
+    }
+
+    @Test @Order(4)
+    void aReplicaThatStopsAnsweringLeavesTheInSyncSetAndRejoinsAfterCatchingUp() throws Exception {
+        String topic = "lagging";
+        createTopic(topic, 2, TopicSettings.Replication.SYNC);
+        awaitInSync(topic, 2);
+        QueueRoute r = route(topic);
+        FerryNode replicaNode = byName(r.nodes().get(2));
+        // Silence copy 2 the way a local master does: take its writer lease (hand-over), so it stays dormant.
+        Object standIn = new Object();
+        TestProbe<Replica.HandedOver> handedOver = TestProbe.create(replicaNode.system());
+        boolean silenced = false;
+        for (int i = 0; i < 20 && !silenced; i++) {
+            // The replica restarts when the master probes it; it goes dormant once the stand-in holds the lease.
+            replicaNode.services().sharding().entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, 0, 2))
+                    .tell(new Replica.HandOver(handedOver.getRef()));
+            handedOver.expectMessageClass(Replica.HandedOver.class, Duration.ofSeconds(10));
+            silenced = LocalWriters.tryAcquire(storeDir(replicaNode), topic + "/0", standIn, true).isEmpty();
+        }
+        assertTrue(silenced, "could not take copy 2's writer lease");
+        try {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 20; i++) assertInstanceOf(QueueEntity.Appended.class, send(live(), topic, "l-" + i));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            eventually(() -> !route(topic).inSync().contains(2)); // route tables follow the Broker's write
+            assertTrue(route(topic).inSync().contains(1));
+            assertTrue(ms < 8_000, "sync sends waited " + ms + " ms for a silent replica");
+            assertTrue(store(replicaNode).highestSequence(topic + "/0") < 20);
+        } finally {
+            LocalWriters.release(storeDir(replicaNode), topic + "/0", standIn);
+        }
+        eventually(() -> route(topic).inSync().contains(2));
+        assertEquals(20, store(replicaNode).highestSequence(topic + "/0"));
+    }
+
+    @Test @Order(5)
+    void promotionAfterTheMastersNodeCrashesKeepsEveryAcknowledgedMessageInOrderExactlyOnce() throws Exception {
+        String topic = "failover";
+        createTopic(topic, 1, TopicSettings.Replication.SYNC);
+        awaitInSync(topic, 1);
+        QueueRoute before = route(topic);
+        String masterName = before.masterNode();
+        String replicaName = before.nodes().get(1);
+        FerryNode producerNode = null;
+        for (FerryNode n : nodes) if (!n.settings().node().name().equals(masterName)) producerNode = n;
+        FerryNode via = producerNode;
+        List<String> acked = new ArrayList<>();
+        Map<String, Long> offsets = new HashMap<>();
+        int attempt = 0;
+        for (; attempt < 100; attempt++) {
+            String id = "x-" + attempt;
+            if (send(via, topic, id) instanceof QueueEntity.Appended a) {
+                acked.add(id);
+                offsets.put(id, a.firstOffset());
+            }
+        }
+        // Crash the master's node: its system stops without leaving the cluster.
+        int idx = nodes.indexOf(byName(masterName));
+        FerryNode master = nodes.set(idx, null);
+        crashed = idx;
+        master.system().terminate();
+        master.whenTerminated().toCompletableFuture().get();
+        long crashedAt = System.currentTimeMillis();
+        long firstAckAfter = -1;
+        while (acked.size() < 200 && System.currentTimeMillis() - crashedAt < 60_000) {
+            String id = "x-" + attempt++;
+            try {
+                if (send(via, topic, id, Duration.ofSeconds(2)) instanceof QueueEntity.Appended a) {
+                    if (firstAckAfter < 0) firstAckAfter = System.currentTimeMillis() - crashedAt;
+                    acked.add(id);
+                    offsets.put(id, a.firstOffset());
+                } else {
+                    Thread.sleep(100);
+                }
+            } catch (Exception timeout) {
+                // the queue is moving: try the next message
+            }
+        }
+        assertEquals(200, acked.size(), "sends were not accepted again after the crash");
+        QueueRoute after = route(topic);
+        assertEquals(replicaName, after.masterNode(), "the master was not promoted onto the in-sync replica's node");
+        assertTrue(after.term() > before.term());
+        System.out.println("failover: first acknowledged send " + firstAckAfter + " ms after the master's node stopped");
+
+        // Read the whole queue back from the new master.
+        List<String> read = new ArrayList<>();
+        long offset = 0;
+        while (true) {
+            long from = offset;
+            QueueEntity.ReadReply reply = AskPattern.<QueueEntity.Command, QueueEntity.ReadReply>ask(
+                    via.services().sharding().entityRefFor(QueueEntity.TYPE_KEY, QueueEntity.entityId(topic, 0)),
+                    rt -> new QueueEntity.Read(from, 1000, dev.ferry.queue.TagFilter.ALL, 0, rt), ASK, via.system().scheduler())
+                    .toCompletableFuture().get();
+            var page = assertInstanceOf(QueueEntity.Messages.class, reply);
+            page.messages().forEach(m -> read.add(m.message().id()));
+            if (page.messages().isEmpty()) break;
+            offset = page.nextOffset();
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        read.forEach(id -> seen.merge(id, 1, Integer::sum));
+        int last = -1;
+        for (String id : acked) {
+            assertEquals(1, seen.getOrDefault(id, 0), "acknowledged message " + id + " read " + seen.getOrDefault(id, 0) + " times");
+            int at = read.indexOf(id);
+            assertTrue(at > last, "acknowledged message " + id + " out of order");
+            last = at;
+        }
+    }
+
+    @Test @Order(6)
+    void afterPromotionTheDisplacedReplicaSlotRecoversOnAnotherNodeAndRejoinsTheInSyncSet() throws Exception {
+        String topic = "failover";
+        QueueRoute promoted = route(topic);
+        // The promoted replica's slot first names the lost node; the rebalance round moves the (dormant) Replica off
+        // the master's node, where it copies the log from the master and rejoins.
+        eventually(() -> route(topic).inSync().contains(1) && !route(topic).nodes().get(1).equals(route(topic).masterNode()));
+        QueueRoute healed = route(topic);
+        assertEquals(promoted.term(), healed.term());
+        FerryNode replicaNode = byName(healed.nodes().get(1));
+        FerryNode masterNode = byName(healed.masterNode());
+        long end = store(masterNode).highestSequence(topic + "/0");
+        assertEquals(end, store(replicaNode).highestSequence(topic + "/0"));
+        List<StoredRecord> m = records(masterNode, topic + "/0");
+        List<StoredRecord> r = records(replicaNode, topic + "/0");
+        assertEquals(m.size(), r.size());
+        for (int i = 0; i < m.size(); i++) assertArrayEquals(m.get(i).payload(), r.get(i).payload());
+        assertInstanceOf(QueueEntity.Appended.class, send(live(), topic, "after-heal"));
+    }
+
+    @Test @Order(7)
+    void aFormerMasterThatReturnsDropsItsLogAndServesAsAReplicaWithTheNewMastersLog() throws Exception {
+        String topic = "failover";
+        String name = "r" + (crashed + 1);
+        nodes.set(crashed, FerryNode.start(TestNodes.config(name, 25550 + crashed, 0, dirs.get(crashed), extras.get(crashed))));
+        eventually(() -> nodes.stream().allMatch(n -> count(n) == 3));
+        FerryNode n = live();
+        Broker.Reply reply = AskPattern.<Broker.Command, Broker.Reply>ask(n.services().sharding().entityRefFor(Broker.TYPE_KEY, topic),
+                r -> new Broker.Patch(new dev.ferry.broker.SettingsPatch(null, 2, null, null, null, null), r), ASK, n.system().scheduler())
+                .toCompletableFuture().get();
+        assertInstanceOf(Broker.TopicReply.class, reply);
+        // The only node without a copy is the former master: replica slot 2 lands there, drops the old log and copies the master's.
+        eventually(() -> name.equals(route(topic).nodes().get(2)) && route(topic).inSync().contains(2));
+        FerryNode former = nodes.get(crashed);
+        FerryNode masterNode = byName(route(topic).masterNode());
+        List<StoredRecord> m = records(masterNode, topic + "/0");
+        List<StoredRecord> r = records(former, topic + "/0");
+        assertEquals(m.size(), r.size());
+        for (int i = 0; i < m.size(); i++) {
+            assertEquals(m.get(i).sequenceNr(), r.get(i).sequenceNr());
+            assertArrayEquals(m.get(i).payload(), r.get(i).payload(), "record " + m.get(i).sequenceNr() + " differs on the former master");
+        }
+    }
+
+    @Test @Order(8)
+    void aFormerMasterWithAnUnacknowledgedTailEndsWithTheNewMastersLog() throws Exception {
+        String topic = "diverge";
+        createTopic(topic, 1, TopicSettings.Replication.SYNC);
+        awaitInSync(topic, 1);
+        for (int i = 0; i < 10; i++) assertInstanceOf(QueueEntity.Appended.class, send(live(), topic, "d-" + i));
+        QueueRoute before = route(topic);
+        FerryNode replicaNode = byName(before.nodes().get(1));
+        int masterIdx = nodes.indexOf(byName(before.masterNode()));
+        FerryNode via = null;
+        for (FerryNode n : nodes) if (n != null && nodes.indexOf(n) != masterIdx) via = n;
+        // Silence the replica (it stays in the in-sync set for in-sync-timeout), store one more message on the master
+        // only, then crash the master before that message is acknowledged: the master's log now has a tail the
+        // replica never had.
+        Object standIn = new Object();
+        TestProbe<Replica.HandedOver> handedOver = TestProbe.create(replicaNode.system());
+        boolean silenced = false;
+        for (int i = 0; i < 20 && !silenced; i++) {
+            replicaNode.services().sharding().entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, 0, 1))
+                    .tell(new Replica.HandOver(handedOver.getRef()));
+            handedOver.expectMessageClass(Replica.HandedOver.class, Duration.ofSeconds(10));
+            silenced = LocalWriters.tryAcquire(storeDir(replicaNode), topic + "/0", standIn, true).isEmpty();
+        }
+        assertTrue(silenced);
+        FerryNode sender = via;
+        var unacked = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return send(sender, topic, "never-acknowledged", Duration.ofSeconds(3));
+            } catch (Exception e) {
+                return null;
+            }
+        });
+        FerryNode master = nodes.get(masterIdx);
+        long deadline = System.currentTimeMillis() + 2_000;
+        while (store(master).highestSequence(topic + "/0") < 11 && System.currentTimeMillis() < deadline) Thread.sleep(5);
+        assertEquals(11, store(master).highestSequence(topic + "/0"), "the master did not store the 11th message");
+        nodes.set(masterIdx, null);
+        master.system().terminate();
+        master.whenTerminated().toCompletableFuture().get();
+        LocalWriters.release(storeDir(replicaNode), topic + "/0", standIn);
+        assertFalse(unacked.get() instanceof QueueEntity.Appended, "the 11th message was acknowledged without its replica");
+
+        // The replica's node becomes master (term + 1) and writes a different 11th message.
+        eventually(() -> {
+            try {
+                return send(replicaNode, topic, "new-11", Duration.ofSeconds(2)) instanceof QueueEntity.Appended;
+            } catch (Exception notYet) {
+                return false;
+            }
+        });
+        eventually(() -> replicaNode.settings().node().name().equals(route(topic).masterNode())); // route tables follow
+
+        // The former master returns and gets a replica slot: its tail must not survive.
+        String name = "r" + (masterIdx + 1);
+        nodes.set(masterIdx, FerryNode.start(TestNodes.config(name, 25550 + masterIdx, 0, dirs.get(masterIdx), extras.get(masterIdx))));
+        eventually(() -> nodes.stream().allMatch(n -> count(n) == 3));
+        FerryNode n = live();
+        assertInstanceOf(Broker.TopicReply.class, AskPattern.<Broker.Command, Broker.Reply>ask(
+                n.services().sharding().entityRefFor(Broker.TYPE_KEY, topic),
+                r -> new Broker.Patch(new dev.ferry.broker.SettingsPatch(null, 2, null, null, null, null), r), ASK, n.system().scheduler())
+                .toCompletableFuture().get());
+        // Both replica slots in sync: one of them is on the former master's node (three copies, three nodes).
+        eventually(() -> route(topic).inSync().equals(List.of(0, 1, 2)));
+        assertTrue(route(topic).nodes().values().contains(name), "no copy on the former master: " + route(topic));
+        List<StoredRecord> m = records(replicaNode, topic + "/0");
+        List<StoredRecord> r = records(nodes.get(masterIdx), topic + "/0");
+        assertEquals(m.size(), r.size());
+        for (int i = 0; i < m.size(); i++) assertArrayEquals(m.get(i).payload(), r.get(i).payload(), "record " + (i + 1) + " differs");
+    }
+}
