@@ -46,6 +46,14 @@ public final class SameQueueAllocationDecider implements AllocationDecider {
         }
         if (routing.settings().sameQueueHost() && !copy.topic().settings().autoExpandsToAll()) {
             String host = node.node().host();
+            // A relocation's source still holds the copy until the target has recovered, so moving a copy to
+            // another node of its own host would put two copies of the queue on that host meanwhile (as in ES).
+            RoutingNode current = copy.node();
+            if (current != null && current != node && current.node().host().equals(host)) {
+                return routing.debug() ? Decision.no(NAME, "this copy is allocated to node [" + current.name() + "] on the same host ["
+                        + host + "] until it is relocated, and [" + AllocationSettings.SAME_QUEUE_HOST + "] is [true] which forbids "
+                        + "more than one node on each host from holding a copy of this queue") : NO_SAME_HOST;
+            }
             for (int i = 0; i < queue.size(); i++) {
                 RoutingCopy other = queue.copy(i);
                 if (other == copy || (promotion && other.node() == node)) {

@@ -49,4 +49,15 @@ class SameQueueAllocationDeciderTest {
         assertEquals(0, unassigned(view).size());
         assertEquals(2, view.copies().size());
     }
+    /** Found by AllocationPropertiesTest (seed 8440035798605689878): a relocation inside one host briefly held two copies there. */
+    @Test
+    void sameQueueHostForbidsMovingACopyToAnotherNodeOfItsOwnHost() {
+        ClusterView view = settle(cluster("ferry.allocation.same-queue.host", "true")
+                .node(Node.of("n1", "hostA", "10.0.0.1", null)).node(Node.of("n2", "hostA", "10.0.0.2", null))
+                .topic(topic("t", 1, 0)).build());
+        String other = nodeOf(view, id("t", 0, 0)).equals("n1") ? "n2" : "n1";
+        Decision d = decision(view, id("t", 0, 0), other, "same_queue");
+        assertEquals(Decision.Type.NO, d.type());
+        assertTrue(d.explanation().contains("on the same host [hostA] until it is relocated"), d.explanation());
+    }
 }
