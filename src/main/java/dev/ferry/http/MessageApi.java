@@ -161,7 +161,8 @@ final class MessageApi {
     HttpResponse stream(String topic, HttpRequest request) {
         TopicApi.checkName(topic);
         int maxLine = (int) Math.min(Integer.MAX_VALUE - 1, services.settings().topic().maxMessageSize() * 4 / 3 + 65_536);
-        Source<ByteString, ?> acks = request.entity().getDataBytes()
+        // Only each line is bounded (by maxLine); a producer stream may run for as long as it likes.
+        Source<ByteString, ?> acks = request.entity().withoutSizeLimit().getDataBytes()
                 .via(Framing.delimiter(ByteString.fromString("\n"), maxLine, FramingTruncation.ALLOW))
                 .zipWithIndex()
                 .filter(p -> !p.first().isEmpty() && !p.first().utf8String().isBlank())
