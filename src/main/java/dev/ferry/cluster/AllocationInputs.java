@@ -163,4 +163,19 @@ public final class AllocationInputs {
         return routes.get(master.topic()).filter(t -> master.queue() < t.queues().size())
                 .map(t -> t.queues().get(master.queue()).masterNode()).orElse("");
     }
+    /**
+     * The node of an in-sync replica of {@code master}'s queue among {@code upNodes}, from the Broker's routing state
+     * (the lowest copy number first), or "" if none. Used when the master's own node is gone: a coordinator that moved
+     * with the crashed node does not yet know where the replicas run, but the route says which copies are in sync.
+     */
+    public String inSyncReplicaNode(CopyId master, Set<String> upNodes) {
+        return routes.get(master.topic()).filter(t -> master.queue() < t.queues().size())
+                .map(t -> t.queues().get(master.queue()))
+                .flatMap(q -> q.inSync().stream().sorted()
+                        .filter(copy -> copy != q.master())
+                        .map(copy -> q.nodes().getOrDefault(copy, ""))
+                        .filter(upNodes::contains)
+                        .findFirst())
+                .orElse("");
+    }
 }

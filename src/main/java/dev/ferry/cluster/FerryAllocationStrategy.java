@@ -92,6 +92,15 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
                 inputs.allocated(typeName, id, dataNode);
                 return regionByNode.get(dataNode);
             }
+            if (!dataNode.isEmpty()) {
+                // The master's node is gone: promote onto an in-sync replica's node as the Broker's route names it,
+                // never onto a node without the data (this coordinator may not have seen where replicas run yet).
+                String promoted = inputs.inSyncReplicaNode(id, regionByNode.keySet());
+                if (promoted.isEmpty()) return notNow();
+                log.info("{} {}: promoting onto the in-sync replica on {}", typeName, shardId, promoted);
+                inputs.allocated(typeName, id, promoted);
+                return regionByNode.get(promoted);
+            }
         }
         ClusterView view = inputs.view(members.values(), inputs.running());
         AllocationResult r = allocator.allocate(view, id);
