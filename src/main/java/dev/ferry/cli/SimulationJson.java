@@ -166,12 +166,8 @@ public final class SimulationJson {
                         settings(required(o, "settings", path), path + ".settings", true));
             case "diskUsage": {
                 allowOnly(o, path, "do", "node", "totalBytes", "usedBytes");
-                long total = number(o.get("totalBytes"), path + ".totalBytes", true, 1);
-                long used = number(o.get("usedBytes"), path + ".usedBytes", true, 0);
-                if (used > total) {
-                    throw new MalformedSimulationException(path + ".usedBytes", "must not exceed totalBytes [" + total + "], was [" + used + "]");
-                }
-                return new SimulationStep.DiskReport(text(o.get("node"), path + ".node", true), total, used);
+                DiskUsage disk = diskUsage(o, path);
+                return new SimulationStep.DiskReport(text(o.get("node"), path + ".node", true), disk.totalBytes(), disk.usedBytes());
             }
             case "createTopic":
                 allowOnly(o, path, "do", "topic");
@@ -212,14 +208,19 @@ public final class SimulationJson {
         if (d != null && !d.isNull()) {
             ObjectNode dobj = object(d, path + ".disk");
             allowOnly(dobj, path + ".disk", "totalBytes", "usedBytes");
-            long total = number(dobj.get("totalBytes"), path + ".disk.totalBytes", true, 1);
-            long used = number(dobj.get("usedBytes"), path + ".disk.usedBytes", true, 0);
-            if (used > total) {
-                throw new MalformedSimulationException(path + ".disk.usedBytes", "must not exceed totalBytes [" + total + "], was [" + used + "]");
-            }
-            node = node.withDisk(new DiskUsage(total, used));
+            node = node.withDisk(diskUsage(dobj, path + ".disk"));
         }
         return node;
+    }
+
+    /** The {@code totalBytes} / {@code usedBytes} pair of a disk report, in a step or in a node. */
+    private static DiskUsage diskUsage(ObjectNode o, String path) throws MalformedSimulationException {
+        long total = number(o.get("totalBytes"), path + ".totalBytes", true, 1);
+        long used = number(o.get("usedBytes"), path + ".usedBytes", true, 0);
+        if (used > total) {
+            throw new MalformedSimulationException(path + ".usedBytes", "must not exceed totalBytes [" + total + "], was [" + used + "]");
+        }
+        return new DiskUsage(total, used);
     }
 
     private static Topic topic(JsonNode n, String path) throws MalformedSimulationException {
