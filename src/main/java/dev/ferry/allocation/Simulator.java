@@ -49,7 +49,7 @@ public final class Simulator {
         private Map<CopyId, UnassignedCopy> lastAttempt = new HashMap<>();
 
         State(SimulationInput input) {
-            rawSettings = changed(Map.of(), input.settings());
+            rawSettings = SettingValues.changed(Map.of(), input.settings());
             ClusterView.Builder b = ClusterView.builder(AllocationSettings.parse(rawSettings));
             input.nodes().forEach(b::node);
             input.topics().forEach(b::topic);
@@ -92,7 +92,7 @@ public final class Simulator {
                     }
                     view = removeNode(r.name());
                 } else if (step instanceof SimulationStep.SetSettings s) {
-                    Map<String, String> next = changed(rawSettings, s.settings());
+                    Map<String, String> next = SettingValues.changed(rawSettings, s.settings());
                     AllocationSettings parsed = AllocationSettings.parse(next);
                     rawSettings.clear();
                     rawSettings.putAll(next);
@@ -174,19 +174,6 @@ public final class Simulator {
             }
             b.removeNode(name);
             return b.build();
-        }
-
-        /** @return {@code base} with {@code changes} applied; a null value removes the key */
-        private static Map<String, String> changed(Map<String, String> base, Map<String, String> changes) {
-            Map<String, String> next = new HashMap<>(base);
-            changes.forEach((k, v) -> {
-                if (v == null) {
-                    next.remove(k);
-                } else {
-                    next.put(k, v);
-                }
-            });
-            return next;
         }
 
         private StepResult result(SimulationStep step, int moves, int rounds, AllocationExplanation explain, String error) {
