@@ -65,26 +65,10 @@ public final class SimulationJson {
         ObjectNode obj = object(root, "$");
         allowOnly(obj, "$", "settings", "nodes", "topics", "copies", "steps");
         Map<String, String> settings = settings(obj.get("settings"), "settings", false);
-        List<Node> nodes = new ArrayList<>();
-        ArrayNode nodeArray = array(obj.get("nodes"), "nodes", false);
-        for (int i = 0; i < nodeArray.size(); i++) {
-            nodes.add(node(nodeArray.get(i), "nodes[" + i + "]"));
-        }
-        List<Topic> topics = new ArrayList<>();
-        ArrayNode topicArray = array(obj.get("topics"), "topics", true);
-        for (int i = 0; i < topicArray.size(); i++) {
-            topics.add(topic(topicArray.get(i), "topics[" + i + "]"));
-        }
-        List<Copy> copies = new ArrayList<>();
-        ArrayNode copyArray = array(obj.get("copies"), "copies", true);
-        for (int i = 0; i < copyArray.size(); i++) {
-            copies.add(copy(copyArray.get(i), "copies[" + i + "]"));
-        }
-        List<SimulationStep> steps = new ArrayList<>();
-        ArrayNode stepArray = array(obj.get("steps"), "steps", true);
-        for (int i = 0; i < stepArray.size(); i++) {
-            steps.add(step(stepArray.get(i), "steps[" + i + "]"));
-        }
+        List<Node> nodes = list(obj, "nodes", false, SimulationJson::node);
+        List<Topic> topics = list(obj, "topics", true, SimulationJson::topic);
+        List<Copy> copies = list(obj, "copies", true, SimulationJson::copy);
+        List<SimulationStep> steps = list(obj, "steps", true, SimulationJson::step);
         validate(settings, nodes, topics, copies);
         return new SimulationInput(settings, nodes, topics, copies, steps);
     }
@@ -468,6 +452,23 @@ public final class SimulationJson {
             throw new MalformedSimulationException(path, "expected a JSON array, was " + describe(n));
         }
         return (ArrayNode) n;
+    }
+
+    /** Reads one element of a list, named by its JSON path. */
+    @FunctionalInterface
+    private interface ElementReader<T> {
+        T read(JsonNode n, String path) throws MalformedSimulationException;
+    }
+
+    /** @return the elements of the array {@code field} of the file's top-level object, each read by {@code reader} */
+    private static <T> List<T> list(ObjectNode root, String field, boolean optional, ElementReader<T> reader)
+            throws MalformedSimulationException {
+        ArrayNode array = array(root.get(field), field, optional);
+        List<T> out = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            out.add(reader.read(array.get(i), field + "[" + i + "]"));
+        }
+        return out;
     }
 
     private static JsonNode required(ObjectNode o, String field, String path) throws MalformedSimulationException {
