@@ -188,15 +188,20 @@ final class Sender {
      * This node's way into one queue: at most {@link #MAX_IN_FLIGHT} Appends outstanding, everything else waits and
      * goes as one Append when one comes back. Two in flight (not one) so the entity finds the next group in its
      * mailbox the moment a journal write completes, instead of waiting for a round trip to this node and back.
+     * An Append unanswered for {@link #STALLED_AFTER} no longer holds the lane: when a master's node dies, its
+     * Appends are answered only by the ask timeout, and sends to the promoted master must not wait behind them.
      */
     private final class QueueLane {
         static final int MAX_IN_FLIGHT = 2;
+        static final long STALLED_AFTER = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
 
         private record Part(List<StoredMessage> messages, CompletableFuture<Long> firstOffset) {}
 
         private final EntityRef<QueueEntity.Command> ref;
         private final ArrayDeque<Part> waiting = new ArrayDeque<>();
-        private int inFlight;
+        /** Issue times (System.nanoTime) of the Appends not answered yet. */
+        private final List<Long> inFlight = new ArrayList<>();
+        private boolean recheckScheduled;
 
         QueueLane(EntityRef<QueueEntity.Command> ref) {
             this.ref = ref;
@@ -207,17 +212,47 @@ final class Sender {
             Part p = new Part(messages, new CompletableFuture<>());
             synchronized (this) {
                 waiting.add(p);
-                if (inFlight < MAX_IN_FLIGHT) dispatch();
+                dispatchIfFree();
             }
             return p.firstOffset();
         }
 
+        /** Dispatches when fewer than MAX_IN_FLIGHT Appends are outstanding and not stalled; else re-checks later. */
+        private void dispatchIfFree() {
+            if (waiting.isEmpty()) return;
+            long now = System.nanoTime();
+            int live = 0;
+            long oldestLive = Long.MAX_VALUE;
+            for (long issued : inFlight) {
+                if (now - issued < STALLED_AFTER) {
+                    live++;
+                    oldestLive = Math.min(oldestLive, issued);
+                }
+            }
+            if (live < MAX_IN_FLIGHT) {
+                dispatch(now);
+                return;
+            }
+            if (!recheckScheduled) {
+                recheckScheduled = true;
+                Duration in = Duration.ofNanos(Math.max(1_000_000, oldestLive + STALLED_AFTER - now));
+                services.system().scheduler().scheduleOnce(in, this::recheck, services.system().executionContext());
+            }
+        }
+
+        private void recheck() {
+            synchronized (this) {
+                recheckScheduled = false;
+                dispatchIfFree();
+            }
+        }
+
         /** Sends the waiting parts (up to max-batch-messages) as one Append. Called holding the lock: asks leave in order. */
-        private void dispatch() {
+        private void dispatch(long now) {
             Part first = waiting.poll();
             if (first == null) return;
             if (waiting.isEmpty() || first.messages().size() >= maxBatchMessages) {
-                send(List.of(first), first.messages());
+                send(List.of(first), first.messages(), now);
                 return;
             }
             List<Part> group = new ArrayList<>();
@@ -228,15 +263,16 @@ final class Sender {
                 group.add(p);
                 messages.addAll(p.messages());
             }
-            send(group, messages);
+            send(group, messages, now);
         }
 
-        private void send(List<Part> group, List<StoredMessage> messages) {
-            inFlight++;
+        private void send(List<Part> group, List<StoredMessage> messages, long now) {
+            Long issued = now;
+            inFlight.add(issued);
             ref.<QueueEntity.AppendReply>ask(r -> new QueueEntity.Append(messages, r), timeout).whenComplete((reply, failure) -> {
                 synchronized (this) {
-                    inFlight--;
-                    if (!waiting.isEmpty()) dispatch();
+                    inFlight.remove(issued); // an equal issue time, if any, stands for the same amount of work
+                    dispatchIfFree();
                 }
                 if (reply instanceof QueueEntity.Appended a) {
                     long offset = a.firstOffset();
