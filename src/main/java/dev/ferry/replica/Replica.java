@@ -458,8 +458,10 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
 
     private Behavior<Command> onOfferTimedOut(OfferTimedOut t) {
         if (phase == Phase.RECOVERING && t.recoveryId() == recoveryId && !streamActive) {
+            // The master did not answer (gone?): free the slot for other copies; a live master's next probe asks again.
             releaseIncomingSlot();
-            startRecovery();
+            recoveryId++;
+            phase = Phase.FOLLOWING;
         }
         return this;
     }
