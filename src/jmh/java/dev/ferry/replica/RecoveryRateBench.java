@@ -36,13 +36,17 @@ import java.util.Optional;
  * and the end-to-end time from the settings change to the last record stored. Baseline, same run: copying the same
  * log store-to-store inside one process (read + append, no Akka, no network).
  *
- * <pre>java -Xmx2g --add-opens ... -cp target/benchmarks.jar dev.ferry.replica.RecoveryRateBench [MB] [runs]</pre>
+ * <pre>java -Xmx2g --add-opens ... -cp target/benchmarks.jar dev.ferry.replica.RecoveryRateBench [MB] [runs] [chunk-size]</pre>
  */
 public final class RecoveryRateBench {
+
+    /** ferry.replication.recovery.chunk-size for the run (third argument). */
+    private static String chunk;
 
     public static void main(String[] args) throws Exception {
         int mb = args.length > 0 ? Integer.parseInt(args[0]) : 128;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        chunk = args.length > 2 ? args[2] : "512k";
         Path root = Files.createTempDirectory("ferry-recovery-bench");
         List<FerryNode> nodes = new ArrayList<>();
         try {
@@ -128,6 +132,7 @@ public final class RecoveryRateBench {
                 "akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
                 "ferry.allocation.disk.report-interval = 1s",
                 "ferry.replication.recovery.max-bytes-per-sec = -1",
+                "ferry.replication.recovery.chunk-size = " + chunk,
                 "ferry.journal.segment-size = 512m"));
         return FerryNode.loadConfig(Optional.empty(), overrides);
     }
