@@ -1,11 +1,12 @@
 package dev.ferry.replica;
 
-import dev.ferry.cluster.CborSerializable;
-
 import java.util.List;
 
-/** One element of a peer-recovery stream: consecutive records of the master's log, about chunk-size bytes. */
-public record RecoveryChunk(List<ShippedRecord> records) implements CborSerializable {
+/**
+ * One element of a peer-recovery stream: consecutive records of the master's log, about chunk-size bytes.
+ * Serialized by {@link RecoveryChunkSerializer} (binary), not Jackson.
+ */
+public record RecoveryChunk(List<ShippedRecord> records) {
 
     public RecoveryChunk {
         records = List.copyOf(records);
