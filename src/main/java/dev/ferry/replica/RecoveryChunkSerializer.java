@@ -10,9 +10,9 @@ import java.util.List;
 
 /**
  * Binary form of {@link RecoveryChunk}, the element of peer-recovery streams: a record count, then per record its
- * sequence number, tag hash, length and bytes. Jackson CBOR decoded each record's byte array field by field and
- * was the largest cost of a recovery in a profile (BENCHMARKS.md "#5 recovery"); this is one exact-size array out
- * and bulk copies in. Bound in ferry-akka.conf; stateless and thread-safe.
+ * sequence number, tag hash, length and bytes: one exact-size array out and bulk copies in, where Jackson CBOR
+ * decodes every record's fields by name (its byte-array decoding topped a profile of the recovery bench,
+ * BENCHMARKS.md "#5 recovery"). Bound in ferry-akka.conf; stateless and thread-safe.
  */
 public final class RecoveryChunkSerializer extends SerializerWithStringManifest {
 
