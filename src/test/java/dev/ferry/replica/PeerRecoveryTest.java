@@ -258,6 +258,34 @@ class PeerRecoveryTest {
     }
 
     @Test
+    void eachNodeReportsItsRecoveriesOverHttp() throws Exception {
+        String topic = "reported";
+        createTopic(topic, 0, TopicSettings.Replication.ASYNC);
+        sendMany(topic, "o", 300);
+        setReplicas(topic, 1);
+        awaitInSync(topic, 1);
+        var json = new Http(replicaNode(topic, 1).httpPort()).get("/cluster/recoveries").json();
+        assertEquals(replicaNode(topic, 1).settings().node().name(), json.get("node").asText());
+        assertEquals(1, json.get("incoming").get("limit").asInt());
+        boolean found = false;
+        for (var r : json.get("recoveries"))
+            if (r.get("persistenceId").asText().equals(topic + "/0") && r.get("direction").asText().equals("in")) {
+                found = true;
+                assertEquals(1, r.get("fromSeq").asLong());
+                assertEquals(300, r.get("toSeq").asLong());
+                assertEquals("completed", r.get("outcome").asText());
+            }
+        assertTrue(found, "no incoming recovery of " + topic + " in " + json);
+        Http masterHttp = new Http(masterNode(topic).httpPort());
+        eventually(10_000, () -> {
+            boolean served = false;
+            for (var r : masterHttp.get("/cluster/recoveries").json().get("recoveries"))
+                served |= r.get("persistenceId").asText().equals(topic + "/0") && r.get("direction").asText().equals("out");
+            return served;
+        });
+    }
+
+    @Test
     void aReplicaThatWasDownCatchesUpByRecoveryFromItsOwnEndAndRejoinsTheInSyncSet() throws Exception {
         String topic = "was-down";
         createTopic(topic, 1, TopicSettings.Replication.ASYNC);
