@@ -151,8 +151,12 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
 
     public record ReadRejected(int status, String error, String detail) implements ReadReply {}
 
-    /** @param writes journal writes (batches) this incarnation made: messages per write = how well appends batch */
-    public record Stats(int queueId, long minOffset, long maxOffset, String node, boolean ready, long writes) implements CborSerializable {}
+    /**
+     * @param writes          journal writes (batches) this incarnation made: messages per write = how well appends batch
+     * @param committedOffset the high-water mark: consumers read below it (= maxOffset for async topics)
+     */
+    public record Stats(int queueId, long minOffset, long maxOffset, String node, boolean ready, long writes, long committedOffset)
+            implements CborSerializable {}
 
     /** Settings a queue needs from the node. */
     public record Settings(String nodeName, int maxBatchMessages, long readCacheBytes, Duration askTimeout,
@@ -265,7 +269,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
                 .onMessage(Read.class, this::onRead)
                 .onMessage(GetStats.class, g -> {
                     if (ready) minOffset = store.minOffset(topicState.persistenceId(queueId), nextOffset);
-                    g.replyTo().tell(new Stats(queueId, minOffset, nextOffset, settings.nodeName(), ready, writes));
+                    g.replyTo().tell(new Stats(queueId, minOffset, nextOffset, settings.nodeName(), ready, writes, committed));
                     return this;
                 })
                 .onMessage(TopicLoaded.class, this::onTopicLoaded)
