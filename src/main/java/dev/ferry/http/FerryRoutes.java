@@ -29,6 +29,7 @@ public final class FerryRoutes extends AllDirectives {
     private final MessageApi messages;
     private final GroupApi groups;
     private final ClusterApi cluster;
+    private final RecoveryApi recoveries;
 
     public FerryRoutes(Services services) {
         this.services = services;
@@ -38,6 +39,7 @@ public final class FerryRoutes extends AllDirectives {
         this.messages = new MessageApi(services, sender);
         this.groups = new GroupApi(services, sender);
         this.cluster = new ClusterApi(services, placement, new AllocationApi(services, sender, placement));
+        this.recoveries = new RecoveryApi(services);
     }
 
     public Route route() {
@@ -121,6 +123,7 @@ public final class FerryRoutes extends AllDirectives {
         return concat(
                 path("nodes", () -> get(() -> async(cluster::nodes))),
                 path("placement", () -> get(() -> async(cluster::placement))),
+                path("recoveries", () -> get(() -> async(recoveries::recoveries))),
                 path(PathMatchers.segment("allocation").slash("explain"), () -> get(() -> parameterMap(p -> async(() -> cluster.explain(p))))),
                 path("settings", () -> concat(
                         get(() -> async(cluster::getSettings)),

@@ -22,6 +22,7 @@ import dev.ferry.queue.QueueEntity;
 import dev.ferry.queue.QueueMessage;
 import dev.ferry.queue.StoredMessage;
 import dev.ferry.queue.TagFilter;
+import dev.ferry.replica.Replica;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -253,10 +254,16 @@ final class MessageApi {
         long waitMs = longParam(params, "waitMs", 0, 0, maxWaitMs);
         TagFilter filter = TagFilter.parse(params.get("tags"));
         int queue = queueId(queueSegment);
+        boolean fromReplica = readFromReplica(params.get("readFrom"));
         return sender.topic(topic).thenCompose(t -> {
             if (queue >= t.settings().queues())
                 throw new ApiException(404, "queue_not_found", "topic " + topic + " has queues 0.." + (t.settings().queues() - 1) + ", not " + queue);
             Duration timeout = services.settings().http().askTimeout().plusMillis(waitMs);
+            int replica = fromReplica ? inSyncReplica(t, queue) : 0;
+            if (replica > 0)
+                // A replica serves what it holds up to the committed offset it last heard from the master; no long polling.
+                return services.sharding().entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, queue, replica))
+                        .<QueueEntity.ReadReply>ask(r -> new Replica.Read(offset, max, filter, 0, r), timeout);
             return sender.queueRef(topic, queue).<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(offset, max, filter, waitMs, r), timeout);
         }).thenApply(reply -> {
             if (reply instanceof QueueEntity.ReadRejected r) throw new ApiException(r.status(), r.error(), r.detail());
@@ -264,6 +271,28 @@ final class MessageApi {
             FerryMetrics.MESSAGES_READ.labels(topic).inc(m.messages().size());
             return Responses.json(200, renderRead(topic, m));
         });
+    }
+
+    private static boolean readFromReplica(String readFrom) {
+        if (readFrom == null || readFrom.isEmpty() || readFrom.equals("master")) return false;
+        if (readFrom.equals("replica")) return true;
+        throw ApiException.badRequest("invalid_parameter", "readFrom must be master or replica, was \"" + readFrom + "\"");
+    }
+
+    /**
+     * The in-sync replica slot to read from: one on this node if there is one (no network hop), else the lowest;
+     * 0 (the master) when no replica is in sync.
+     */
+    private int inSyncReplica(TopicState t, int queue) {
+        var route = t.queues().get(queue);
+        String self = services.settings().node().name();
+        int chosen = 0;
+        for (int copy : route.inSync()) {
+            if (copy == route.master()) continue;
+            if (self.equals(route.nodes().get(copy))) return copy;
+            if (chosen == 0) chosen = copy;
+        }
+        return chosen;
     }
 
     private static byte[] renderRead(String topic, QueueEntity.Messages m) {
@@ -275,6 +304,8 @@ final class MessageApi {
             g.writeNumberField("minOffset", m.minOffset());
             g.writeNumberField("maxOffset", m.maxOffset());
             g.writeNumberField("nextOffset", m.nextOffset());
+            g.writeStringField("servedBy", m.copy() == 0 ? "master" : "replica");
+            g.writeNumberField("copy", m.copy());
             g.writeArrayFieldStart("messages");
             for (QueueMessage qm : m.messages()) MessageJson.write(g, qm, null);
             g.writeEndArray();

@@ -135,6 +135,7 @@ final class TopicApi {
                 }
                 queues.add(Responses.map("queue", q.queueId(),
                         "minOffset", s == null ? -1 : s.minOffset(), "maxOffset", s == null ? -1 : s.maxOffset(),
+                        "committedOffset", s == null ? -1 : s.committedOffset(),
                         "journalWrites", s == null ? -1 : s.writes(),
                         "master", Responses.map("copy", q.master(), "node", s != null ? s.node() : q.masterNode(), "term", q.term()),
                         "copies", copies));

@@ -37,6 +37,9 @@ public record Services(ActorSystem<Void> system, FerrySettings settings, Cluster
                 "ferry-cluster-info", Props.empty());
 
         AllocationInputs allocation = new AllocationInputs(routes, info, allocationSettings(system.settings().config()));
+        // Peer recoveries on the data path obey the same limits as the allocator, dynamic cluster settings included.
+        dev.ferry.replica.NodeRecoveries.get(system).limits(() -> allocation.settings().incomingRecoveries(),
+                () -> allocation.settings().outgoingRecoveries());
         ClusterSharding sharding = ClusterSharding.get(system);
         String nodeName = settings.node().name();
         var askTimeout = settings.http().askTimeout();

@@ -106,6 +106,21 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     /** A replica has seen a newer term than the shipment's: this master is stale. */
     public record ReplicaRefused(int copy, long term) implements Command {}
 
+    /**
+     * A replica compares entries of its log with this master's ({@link dev.ferry.recovery.DivergenceSearch}): the
+     * master answers {@link Replica.LogCompared} with a verdict per entry and its own end.
+     */
+    public record CompareLog(int copy, long term, long checkId, List<Long> seqs, List<Long> fingerprints,
+                             ActorRef<Replica.Command> replyTo) implements Command {}
+
+    /**
+     * A replica asks for a peer recovery: this master's log from {@code fromSeq}, as a stream
+     * ({@link Replica.RecoveryOffer}), or {@link Replica.RecoveryRefused} when its node serves enough recoveries.
+     */
+    public record StartRecovery(int copy, long term, long recoveryId, long fromSeq, ActorRef<Replica.Command> replyTo) implements Command {}
+
+    private record RecoveryEnded(int copy, long recoveryId) implements Command {}
+
     private record WriterHandedOver(Replica.HandedOver h) implements Command {}
 
     private record RetryClaim() implements Command {}
@@ -128,14 +143,20 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
 
     /**
      * @param nextOffset where the next read should start (past everything scanned, matching or not)
-     * @param maxOffset  the offset the next message will get (RocketMQ maxOffset)
+     * @param maxOffset  the end of what consumers may read: the committed offset (high-water mark) of a sync topic,
+     *                   the master's end (RocketMQ maxOffset) of an async one
+     * @param copy       the copy that served the read: 0 = the master, n = replica n
      */
-    public record Messages(int queueId, long minOffset, long maxOffset, long nextOffset, List<QueueMessage> messages) implements ReadReply {}
+    public record Messages(int queueId, long minOffset, long maxOffset, long nextOffset, List<QueueMessage> messages, int copy) implements ReadReply {}
 
     public record ReadRejected(int status, String error, String detail) implements ReadReply {}
 
-    /** @param writes journal writes (batches) this incarnation made: messages per write = how well appends batch */
-    public record Stats(int queueId, long minOffset, long maxOffset, String node, boolean ready, long writes) implements CborSerializable {}
+    /**
+     * @param writes          journal writes (batches) this incarnation made: messages per write = how well appends batch
+     * @param committedOffset the high-water mark: consumers read below it (= maxOffset for async topics)
+     */
+    public record Stats(int queueId, long minOffset, long maxOffset, String node, boolean ready, long writes, long committedOffset)
+            implements CborSerializable {}
 
     /** Settings a queue needs from the node. */
     public record Settings(String nodeName, int maxBatchMessages, long readCacheBytes, Duration askTimeout,
@@ -194,6 +215,11 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
      */
     private boolean inSyncUnknown;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    /**
+     * The high-water mark, as a sequence number: every in-sync copy holds the log up to it durably (sync topics;
+     * async: the master's end). Consumers read only below it (offsets < committed). Never goes back.
+     */
+    private long committed;
 
     /** What the master knows of one replica; -1 = not heard from in this term. */
     private static final class ReplicaState {
@@ -201,6 +227,13 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         long durable = -1;
         long caughtUpAt;
         long lastHeard;
+        long committedSent;
+        /** Too far behind for shipments: it catches up by peer recovery, which it asks for. */
+        boolean needsRecovery;
+        /** A recovery stream to it runs (shipments wait). */
+        boolean recovering;
+        long recoveryId;
+        akka.stream.UniqueKillSwitch recoveryKill;
 
         ReplicaState(long now) {
             caughtUpAt = now;
@@ -241,7 +274,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
                 .onMessage(Read.class, this::onRead)
                 .onMessage(GetStats.class, g -> {
                     if (ready) minOffset = store.minOffset(topicState.persistenceId(queueId), nextOffset);
-                    g.replyTo().tell(new Stats(queueId, minOffset, nextOffset, settings.nodeName(), ready, writes));
+                    g.replyTo().tell(new Stats(queueId, minOffset, nextOffset, settings.nodeName(), ready, writes, committed));
                     return this;
                 })
                 .onMessage(TopicLoaded.class, this::onTopicLoaded)
@@ -267,6 +300,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
                 .onMessage(ReplicaRefused.class, r -> r.term() > term ? fence("replica " + r.copy() + " has seen term " + r.term()) : this)
                 .onMessage(WriterHandedOver.class, h -> {
                     timers.cancel("claim");
+                    committed = Math.max(committed, h.h().committedSeq()); // what the promoted replica knew was committed
                     if (!holdsWriter && !deleted) claimWriter();
                     return this;
                 })
@@ -277,8 +311,19 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
                 .onMessage(Promoted.class, this::onPromoted)
                 .onMessage(InSyncReply.class, this::onInSyncReply)
                 .onMessage(Tick.class, t -> onTick())
+                .onMessage(CompareLog.class, this::onCompareLog)
+                .onMessage(StartRecovery.class, this::onStartRecovery)
+                .onMessage(RecoveryEnded.class, e -> {
+                    ReplicaState rs = replicas.get(e.copy());
+                    if (rs != null && rs.recoveryId == e.recoveryId()) {
+                        rs.recovering = false;
+                        rs.recoveryKill = null;
+                    }
+                    return this;
+                })
                 .onSignal(Terminated.class, this::onLogTerminated)
                 .onSignal(akka.actor.typed.PostStop.class, s -> {
+                    replicas.values().forEach(rs -> { if (rs.recoveryKill != null) rs.recoveryKill.abort(new IllegalStateException("master stopped")); });
                     if (holdsWriter) LocalWriters.release(storeDir, writerPid, getContext().getSelf());
                     FerryMetrics.COPIES.labels("master").dec();
                     return this;
@@ -395,6 +440,8 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             long from = Math.max(minOffset, nextOffset - WARM_MESSAGES);
             if (from < nextOffset) store.read(pid, from, nextOffset, WARM_MESSAGES, WARM_MESSAGES, TagFilter.ALL).messages().forEach(cache::add);
             ready = true;
+            committed = Math.min(committed, nextOffset);
+            advanceCommitted();
             FerryMetrics.RECOVERIES.inc();
             if (replicas.isEmpty() && !timers.isTimerActive("tick")) startReplication();
             getContext().getLog().debug("queue {}/{} ready at offset {}", topic, queueId, nextOffset);
@@ -416,7 +463,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             replicas.values().forEach(rs -> { if (rs.durable >= before) rs.caughtUpAt = now; });
             replicas.keySet().forEach(this::pump);
             releaseWaiting(false);
-            wakeParked();
+            advanceCommitted();
             if (topicState != null && !topicState.settings().flush().journalPluginId().equals(logPluginId)) restartLog();
             else writeNext();
             return stopIfDone();
@@ -451,7 +498,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         waiting.clear();
         pending.forEach(a -> a.replyTo().tell(new AppendRejected(503, "unavailable", detail)));
         inFlight.forEach(a -> a.replyTo().tell(new AppendRejected(503, "unavailable", detail + " (the write may have been stored)")));
-        parked.values().forEach(r -> r.replyTo().tell(messages(List.of(), Math.max(r.offset(), nextOffset))));
+        parked.values().forEach(r -> r.replyTo().tell(messages(List.of(), Math.max(r.offset(), committed))));
         waitingForLog.forEach(r -> r.replyTo().tell(new ReadRejected(503, "unavailable", detail)));
         return Behaviors.stopped();
     }
@@ -501,7 +548,9 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     private void ship(int copy, long prevSeq, List<ShippedRecord> records) {
         boolean syncFlush = topicState.settings().flush() == dev.ferry.broker.TopicSettings.Flush.SYNC;
         ClusterSharding.get(getContext().getSystem()).entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, queueId, copy))
-                .tell(new Replica.Ship(term, termStartSeq, prevSeq, records, syncFlush, getContext().getSelf()));
+                .tell(new Replica.Ship(term, termStartSeq, prevSeq, records, syncFlush, committed, getContext().getSelf()));
+        ReplicaState rs = replicas.get(copy);
+        if (rs != null) rs.committedSent = committed;
     }
 
     /** An empty shipment: the replica answers with its position (and learns this master's term). */
@@ -512,7 +561,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     /** Ships to {@code copy} what it has not been sent yet, from the store, within the unacknowledged window. */
     private void pump(int copy) {
         ReplicaState rs = replicas.get(copy);
-        if (rs == null || rs.sent < 0 || !ready) return;
+        if (rs == null || rs.sent < 0 || !ready || rs.recovering || rs.needsRecovery) return;
         var rep = settings.replication();
         String pid = topicState.persistenceId(queueId);
         try {
@@ -541,6 +590,12 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         long now = System.currentTimeMillis();
         rs.lastHeard = now;
         rs.durable = Math.max(rs.durable, a.durableSeq());
+        if (a.gap()) {
+            // The replica follows shipments again (after a comparison or a recovery) from its end; far behind, it
+            // catches up by peer recovery instead, and asks for it on the next probe.
+            rs.recovering = false;
+            rs.needsRecovery = nextOffset - a.highestSeq() > settings.replication().recovery().minLagRecords();
+        }
         if (a.gap() || rs.sent < 0) rs.sent = a.highestSeq();
         if (rs.durable >= nextOffset) {
             rs.caughtUpAt = now;
@@ -550,7 +605,76 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             }
         }
         releaseWaiting(false);
+        advanceCommitted();
         pump(a.copy());
+        return this;
+    }
+
+    // ---------------------------------------------------------------- peer recovery (serving side)
+
+    private Behavior<Command> onCompareLog(CompareLog c) {
+        if (fenced || !ready) return this; // the replica asks again
+        if (c.term() > term) return fence("replica " + c.copy() + " has seen term " + c.term());
+        if (c.term() < term) return this; // it learns our term from our next shipment
+        String pid = topicState.persistenceId(queueId);
+        var raw = store.raw();
+        long lowest = raw.lowestSequence(pid);
+        List<Boolean> matches = new ArrayList<>(c.seqs().size());
+        try {
+            for (int i = 0; i < c.seqs().size(); i++) {
+                long seq = c.seqs().get(i);
+                Long mine = null;
+                if (seq <= nextOffset && seq >= 1) {
+                    ReadResult r = raw.read(pid, seq, seq, 1, dev.ferry.store.TagFilter.ALL);
+                    if (r instanceof ReadResult.Records recs && !recs.records().isEmpty() && recs.records().get(0).sequenceNr() == seq)
+                        mine = dev.ferry.recovery.LogFingerprint.of(recs.records().get(0).payload());
+                }
+                matches.add(dev.ferry.recovery.DivergenceSearch.matches(seq, c.fingerprints().get(i), mine, lowest));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("reading " + pid + " to compare it with replica " + c.copy() + " failed", e);
+        }
+        c.replyTo().tell(new Replica.LogCompared(term, c.checkId(), matches, nextOffset));
+        return this;
+    }
+
+    /**
+     * Serves a peer recovery: the log from {@code fromSeq} to its end, read in chunks on the blocking dispatcher,
+     * throttled by this node's recovery byte-rate cap, offered to the replica as a SourceRef; the node's outgoing
+     * slot is held until the stream ends however it ends (completion, failure, the replica never subscribing).
+     */
+    private Behavior<Command> onStartRecovery(StartRecovery s) {
+        if (fenced || !ready) {
+            s.replyTo().tell(new Replica.RecoveryRefused(term, s.recoveryId(), "the master is not serving yet"));
+            return this;
+        }
+        if (s.term() > term) return fence("replica " + s.copy() + " has seen term " + s.term());
+        ReplicaState rs = replicas.get(s.copy());
+        if (s.term() < term || rs == null) {
+            s.replyTo().tell(new Replica.RecoveryRefused(term, s.recoveryId(), "stale term or unknown copy"));
+            return this;
+        }
+        var node = dev.ferry.replica.NodeRecoveries.get(getContext().getSystem());
+        if (rs.recoveryKill != null) {
+            rs.recoveryKill.abort(new IllegalStateException("superseded by a new recovery request")); // its slot frees on termination
+            rs.recoveryKill = null;
+        }
+        if (!node.outgoing().tryAcquire()) {
+            s.replyTo().tell(new Replica.RecoveryRefused(term, s.recoveryId(), "this node serves ferry.allocation.node-concurrent-outgoing-recoveries = "
+                    + node.outgoing().limit() + " recoveries already"));
+            return this;
+        }
+        String pid = topicState.persistenceId(queueId);
+        var offer = dev.ferry.replica.RecoveryServer.serve(getContext().getSystem(), node, store.raw(), pid, s.copy(), s.fromSeq(),
+                settings.replication().maxShipmentRecords(), blocking, getContext().getSelf().narrow(),
+                () -> new RecoveryEnded(s.copy(), s.recoveryId()));
+        rs.recovering = true;
+        rs.needsRecovery = false;
+        rs.sent = -1;
+        rs.recoveryId = s.recoveryId();
+        rs.recoveryKill = offer.first();
+        getContext().getLog().info("queue {}/{}: peer recovery of replica {} from seq {} (master at {})", topic, queueId, s.copy(), s.fromSeq(), nextOffset);
+        s.replyTo().tell(new Replica.RecoveryOffer(term, s.recoveryId(), offer.second(), s.fromSeq()));
         return this;
     }
 
@@ -586,11 +710,13 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         for (int c = 1; c <= count; c++) replicas.computeIfAbsent(c, k -> new ReplicaState(now));
         replicas.keySet().removeIf(c -> c > count);
         desiredInSync.removeIf(c -> c > count);
+        advanceCommitted();
         for (var e : replicas.entrySet()) {
             int c = e.getKey();
             ReplicaState rs = e.getValue();
             boolean behind = rs.durable < nextOffset;
             if ((rs.sent < 0 || behind) && now - rs.lastHeard >= rep.probeInterval().toMillis()) probe(c);
+            else if (!behind && rs.committedSent < committed && !rs.recovering) probe(c); // replicas serve reads up to it
             if (behind && desiredInSync.contains(c) && now - rs.caughtUpAt > rep.inSyncTimeout().toMillis()) {
                 getContext().getLog().warn("queue {}/{}: replica {} has not caught up for {} ms (at seq {}, master at {}); it leaves the in-sync set",
                         topic, queueId, c, now - rs.caughtUpAt, rs.durable, nextOffset);
@@ -618,6 +744,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             confirmedInSync.clear();
             rr.route().inSync().forEach(c -> { if (c != 0) confirmedInSync.add(c); });
             releaseWaiting(false);
+            advanceCommitted();
             writeInSync();
             return this;
         }
@@ -647,24 +774,56 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
 
     // ---------------------------------------------------------------- reads
 
+    /** The committed end a sync topic's consumers may read to; async topics expose what the master has. */
+    private long computeCommitted() {
+        if (topicState.settings().replication() != dev.ferry.broker.TopicSettings.Replication.SYNC) return nextOffset;
+        long c = nextOffset;
+        Set<Integer> waitFor = new TreeSet<>(desiredInSync);
+        waitFor.addAll(confirmedInSync);
+        for (int copy : waitFor) {
+            ReplicaState rs = replicas.get(copy);
+            c = Math.min(c, rs == null ? -1 : rs.durable);
+        }
+        return c;
+    }
+
+    /** Moves the high-water mark up to what every in-sync copy holds durably, and serves the reads waiting for it. */
+    private void advanceCommitted() {
+        if (!ready) return;
+        long c = computeCommitted();
+        if (c > committed) {
+            committed = c;
+            wakeParked();
+        }
+    }
+
     private Behavior<Command> onRead(Read r) {
         if (!ready) {
             if (deleted) r.replyTo().tell(new ReadRejected(404, "topic_not_found", "topic " + topic + " was deleted"));
             else waitingForLog.add(r);
             return this;
         }
+        long end = committed;
         long offset = Math.max(r.offset(), minOffset);
-        if (offset >= nextOffset || cache.covers(offset) || cache.firstOffset() < 0) {
-            List<QueueMessage> found = offset >= nextOffset ? List.of() : cache.read(offset, r.max(), r.filter());
+        if (offset >= end || cache.covers(offset) || cache.firstOffset() < 0) {
+            List<QueueMessage> found = offset >= end ? List.of() : cache.read(offset, r.max(), r.filter(), end);
             if (found.isEmpty() && r.waitMs() > 0) {
-                park(new Read(Math.max(offset, nextOffset), r.max(), r.filter(), r.waitMs(), r.replyTo()));
+                park(new Read(Math.max(offset, end), r.max(), r.filter(), r.waitMs(), r.replyTo()));
                 return this;
             }
-            r.replyTo().tell(messages(found, found.size() < r.max() ? Math.max(offset, nextOffset) : found.get(found.size() - 1).offset() + 1));
+            r.replyTo().tell(messages(found, found.size() < r.max() ? Math.max(offset, end) : found.get(found.size() - 1).offset() + 1));
             return this;
         }
-        // Older than the cache: read that range from the store, off the entity's thread.
-        long to = cache.firstOffset();
+        // Older than the cache (not in memory). With slave reads on, an in-sync replica serves it (RocketMQ
+        // slaveReadEnable: a consumer that far behind would otherwise page cold data into the master's memory).
+        int replica = settings.replication().slaveReadEnable() ? readReplica() : 0;
+        if (replica > 0) {
+            ClusterSharding.get(getContext().getSystem()).entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, queueId, replica))
+                    .tell(new Replica.Read(offset, r.max(), r.filter(), end, r.replyTo()));
+            return this;
+        }
+        // Read that range from the store, off the entity's thread.
+        long to = Math.min(cache.firstOffset(), end);
         Read adjusted = new Read(offset, r.max(), r.filter(), r.waitMs(), r.replyTo());
         QueueStore reader = store;
         String pid = topicState.persistenceId(queueId);
@@ -672,6 +831,21 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
                         r.filter().matchesAll() ? r.max() : STORE_SCAN_LIMIT, r.filter()), blocking),
                 (res, failure) -> new StoreReadDone(adjusted, res, failure));
         return this;
+    }
+
+    /** The in-sync replica (Broker-confirmed and still caught up in this master's view) with the most data, or 0. */
+    private int readReplica() {
+        int best = 0;
+        long bestDurable = -1;
+        for (int c : confirmedInSync) {
+            ReplicaState rs = replicas.get(c);
+            if (!desiredInSync.contains(c) || rs == null || rs.recovering) continue;
+            if (rs.durable > bestDurable) {
+                best = c;
+                bestDurable = rs.durable;
+            }
+        }
+        return best;
     }
 
     private Behavior<Command> onStoreRead(StoreReadDone d) {
@@ -684,11 +858,12 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         QueueStore.Result res = d.result();
         List<QueueMessage> found = new ArrayList<>(res.messages());
         long next = res.scannedTo();
-        if (found.size() < r.max() && cache.covers(next)) {
+        long end = committed;
+        if (found.size() < r.max() && cache.covers(next) && next < end) {
             int room = r.max() - found.size();
-            List<QueueMessage> more = cache.read(next, room, r.filter());
+            List<QueueMessage> more = cache.read(next, room, r.filter(), end);
             found.addAll(more);
-            next = more.size() < room ? nextOffset : more.get(more.size() - 1).offset() + 1;
+            next = more.size() < room ? end : more.get(more.size() - 1).offset() + 1;
         }
         if (found.size() >= r.max()) next = found.get(found.size() - 1).offset() + 1;
         r.replyTo().tell(messages(found, next));
@@ -696,7 +871,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     }
 
     private Messages messages(List<QueueMessage> found, long next) {
-        return new Messages(queueId, minOffset, nextOffset, next, found);
+        return new Messages(queueId, minOffset, committed, next, found, 0);
     }
 
     private void park(Read r) {
@@ -707,21 +882,22 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
 
     private Behavior<Command> onReadExpired(ReadExpired e) {
         Read r = parked.remove(e.id());
-        if (r != null) r.replyTo().tell(messages(List.of(), Math.max(r.offset(), nextOffset)));
+        if (r != null) r.replyTo().tell(messages(List.of(), Math.max(r.offset(), committed)));
         return this;
     }
 
     private void wakeParked() {
         if (parked.isEmpty()) return;
+        long end = committed;
         var it = parked.entrySet().iterator();
         while (it.hasNext()) {
             var entry = it.next();
             Read r = entry.getValue();
-            List<QueueMessage> found = cache.covers(r.offset()) ? cache.read(r.offset(), r.max(), r.filter()) : List.of();
+            List<QueueMessage> found = cache.covers(r.offset()) && r.offset() < end ? cache.read(r.offset(), r.max(), r.filter(), end) : List.of();
             if (!found.isEmpty()) {
                 it.remove();
                 timers.cancel(entry.getKey());
-                r.replyTo().tell(messages(found, found.size() < r.max() ? nextOffset : found.get(found.size() - 1).offset() + 1));
+                r.replyTo().tell(messages(found, found.size() < r.max() ? end : found.get(found.size() - 1).offset() + 1));
             }
         }
     }

@@ -20,16 +20,17 @@ import java.util.List;
  * Reads a queue's older messages straight from the node's commit log (the store the queue's journal plugin writes
  * to), by offset = sequence number - 1, without replaying through Akka Persistence. Tags are checked on the decoded
  * message: the store's index keeps one tag hash per record, a message may carry several tags.
- * Thread-safe (the store is); calls do IO and run on the blocking dispatcher, never on the entity.
+ * Thread-safe (the store is); calls do IO and run on the blocking dispatcher, never on the entity. Replicas read
+ * through it too (replica reads).
  */
-final class QueueStore {
+public final class QueueStore {
 
-    record Result(List<QueueMessage> messages, long scannedTo) {}
+    public record Result(List<QueueMessage> messages, long scannedTo) {}
 
     private final Path dir;
     private final PersistentReprCodec codec;
 
-    QueueStore(ActorSystem<?> system, String journalPluginId) {
+    public QueueStore(ActorSystem<?> system, String journalPluginId) {
         this.dir = FerryJournalSettings.fromConfig(system.settings().config().getConfig(journalPluginId)).dir();
         this.codec = new PersistentReprCodec(akka.actor.typed.javadsl.Adapter.toClassic(system));
     }
@@ -50,7 +51,7 @@ final class QueueStore {
     }
 
     /** The lowest offset still stored (retention removes the oldest segments), or {@code nextOffset} if none is. */
-    long minOffset(String persistenceId, long nextOffset) {
+    public long minOffset(String persistenceId, long nextOffset) {
         long lowest = store().lowestSequence(persistenceId);
         return lowest == 0 ? nextOffset : lowest - 1;
     }
@@ -59,7 +60,7 @@ final class QueueStore {
      * Up to {@code maxMatches} messages in [fromOffset, toOffsetExclusive) matching {@code filter}, looking at no
      * more than {@code maxScan} messages; {@code scannedTo} is where a next read continues.
      */
-    Result read(String persistenceId, long fromOffset, long toOffsetExclusive, int maxMatches, long maxScan, TagFilter filter) {
+    public Result read(String persistenceId, long fromOffset, long toOffsetExclusive, int maxMatches, long maxScan, TagFilter filter) {
         MessageStore store = store();
         List<QueueMessage> found = new ArrayList<>();
         long seq = fromOffset + 1;

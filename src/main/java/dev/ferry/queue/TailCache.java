@@ -35,6 +35,11 @@ final class TailCache {
 
     /** Up to {@code max} messages at or after {@code offset} that match {@code filter}, in offset order. */
     List<QueueMessage> read(long offset, int max, TagFilter filter) {
+        return read(offset, max, filter, Long.MAX_VALUE);
+    }
+
+    /** As {@link #read(long, int, TagFilter)}, only offsets below {@code endExclusive} (the committed offset). */
+    List<QueueMessage> read(long offset, int max, TagFilter filter, long endExclusive) {
         List<QueueMessage> out = new ArrayList<>(Math.min(max, 64));
         if (messages.isEmpty()) return out;
         long first = messages.peekFirst().offset();
@@ -43,6 +48,7 @@ final class TailCache {
         for (long skip = Math.max(0, offset - first); skip > 0 && it.hasNext(); skip--) it.next();
         while (it.hasNext() && out.size() < max) {
             QueueMessage m = it.next();
+            if (m.offset() >= endExclusive) break;
             if (filter.matches(m.message())) out.add(m);
         }
         return out;

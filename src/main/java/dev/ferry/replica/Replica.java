@@ -1,30 +1,51 @@
 package dev.ferry.replica;
 
+import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityContext;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import akka.japi.Pair;
+import akka.stream.KillSwitches;
+import akka.stream.Materializer;
+import akka.stream.SourceRef;
+import akka.stream.UniqueKillSwitch;
+import akka.stream.javadsl.Keep;
+import akka.stream.javadsl.Sink;
 import dev.ferry.broker.Broker;
 import dev.ferry.broker.QueueRoute;
+import dev.ferry.broker.TopicSettings;
 import dev.ferry.broker.TopicState;
 import dev.ferry.cluster.CborSerializable;
+import dev.ferry.journal.FerryJournal;
 import dev.ferry.journal.FerryJournalStores;
+import dev.ferry.journal.TruncateAfter;
 import dev.ferry.node.FerryMetrics;
 import dev.ferry.queue.QueueEntity;
+import dev.ferry.queue.QueueMessage;
+import dev.ferry.queue.QueueStore;
+import dev.ferry.queue.TagFilter;
+import dev.ferry.recovery.DivergenceSearch;
+import dev.ferry.recovery.LogFingerprint;
 import dev.ferry.store.AppendRecord;
 import dev.ferry.store.FlushMode;
 import dev.ferry.store.MessageStore;
+import dev.ferry.store.ReadResult;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The Replica entity: replica copy n (n >= 1) of one queue, entity id {@code topic/queueId/n}, placed by
@@ -32,21 +53,33 @@ import java.util.List;
  * under the queue's persistence id and the master's sequence numbers — byte for byte the master's records — and
  * acknowledges with its highest durable sequence number ({@link QueueEntity.ReplicaAck}).
  *
+ * <p>Following a master (docs/replication.md, "Peer recovery"): before it accepts anything from a master it has not
+ * followed yet (start-up, a new term), it compares its log with the master's ({@link DivergenceSearch}: its last
+ * entry first) and cuts only the divergent tail, through the journal plugin's {@link TruncateAfter}. A replica more
+ * than {@code recovery.min-lag-records} behind then copies the log by peer recovery: the master offers an Akka
+ * Streams {@link SourceRef} of its log from the replica's own next sequence number, throttled by both nodes'
+ * byte-rate caps and counted against both nodes' concurrent-recovery limits ({@link NodeRecoveries}); each chunk is
+ * appended as it arrives, so an interrupted recovery resumes from what the replica persisted. Nearer replicas catch
+ * up by ordinary shipments.
+ *
  * <p>Terms: a replica never accepts a shipment of a lower term than it has seen (it answers
- * {@link QueueEntity.ReplicaRefused}, which fences the stale master). The first shipment of a newer term carries
- * the sequence number the new master started its term at; a replica holding more than that cuts the surplus (the
- * old master's unacknowledged tail the new master never had) before appending.
+ * {@link QueueEntity.ReplicaRefused}, which fences the stale master).
  *
  * <p>Writers: it writes only while it holds the node's {@link LocalWriters} lease for the persistence id; a Queue
  * starting on this node (promotion) takes the lease over with {@link HandOver}, answered after the replica's last
- * write is durable. A replica that finds the lease held by the local master stays dormant and writes nothing.
+ * write (shipment or recovery chunk) is durable. A replica that finds the lease held by the local master stays
+ * dormant and writes nothing.
  *
- * <p>Start-up: a replica whose slot is not in the in-sync set on this node starts its log over (cuts it to nothing)
- * and copies it again from the master: its old data may be a former master's divergent tail (docs/replication.md).
+ * <p>Reads ({@link Read}): a replica serves consumers up to what it holds durable and the master has committed
+ * (the master's high-water mark, carried by every shipment), never further.
  */
 public final class Replica extends AbstractBehavior<Replica.Command> {
 
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "replica");
+
+    /** Entries compared per round trip of the divergence search. */
+    private static final int PROBES_PER_ROUND = 16;
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
 
     public static String entityId(String topic, int queueId, int copy) {
         return topic + "/" + queueId + "/" + copy;
@@ -66,14 +99,37 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
      *
      * @param termStartSeq the master's highest sequence number when its term began
      * @param syncFlush    the topic's flush mode: acknowledge only after the records are forced to disk
+     * @param committedSeq the master's high-water mark: every in-sync copy holds the log up to it durably
      */
     public record Ship(long term, long termStartSeq, long prevSeq, List<ShippedRecord> records, boolean syncFlush,
-                       ActorRef<QueueEntity.Command> master) implements Command {}
+                       long committedSeq, ActorRef<QueueEntity.Command> master) implements Command {
+
+        public Ship(long term, long termStartSeq, long prevSeq, List<ShippedRecord> records, boolean syncFlush,
+                    ActorRef<QueueEntity.Command> master) {
+            this(term, termStartSeq, prevSeq, records, syncFlush, 0, master);
+        }
+    }
 
     /** From the Queue starting on this node: stop writing, answer once the last write is durable, then stop. */
     public record HandOver(ActorRef<HandedOver> replyTo) implements Command {}
 
-    public record HandedOver(long highestSeq) implements CborSerializable {}
+    /** @param committedSeq the last high-water mark this replica heard from the master: the new master starts from it */
+    public record HandedOver(long highestSeq, long committedSeq) implements CborSerializable {}
+
+    /** The master's verdict on the entries of a {@link QueueEntity.CompareLog}, and its own end. */
+    public record LogCompared(long term, long checkId, List<Boolean> matches, long masterHighestSeq) implements Command {}
+
+    /** The master's log from {@code fromSeq}, as a stream this replica subscribes to once. */
+    public record RecoveryOffer(long term, long recoveryId, SourceRef<RecoveryChunk> source, long fromSeq) implements Command {}
+
+    /** The master cannot serve a recovery now (its node's outgoing limit, not ready): try again after retry-delay. */
+    public record RecoveryRefused(long term, long recoveryId, String reason) implements Command {}
+
+    /**
+     * A consumer's read (like {@link QueueEntity.Read}), served from this copy up to what it holds durable and what
+     * the master committed — at least {@code committedSeq} when the master forwards a read (slave read).
+     */
+    public record Read(long offset, int max, TagFilter filter, long committedSeq, ActorRef<QueueEntity.ReadReply> replyTo) implements Command {}
 
     private record TopicLoaded(Broker.Reply reply, Throwable failure) implements Command {}
 
@@ -81,31 +137,65 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
 
     private record RetryLoad() implements Command {}
 
+    private record CheckTimedOut(long checkId) implements Command {}
+
+    private record TailCut(TruncateAfter.Reply reply) implements Command {}
+
+    private record RetryRecovery(long recoveryId) implements Command {}
+
+    private record OfferTimedOut(long recoveryId) implements Command {}
+
+    private record RecoveryEnded(long recoveryId, Throwable failure) implements Command {}
+
+    private record RecoveryDrained(long recoveryId, Throwable streamFailure, Throwable writeFailure) implements Command {}
+
     // ---------------------------------------------------------------- behaviour
 
     public static Behavior<Command> create(EntityContext<Command> entity, String nodeName) {
         return Behaviors.setup(ctx -> new Replica(ctx, entity, nodeName));
     }
 
+    /** Where a ready replica stands with its master. */
+    private enum Phase { FOLLOWING, CHECKING, RECOVERING }
+
     private final EntityContext<Command> entity;
     private final String nodeName;
     private final String topic;
     private final int queueId;
     private final int copy;
+    private final NodeRecoveries recoveries;
     private String persistenceId;
+    private String pluginId;
+    private TopicSettings.Flush flush = TopicSettings.Flush.ASYNC;
     private FerryJournalStores.Lease lease;
     private MessageStore store;
+    private QueueStore reader;
     private boolean ready;
     private boolean dormant;
     private boolean holdsLease;
     private long term;
     private long highest;
     private long durable;
+    private long masterCommitted;
     private int writesInFlight;
-    private final List<Ship> deferred = new ArrayList<>();
     private ActorRef<HandedOver> handOverTo;
-    /** Where acknowledgements go: the master of the newest shipment. */
-    private ActorRef<QueueEntity.Command> lastMaster;
+    /** The master this replica follows (its log was compared with ours); null = none yet. */
+    private ActorRef<QueueEntity.Command> master;
+    private Phase phase = Phase.FOLLOWING;
+    /** A comparison must start once the writes in flight (or the recovery stream) are done. */
+    private boolean checkPending;
+    private DivergenceSearch search;
+    private long checkId;
+    private long masterHighestSeen;
+    // peer recovery
+    private long recoveryId;
+    private boolean holdsIncomingSlot;
+    private UniqueKillSwitch recoveryKill;
+    private boolean streamActive;
+    private long recoveryFrom;
+    private long recoveryStarted;
+    private final AtomicLong recoveryBytes = new AtomicLong();
+    private final AtomicReference<CompletableFuture<Void>> recoveryAppends = new AtomicReference<>(CompletableFuture.completedFuture(null));
 
     private Replica(ActorContext<Command> ctx, EntityContext<Command> entity, String nodeName) {
         super(ctx);
@@ -115,6 +205,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
         this.topic = String.join("/", java.util.Arrays.copyOf(parts, parts.length - 2));
         this.queueId = Integer.parseInt(parts[parts.length - 2]);
         this.copy = Integer.parseInt(parts[parts.length - 1]);
+        this.recoveries = NodeRecoveries.get(ctx.getSystem());
         FerryMetrics.COPIES.labels("replica").inc();
         loadTopic();
     }
@@ -139,7 +230,25 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
                 .onMessage(Ship.class, this::onShip)
                 .onMessage(Written.class, this::onWritten)
                 .onMessage(HandOver.class, this::onHandOver)
+                .onMessage(LogCompared.class, this::onLogCompared)
+                .onMessage(CheckTimedOut.class, t -> {
+                    if (phase == Phase.CHECKING && t.checkId() == checkId && search != null) beginCheck();
+                    return this;
+                })
+                .onMessage(TailCut.class, this::onTailCut)
+                .onMessage(RetryRecovery.class, r -> {
+                    if (phase == Phase.RECOVERING && r.recoveryId() == recoveryId && !streamActive && !dormant) startRecovery();
+                    return this;
+                })
+                .onMessage(OfferTimedOut.class, this::onOfferTimedOut)
+                .onMessage(RecoveryOffer.class, this::onRecoveryOffer)
+                .onMessage(RecoveryRefused.class, this::onRecoveryRefused)
+                .onMessage(RecoveryEnded.class, this::onRecoveryEnded)
+                .onMessage(RecoveryDrained.class, this::onRecoveryDrained)
+                .onMessage(Read.class, this::onRead)
                 .onSignal(PostStop.class, s -> {
+                    if (recoveryKill != null) recoveryKill.abort(new IllegalStateException("replica stopped"));
+                    releaseIncomingSlot();
                     releaseWriter();
                     FerryMetrics.COPIES.labels("replica").dec();
                     return this;
@@ -159,7 +268,8 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
         if (ready || dormant) return this;
         TopicState state = t.state();
         persistenceId = state.persistenceId(queueId);
-        String pluginId = state.settings().flush().journalPluginId();
+        pluginId = state.settings().flush().journalPluginId();
+        flush = state.settings().flush();
         if (lease == null) lease = FerryJournalStores.acquire(getContext().getSystem().settings().config().getConfig(pluginId));
         store = lease.store();
         var holder = LocalWriters.tryAcquire(lease.dir(), persistenceId, getContext().getSelf(), false);
@@ -171,19 +281,17 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
         }
         holdsLease = true;
         QueueRoute route = state.queues().get(queueId);
-        boolean ourData = nodeName.equals(route.nodes().get(copy)) && route.inSync().contains(copy);
-        if (!ourData && store.highestSequence(persistenceId) > 0) {
-            getContext().getLog().info("replica {}: local log of {} is not an in-sync copy (up to seq {}); copying it again from the master",
-                    entity.getEntityId(), persistenceId, store.highestSequence(persistenceId));
-            store.truncateAfter(persistenceId, 0);
-        }
         highest = durable = store.highestSequence(persistenceId);
         term = route.term();
+        master = null; // whatever this copy holds is compared with the master before anything is appended
+        phase = Phase.FOLLOWING;
         ready = true;
         ClusterSharding.get(getContext().getSystem()).entityRefFor(Broker.TYPE_KEY, topic)
                 .tell(new Broker.CopyStarted(queueId, copy, nodeName));
         return this;
     }
+
+    // ---------------------------------------------------------------- shipments
 
     private Behavior<Command> onShip(Ship s) throws IOException {
         if (dormant && handOverTo == null && LocalWriters.holder(lease.dir(), persistenceId).isEmpty()) {
@@ -197,21 +305,21 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
             s.master().tell(new QueueEntity.ReplicaRefused(copy, term));
             return this;
         }
-        if (s.term() > term) {
-            if (writesInFlight > 0) {
-                deferred.add(s); // cut the tail only once no write is in flight
-                return this;
-            }
-            if (highest > s.termStartSeq()) {
-                getContext().getLog().info("replica {}: term {} began at seq {}; cutting this copy's tail after it (was {})",
-                        entity.getEntityId(), s.term(), s.termStartSeq(), highest);
-                store.truncateAfter(persistenceId, s.termStartSeq());
-                highest = durable = store.highestSequence(persistenceId);
-            }
+        flush = s.syncFlush() ? TopicSettings.Flush.SYNC : TopicSettings.Flush.ASYNC;
+        if (s.term() > term || master == null || !master.equals(s.master())) {
+            // A master this copy has not compared its log with: find the common point first.
             term = s.term();
+            master = s.master();
+            masterCommitted = s.committedSeq();
+            if (phase == Phase.RECOVERING) abortRecovery("a new master (term " + term + ")");
+            beginCheck();
+            return this;
         }
+        masterCommitted = Math.max(masterCommitted, s.committedSeq());
+        if (phase != Phase.FOLLOWING) return this; // comparing or recovering: the stream or the next probe carries it
         if (s.prevSeq() > highest) {
-            s.master().tell(new QueueEntity.ReplicaAck(copy, term, durable, highest, true));
+            if (s.prevSeq() - highest > recoveries.settings().minLagRecords()) startRecovery();
+            else s.master().tell(new QueueEntity.ReplicaAck(copy, term, durable, highest, true));
             return this;
         }
         List<AppendRecord> group = new ArrayList<>(s.records().size());
@@ -225,12 +333,11 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
         var written = store.append(group, s.syncFlush() ? FlushMode.SYNC : FlushMode.ASYNC);
         highest = last;
         writesInFlight++;
-        lastMaster = s.master();
         getContext().pipeToSelf(written, (ok, failure) -> new Written(last, failure));
         return this;
     }
 
-    private Behavior<Command> onWritten(Written w) throws IOException {
+    private Behavior<Command> onWritten(Written w) {
         writesInFlight--;
         if (w.failure() != null) {
             // Never swallow an IO failure: the copy is not durable; stopping takes it out of the in-sync set.
@@ -238,28 +345,268 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
             throw new IllegalStateException("replica write failed", w.failure());
         }
         durable = Math.max(durable, w.seq());
-        if (lastMaster != null) lastMaster.tell(new QueueEntity.ReplicaAck(copy, term, durable, highest, false));
+        if (master != null && phase == Phase.FOLLOWING) master.tell(new QueueEntity.ReplicaAck(copy, term, durable, highest, false));
         if (writesInFlight == 0) {
             if (handOverTo != null) return finishHandOver();
-            List<Ship> again = new ArrayList<>(deferred);
-            deferred.clear();
-            for (Ship s : again) onShip(s);
+            if (checkPending) beginCheck();
         }
         return this;
     }
 
+    // ---------------------------------------------------------------- comparing logs
+
+    /** Starts (or restarts) the comparison of this copy's log with {@link #master}'s, once no write is in flight. */
+    private void beginCheck() {
+        phase = Phase.CHECKING;
+        if (writesInFlight > 0 || streamActive) {
+            checkPending = true;
+            return;
+        }
+        checkPending = false;
+        checkId++;
+        search = new DivergenceSearch(store.lowestSequence(persistenceId), highest, PROBES_PER_ROUND);
+        sendProbes();
+    }
+
+    /** One round: the fingerprints of a few of our entries (none once the search is done: the master still says its end). */
+    private void sendProbes() {
+        List<Long> seqs = new ArrayList<>();
+        List<Long> prints = new ArrayList<>();
+        if (!search.done()) {
+            for (long seq : search.nextProbes()) {
+                seqs.add(seq);
+                prints.add(fingerprint(seq));
+            }
+        }
+        master.tell(new QueueEntity.CompareLog(copy, term, checkId, seqs, prints, getContext().getSelf()));
+        getContext().scheduleOnce(ANSWER_TIMEOUT, getContext().getSelf(), new CheckTimedOut(checkId));
+    }
+
+    private long fingerprint(long seq) {
+        try {
+            ReadResult r = store.read(persistenceId, seq, seq, 1, dev.ferry.store.TagFilter.ALL);
+            if (r instanceof ReadResult.Records recs && !recs.records().isEmpty() && recs.records().get(0).sequenceNr() == seq)
+                return LogFingerprint.of(recs.records().get(0).payload());
+            return 0; // gone (retention): compares as different, so it is never taken as shared by mistake
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("reading " + persistenceId + " seq " + seq + " to compare it with the master failed", e);
+        }
+    }
+
+    private Behavior<Command> onLogCompared(LogCompared c) {
+        if (phase != Phase.CHECKING || c.checkId() != checkId || c.term() != term || search == null) return this;
+        if (!search.done()) {
+            boolean[] m = new boolean[c.matches().size()];
+            for (int i = 0; i < m.length; i++) m[i] = c.matches().get(i);
+            search.answer(m);
+            if (!search.done()) {
+                sendProbes();
+                return this;
+            }
+        }
+        masterHighestSeen = c.masterHighestSeq();
+        long common = search.commonSeq();
+        search = null;
+        if (common < highest) {
+            getContext().getLog().info("replica {}: log of {} diverges from term {}'s master after seq {}; cutting {} entries after it",
+                    entity.getEntityId(), persistenceId, term, common, highest - common);
+            recoveries.truncated(new NodeRecoveries.Truncation(persistenceId, copy, highest, common, System.currentTimeMillis()));
+            ActorRef<TruncateAfter.Reply> replyTo = getContext().messageAdapter(TruncateAfter.Reply.class, TailCut::new);
+            FerryJournal.pluginActor(getContext().getSystem(), pluginId)
+                    .tell(new TruncateAfter(persistenceId, common, replyTo), akka.actor.ActorRef.noSender());
+            return this;
+        }
+        return afterCheck();
+    }
+
+    private Behavior<Command> onTailCut(TailCut t) {
+        if (t.reply() instanceof TruncateAfter.Failed f)
+            throw new IllegalStateException("cutting " + persistenceId + " after seq " + f.lastKeptSeq() + " failed: " + f.error());
+        highest = durable = store.highestSequence(persistenceId);
+        return afterCheck();
+    }
+
+    /** Logs agree up to our end: follow by shipments if near the master, else copy by peer recovery. */
+    private Behavior<Command> afterCheck() {
+        if (dormant) return this;
+        if (masterHighestSeen - highest > recoveries.settings().minLagRecords()) {
+            startRecovery();
+            return this;
+        }
+        phase = Phase.FOLLOWING;
+        master.tell(new QueueEntity.ReplicaAck(copy, term, durable, highest, true));
+        return this;
+    }
+
+    // ---------------------------------------------------------------- peer recovery
+
+    private void startRecovery() {
+        phase = Phase.RECOVERING;
+        recoveryId++;
+        if (!holdsIncomingSlot) {
+            if (!recoveries.incoming().tryAcquire()) {
+                getContext().getLog().debug("replica {}: node's incoming recovery limit reached; waiting", entity.getEntityId());
+                getContext().scheduleOnce(recoveries.settings().retryDelay(), getContext().getSelf(), new RetryRecovery(recoveryId));
+                return;
+            }
+            holdsIncomingSlot = true;
+        }
+        recoveryFrom = highest + 1;
+        master.tell(new QueueEntity.StartRecovery(copy, term, recoveryId, recoveryFrom, getContext().getSelf()));
+        getContext().scheduleOnce(ANSWER_TIMEOUT, getContext().getSelf(), new OfferTimedOut(recoveryId));
+    }
+
+    private Behavior<Command> onOfferTimedOut(OfferTimedOut t) {
+        if (phase == Phase.RECOVERING && t.recoveryId() == recoveryId && !streamActive) {
+            // The master did not answer (gone?): free the slot for other copies; a live master's next probe asks again.
+            releaseIncomingSlot();
+            recoveryId++;
+            phase = Phase.FOLLOWING;
+        }
+        return this;
+    }
+
+    private Behavior<Command> onRecoveryRefused(RecoveryRefused r) {
+        if (phase != Phase.RECOVERING || r.recoveryId() != recoveryId || streamActive) return this;
+        getContext().getLog().debug("replica {}: master refused a recovery ({}); retrying", entity.getEntityId(), r.reason());
+        releaseIncomingSlot();
+        recoveryId++;
+        getContext().scheduleOnce(recoveries.settings().retryDelay(), getContext().getSelf(), new RetryRecovery(recoveryId));
+        return this;
+    }
+
+    private Behavior<Command> onRecoveryOffer(RecoveryOffer o) {
+        if (phase != Phase.RECOVERING || o.recoveryId() != recoveryId || streamActive || o.term() != term) return this; // its stream times out unsubscribed
+        streamActive = true;
+        recoveryStarted = System.currentTimeMillis();
+        recoveryBytes.set(0);
+        recoveryAppends.set(CompletableFuture.completedFuture(null));
+        getContext().getLog().info("replica {}: recovering {} from seq {} (master at {})", entity.getEntityId(), persistenceId, o.fromSeq(), masterHighestSeen);
+        AtomicLong last = new AtomicLong(highest);
+        FlushMode mode = flush == TopicSettings.Flush.SYNC ? FlushMode.SYNC : FlushMode.ASYNC;
+        MessageStore s = store;
+        String pid = persistenceId;
+        Pair<UniqueKillSwitch, java.util.concurrent.CompletionStage<Done>> run = o.source().getSource()
+                .viaMat(KillSwitches.single(), Keep.right())
+                .via(RecoveryStreams.throttle(recoveries.bucket(), getContext().getSystem()))
+                // Appends are issued in order (mapAsync calls in element order); a few may be in flight at once.
+                .mapAsync(4, chunk -> {
+                    List<AppendRecord> group = new ArrayList<>(chunk.records().size());
+                    for (ShippedRecord r : chunk.records())
+                        if (r.sequenceNr() > last.get()) group.add(new AppendRecord(pid, r.sequenceNr(), r.tagHash(), r.payload()));
+                    if (group.isEmpty()) return CompletableFuture.completedFuture(Done.getInstance());
+                    last.set(group.get(group.size() - 1).sequenceNr());
+                    recoveryBytes.addAndGet(chunk.bytes());
+                    CompletableFuture<Void> written = s.append(group, mode);
+                    recoveryAppends.updateAndGet(prev -> CompletableFuture.allOf(prev, written));
+                    return written.thenApply(v -> Done.getInstance());
+                })
+                .toMat(Sink.ignore(), Keep.both())
+                .run(Materializer.matFromSystem(getContext().getSystem()));
+        recoveryKill = run.first();
+        long id = recoveryId;
+        getContext().pipeToSelf(run.second(), (done, failure) -> new RecoveryEnded(id, failure));
+        return this;
+    }
+
+    /** The stream ended (completed, failed, aborted): wait for its last appends before anything else writes. */
+    private Behavior<Command> onRecoveryEnded(RecoveryEnded e) {
+        recoveryKill = null;
+        long id = e.recoveryId();
+        getContext().pipeToSelf(recoveryAppends.get(), (ok, writeFailure) -> new RecoveryDrained(id, e.failure(), writeFailure));
+        return this;
+    }
+
+    private Behavior<Command> onRecoveryDrained(RecoveryDrained d) {
+        streamActive = false;
+        releaseIncomingSlot();
+        long before = highest;
+        highest = durable = store.highestSequence(persistenceId);
+        String outcome = d.writeFailure() != null ? "write failed: " + d.writeFailure()
+                : d.streamFailure() != null ? "interrupted: " + d.streamFailure().getMessage() : "completed";
+        recoveries.record(new NodeRecoveries.Record(persistenceId, copy, "in", recoveryFrom, highest, recoveryBytes.get(),
+                recoveryStarted, System.currentTimeMillis(), outcome));
+        getContext().getLog().info("replica {}: recovery of {} from seq {} {} at seq {} ({} bytes)", entity.getEntityId(), persistenceId,
+                recoveryFrom, outcome, highest, recoveryBytes.get());
+        if (d.writeFailure() != null)
+            throw new IllegalStateException("replica write failed during recovery", d.writeFailure()); // never swallowed
+        if (handOverTo != null) return writesInFlight == 0 ? finishHandOver() : this;
+        if (checkPending) {
+            beginCheck();
+            return this;
+        }
+        if (phase == Phase.RECOVERING && d.recoveryId() == recoveryId) {
+            // Caught up with the master's end as the stream read it (or interrupted): the master ships the rest, or the
+            // next probe finds us too far behind and a recovery resumes from what we hold now.
+            phase = Phase.FOLLOWING;
+            if (master != null) master.tell(new QueueEntity.ReplicaAck(copy, term, durable, highest, true));
+        }
+        if (highest == before && d.streamFailure() != null && phase == Phase.FOLLOWING) {
+            getContext().getLog().warn("replica {}: recovery made no progress ({})", entity.getEntityId(), outcome);
+        }
+        return this;
+    }
+
+    private void abortRecovery(String why) {
+        if (recoveryKill != null) recoveryKill.abort(new IllegalStateException("recovery aborted: " + why));
+        else if (!streamActive) releaseIncomingSlot();
+        recoveryId++;
+    }
+
+    private void releaseIncomingSlot() {
+        if (holdsIncomingSlot) {
+            holdsIncomingSlot = false;
+            recoveries.incoming().release();
+        }
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    private Behavior<Command> onRead(Read r) {
+        if (!ready || dormant || persistenceId == null) {
+            r.replyTo().tell(new QueueEntity.ReadRejected(503, "replica_unavailable",
+                    "replica " + copy + " of " + topic + "/" + queueId + " is not serving yet; read from the master or retry"));
+            return this;
+        }
+        // Never past what the master committed (its high-water mark) nor past what this copy holds durably.
+        long readable = Math.min(durable, Math.max(masterCommitted, r.committedSeq()));
+        if (reader == null) reader = new QueueStore(getContext().getSystem(), pluginId);
+        QueueStore rd = reader;
+        String pid = persistenceId;
+        long min = rd.minOffset(pid, readable);
+        long offset = Math.max(r.offset(), min);
+        int max = r.max();
+        var blocking = getContext().getSystem().dispatchers().lookup(akka.actor.typed.DispatcherSelector.blocking());
+        CompletableFuture.supplyAsync(() -> offset >= readable ? new QueueStore.Result(List.of(), offset)
+                        : rd.read(pid, offset, readable, max, r.filter().matchesAll() ? max : 10_000, r.filter()), blocking)
+                .whenComplete((res, failure) -> {
+                    if (failure != null) {
+                        r.replyTo().tell(new QueueEntity.ReadRejected(503, "read_failed", "reading replica " + copy + " of "
+                                + topic + "/" + queueId + " failed: " + failure.getMessage()));
+                        return;
+                    }
+                    List<QueueMessage> found = res.messages();
+                    // scannedTo: where the next read continues (past filtered-out messages too)
+                    long next = offset >= readable ? offset : Math.min(res.scannedTo(), readable);
+                    r.replyTo().tell(new QueueEntity.Messages(queueId, min, readable, next, found, copy));
+                });
+        return this;
+    }
+
+    // ---------------------------------------------------------------- hand-over
+
     private Behavior<Command> onHandOver(HandOver h) {
         dormant = true;
-        deferred.clear();
         handOverTo = h.replyTo();
-        if (writesInFlight == 0) return finishHandOver();
+        if (streamActive) abortRecovery("hand-over to the local master");
+        if (writesInFlight == 0 && !streamActive) return finishHandOver();
         return this;
     }
 
     private Behavior<Command> finishHandOver() {
         getContext().getLog().info("replica {}: handing {} over to the local master at seq {}", entity.getEntityId(), persistenceId, highest);
         releaseWriter();
-        handOverTo.tell(new HandedOver(highest));
+        handOverTo.tell(new HandedOver(highest, Math.min(masterCommitted, durable)));
         return Behaviors.stopped();
     }
 

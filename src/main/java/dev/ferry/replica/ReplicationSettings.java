@@ -5,19 +5,36 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /**
- * ferry.replication.* (node section of application.conf).
+ * ferry.replication.* (replication section of application.conf).
  *
  * @param inSyncTimeout      a replica that has not caught up with the master's end for this long leaves the in-sync set
  *                           (Kafka replica.lag.time.max.ms; RocketMQ 5 haMaxTimeSlaveNotCatchup)
  * @param maxShipmentRecords most records one shipment (or catch-up chunk) carries (RocketMQ haTransferBatchSize)
  * @param maxUnackedRecords  records shipped to one replica and not yet acknowledged before the master waits (flow control)
  * @param probeInterval      how often the master checks lag and re-probes replicas that are silent
+ * @param recovery           peer recovery (ferry.replication.recovery.*)
+ * @param slaveReadEnable    cold reads (below the master's read cache) go to an in-sync replica (RocketMQ slaveReadEnable)
  */
-public record ReplicationSettings(Duration inSyncTimeout, int maxShipmentRecords, int maxUnackedRecords, Duration probeInterval) {
+public record ReplicationSettings(Duration inSyncTimeout, int maxShipmentRecords, int maxUnackedRecords, Duration probeInterval,
+                                  Recovery recovery, boolean slaveReadEnable) {
+
+    /**
+     * @param maxBytesPerSec node-wide cap on recovery bytes, in and out (ES indices.recovery.max_bytes_per_sec); <= 0 = none
+     * @param chunkSize      bytes per stream element (ES indices.recovery.chunk_size); also the throttle's burst
+     * @param minLagRecords  a replica further behind its master than this catches up by peer recovery, nearer by shipments
+     * @param retryDelay     wait before trying again after a refused or failed recovery (ES indices.recovery.retry_delay_network)
+     */
+    public record Recovery(long maxBytesPerSec, int chunkSize, long minLagRecords, Duration retryDelay) {}
 
     public static ReplicationSettings fromConfig(Config root) {
         Config c = root.getConfig("ferry.replication");
+        Config r = c.getConfig("recovery");
+        // "-1" is ES's spelling of "no limit"; HOCON's getBytes refuses negatives, so read it as a number first.
+        long rate = r.getValue("max-bytes-per-sec").unwrapped() instanceof Number n ? n.longValue() : r.getBytes("max-bytes-per-sec");
+        Recovery recovery = new Recovery(rate, (int) Math.min(Integer.MAX_VALUE, r.getBytes("chunk-size")),
+                r.getLong("min-lag-records"), r.getDuration("retry-delay"));
+        if (recovery.chunkSize() <= 0) throw new IllegalArgumentException("ferry.replication.recovery.chunk-size must be > 0");
         return new ReplicationSettings(c.getDuration("in-sync-timeout"), c.getInt("max-shipment-records"),
-                c.getInt("max-unacked-records"), c.getDuration("probe-interval"));
+                c.getInt("max-unacked-records"), c.getDuration("probe-interval"), recovery, c.getBoolean("slave-read-enable"));
     }
 }

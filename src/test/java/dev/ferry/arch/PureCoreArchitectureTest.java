@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-/** The store and allocation cores stay free of Akka, Typesafe Config and Jackson, so they are testable with plain JUnit. */
+/** The store, allocation and recovery cores stay free of Akka, Typesafe Config and Jackson, so they are testable with plain JUnit. */
 class PureCoreArchitectureTest {
 
     private static final JavaClasses MAIN = new ClassFileImporter()
@@ -31,8 +31,16 @@ class PureCoreArchitectureTest {
     }
 
     @Test
+    void recoveryCoreDependsOnNeitherAkkaNorConfigNorJackson() {
+        noClasses().that().resideInAPackage("dev.ferry.recovery..")
+                .should().dependOnClassesThat().resideInAnyPackage("akka..", "com.typesafe.config..", "com.fasterxml.jackson..", "scala..")
+                .allowEmptyShould(true)
+                .check(MAIN);
+    }
+
+    @Test
     void pureCoresDoNotDependOnTheAkkaShell() {
-        noClasses().that().resideInAnyPackage("dev.ferry.store..", "dev.ferry.allocation..")
+        noClasses().that().resideInAnyPackage("dev.ferry.store..", "dev.ferry.allocation..", "dev.ferry.recovery..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.ferry.journal..", "dev.ferry.cluster..", "dev.ferry.broker..",
                         "dev.ferry.queue..", "dev.ferry.replica..", "dev.ferry.http..", "dev.ferry.node..", "dev.ferry.cli..")
                 .allowEmptyShould(true)

@@ -1,0 +1,76 @@
+package dev.ferry.replica;
+
+import akka.NotUsed;
+import akka.actor.typed.ActorSystem;
+import akka.japi.Pair;
+import akka.pattern.Patterns;
+import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.Source;
+import dev.ferry.recovery.TokenBucket;
+import dev.ferry.store.MessageStore;
+import dev.ferry.store.ReadResult;
+import dev.ferry.store.StoredRecord;
+import dev.ferry.store.TagFilter;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * The two halves of a peer-recovery stream that are not entity state: reading a log from the master's store in
+ * chunks, and the node-wide byte-rate throttle both ends pass every chunk through. The stream itself is assembled by
+ * the Queue entity (source, offered to the replica as a SourceRef) and the Replica entity (sink into its store).
+ */
+final class RecoveryStreams {
+    private RecoveryStreams() {}
+
+    /** Where the next read starts and the records' average size so far (to size the next read to one chunk). */
+    private record Cursor(long seq, long avgBytes) {}
+
+    /**
+     * The log of {@code persistenceId} from {@code fromSeq} to the store's end at the time each chunk is read, in
+     * chunks of about {@code chunkBytes} (at least one record, at most {@code maxRecords}); retention gaps are
+     * skipped. Reads run on {@code blocking}; a read failure fails the stream (never swallowed).
+     */
+    static Source<RecoveryChunk, NotUsed> read(MessageStore store, String persistenceId, long fromSeq, int maxRecords,
+                                               int chunkBytes, Executor blocking) {
+        return Source.unfoldAsync(new Cursor(Math.max(1, fromSeq), 1024),
+                c -> CompletableFuture.supplyAsync(() -> next(store, persistenceId, c, maxRecords, chunkBytes), blocking));
+    }
+
+    private static Optional<Pair<Cursor, RecoveryChunk>> next(MessageStore store, String pid, Cursor c, int maxRecords, int chunkBytes) {
+        try {
+            long count = Math.max(1, Math.min(maxRecords, chunkBytes / Math.max(1, c.avgBytes()) + 1));
+            ReadResult r = store.read(pid, c.seq(), Long.MAX_VALUE, count, TagFilter.ALL);
+            if (r instanceof ReadResult.BelowRetention below)
+                r = store.read(pid, below.firstRetainedSequence(), Long.MAX_VALUE, count, TagFilter.ALL);
+            if (!(r instanceof ReadResult.Records recs) || recs.records().isEmpty()) return Optional.empty();
+            List<ShippedRecord> out = new ArrayList<>(recs.records().size());
+            long bytes = 0;
+            for (StoredRecord sr : recs.records()) {
+                if (!out.isEmpty() && bytes + sr.payload().length > chunkBytes) break;
+                out.add(new ShippedRecord(sr.sequenceNr(), sr.tagHash(), sr.payload()));
+                bytes += sr.payload().length;
+            }
+            long last = out.get(out.size() - 1).sequenceNr();
+            return Optional.of(Pair.create(new Cursor(last + 1, Math.max(1, bytes / out.size())), new RecoveryChunk(out)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + pid + " from seq " + c.seq() + " for a peer recovery failed", e);
+        }
+    }
+
+    /** Each chunk waits for its bytes in the node's {@link TokenBucket} (ES indices.recovery.max_bytes_per_sec). */
+    static Flow<RecoveryChunk, RecoveryChunk, NotUsed> throttle(TokenBucket bucket, ActorSystem<?> system) {
+        return Flow.<RecoveryChunk>create().mapAsync(1, chunk -> {
+            long waitNanos = bucket.reserve(chunk.bytes());
+            CompletionStage<RecoveryChunk> now = CompletableFuture.completedFuture(chunk);
+            return waitNanos <= 0 ? now : Patterns.after(Duration.ofNanos(waitNanos), system, () -> now);
+        });
+    }
+}

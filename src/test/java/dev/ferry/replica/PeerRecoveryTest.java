@@ -1,0 +1,524 @@
+package dev.ferry.replica;
+
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.javadsl.AskPattern;
+import dev.ferry.broker.Broker;
+import dev.ferry.broker.QueueRoute;
+import dev.ferry.broker.SettingsPatch;
+import dev.ferry.broker.TopicSettings;
+import dev.ferry.http.Http;
+import dev.ferry.journal.FerryJournalSettings;
+import dev.ferry.journal.FerryJournalStores;
+import dev.ferry.node.FerryNode;
+import dev.ferry.node.TestNodes;
+import dev.ferry.queue.QueueEntity;
+import dev.ferry.queue.StoredMessage;
+import dev.ferry.queue.TagFilter;
+import dev.ferry.store.AppendRecord;
+import dev.ferry.store.FlushMode;
+import dev.ferry.store.MessageStore;
+import dev.ferry.store.ReadResult;
+import dev.ferry.store.StoredRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Peer recovery, the high-water mark and replica reads between three Ferry nodes (three ActorSystems in one JVM,
+ * loopback, Akka ports 26100-26102, HTTP 26150-26152), on real stores. Every test uses its own topic; the nodes are
+ * shared. Recovery settings for the whole class: unthrottled unless a test sets a node's rate, at most one incoming
+ * and one outgoing recovery per node, recovery for replicas more than 100 records behind, 64 KiB chunks; slave
+ * reads on with a 64 KiB master read cache.
+ */
+class PeerRecoveryTest {
+
+    static final List<FerryNode> nodes = new ArrayList<>();
+    static final List<Path> dirs = new ArrayList<>();
+    static final Duration ASK = Duration.ofSeconds(10);
+    static final int BODY = 1024;
+
+    @BeforeAll
+    static void start() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            Path dir = TestNodes.tempDir("ferry-recovery-" + i);
+            dirs.add(dir);
+            String extra = String.join("\n",
+                    "ferry.cluster.seed-nodes = [\"127.0.0.1:26100\"]",
+                    "akka.cluster.min-nr-of-members = 3",
+                    "ferry.replication.in-sync-timeout = 5s",
+                    "ferry.replication.probe-interval = 200ms",
+                    "ferry.replication.slave-read-enable = on",
+                    "ferry.replication.recovery.max-bytes-per-sec = -1",
+                    "ferry.replication.recovery.chunk-size = 64k",
+                    "ferry.replication.recovery.min-lag-records = 100",
+                    "ferry.replication.recovery.retry-delay = 200ms",
+                    "ferry.allocation.node-concurrent-incoming-recoveries = 1",
+                    "ferry.allocation.node-concurrent-outgoing-recoveries = 1",
+                    "ferry.queue.read-cache-bytes = 64k",
+                    "ferry.journal.segment-size = 64m");
+            nodes.add(FerryNode.start(TestNodes.config("p" + (i + 1), 26100 + i, 26150 + i, dir, extra)));
+        }
+        eventually(() -> nodes.stream().allMatch(n -> up(n) == 3));
+    }
+
+    @AfterAll
+    static void stop() {
+        for (FerryNode n : nodes) n.system().terminate();
+        for (FerryNode n : nodes) n.whenTerminated().toCompletableFuture().join();
+        dirs.forEach(TestNodes::deleteRecursively);
+    }
+
+    @AfterEach
+    void unthrottle() {
+        for (FerryNode n : nodes) recoveries(n).bucket().setRate(-1, 64 << 10);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static int up(FerryNode n) {
+        int c = 0;
+        for (var m : akka.cluster.typed.Cluster.get(n.system()).state().getMembers())
+            if (m.status() == akka.cluster.MemberStatus.up()) c++;
+        return c;
+    }
+
+    static void eventually(Supplier<Boolean> condition) throws InterruptedException {
+        eventually(60_000, condition);
+    }
+
+    static void eventually(long ms, Supplier<Boolean> condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + ms;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                if (condition.get()) return;
+            } catch (RuntimeException | AssertionError ignored) {
+                // not yet
+            }
+            Thread.sleep(50);
+        }
+        assertTrue(condition.get(), "condition not met in " + ms + " ms");
+    }
+
+    static NodeRecoveries recoveries(FerryNode n) {
+        return NodeRecoveries.get(n.system());
+    }
+
+    static void createTopic(String topic, int replicas, TopicSettings.Replication replication) throws Exception {
+        FerryNode n = nodes.get(0);
+        TopicSettings settings = new TopicSettings(1, replicas, replication, TopicSettings.Flush.ASYNC, 4 << 20, Map.of());
+        assertInstanceOf(Broker.TopicReply.class, AskPattern.<Broker.Command, Broker.Reply>ask(
+                n.services().sharding().entityRefFor(Broker.TYPE_KEY, topic), r -> new Broker.Create(settings, r), ASK,
+                n.system().scheduler()).toCompletableFuture().get());
+    }
+
+    static void setReplicas(String topic, int replicas) throws Exception {
+        FerryNode n = nodes.get(0);
+        assertInstanceOf(Broker.TopicReply.class, AskPattern.<Broker.Command, Broker.Reply>ask(
+                n.services().sharding().entityRefFor(Broker.TYPE_KEY, topic),
+                r -> new Broker.Patch(new SettingsPatch(null, replicas, null, null, null, null), r), ASK, n.system().scheduler())
+                .toCompletableFuture().get());
+    }
+
+    static QueueRoute route(String topic) {
+        return nodes.get(0).services().routes().get(topic).orElseThrow().queues().get(0);
+    }
+
+    static void awaitInSync(String topic, int replicas) throws InterruptedException {
+        eventually(() -> route(topic).inSync().size() == replicas + 1);
+    }
+
+    static FerryNode byName(String name) {
+        for (FerryNode n : nodes) if (n.settings().node().name().equals(name)) return n;
+        throw new IllegalStateException("no node " + name);
+    }
+
+    static FerryNode masterNode(String topic) {
+        return byName(route(topic).masterNode());
+    }
+
+    static FerryNode replicaNode(String topic, int copy) {
+        return byName(route(topic).nodes().get(copy));
+    }
+
+    static StoredMessage message(String id) {
+        byte[] body = new byte[BODY];
+        byte[] idBytes = id.getBytes();
+        System.arraycopy(idBytes, 0, body, 0, idBytes.length);
+        return new StoredMessage(id, body, List.of(), List.of(), Map.of(), System.currentTimeMillis());
+    }
+
+    static QueueEntity.AppendReply send(String topic, List<StoredMessage> batch, Duration timeout) throws Exception {
+        FerryNode via = nodes.get(0);
+        return AskPattern.<QueueEntity.Command, QueueEntity.AppendReply>ask(
+                via.services().sharding().entityRefFor(QueueEntity.TYPE_KEY, QueueEntity.entityId(topic, 0)),
+                r -> new QueueEntity.Append(batch, r), timeout, via.system().scheduler()).toCompletableFuture().get();
+    }
+
+    /** Sends {@code count} messages named prefix-i in batches of 100, each acknowledged. */
+    static void sendMany(String topic, String prefix, int count) throws Exception {
+        for (int i = 0; i < count; i += 100) {
+            List<StoredMessage> batch = new ArrayList<>();
+            for (int j = i; j < Math.min(count, i + 100); j++) batch.add(message(prefix + "-" + j));
+            assertInstanceOf(QueueEntity.Appended.class, send(topic, batch, Duration.ofSeconds(30)));
+        }
+    }
+
+    static QueueEntity.Messages read(String topic, long offset, int max) {
+        FerryNode via = nodes.get(0);
+        QueueEntity.ReadReply reply = AskPattern.<QueueEntity.Command, QueueEntity.ReadReply>ask(
+                via.services().sharding().entityRefFor(QueueEntity.TYPE_KEY, QueueEntity.entityId(topic, 0)),
+                r -> new QueueEntity.Read(offset, max, TagFilter.ALL, 0, r), ASK, via.system().scheduler()).toCompletableFuture().join();
+        return assertInstanceOf(QueueEntity.Messages.class, reply);
+    }
+
+    static QueueEntity.Messages readReplica(String topic, int copy, long offset, int max) {
+        FerryNode via = nodes.get(0);
+        QueueEntity.ReadReply reply = AskPattern.<Replica.Command, QueueEntity.ReadReply>ask(
+                via.services().sharding().entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, 0, copy)),
+                r -> new Replica.Read(offset, max, TagFilter.ALL, 0, r), ASK, via.system().scheduler()).toCompletableFuture().join();
+        return assertInstanceOf(QueueEntity.Messages.class, reply);
+    }
+
+    static MessageStore store(FerryNode n) {
+        return FerryJournalStores.forDirectory(storeDir(n)).orElseThrow();
+    }
+
+    static Path storeDir(FerryNode n) {
+        return FerryJournalSettings.fromConfig(n.system().settings().config().getConfig("ferry.journal")).dir();
+    }
+
+    static List<StoredRecord> records(FerryNode n, String pid) throws Exception {
+        return ((ReadResult.Records) store(n).read(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE, dev.ferry.store.TagFilter.ALL)).records();
+    }
+
+    static void assertSameLog(FerryNode a, FerryNode b, String pid) throws Exception {
+        List<StoredRecord> x = records(a, pid);
+        List<StoredRecord> y = records(b, pid);
+        assertEquals(x.size(), y.size(), "record count");
+        for (int i = 0; i < x.size(); i++) {
+            assertEquals(x.get(i).sequenceNr(), y.get(i).sequenceNr());
+            assertArrayEquals(x.get(i).payload(), y.get(i).payload(), "record " + x.get(i).sequenceNr() + " differs");
+        }
+    }
+
+    static List<NodeRecoveries.Record> incoming(FerryNode n, String pid) {
+        return recoveries(n).records().stream().filter(r -> r.persistenceId().equals(pid) && r.direction().equals("in")).toList();
+    }
+
+    /**
+     * Silences replica {@code copy} the way a local master does: it hands its writer lease over (stops after its last
+     * write) and a stand-in holds the lease, so the replica stays dormant. Returns the stand-in; release it to wake it.
+     */
+    static Object silence(String topic, int copy) throws Exception {
+        FerryNode n = replicaNode(topic, copy);
+        Object standIn = new Object();
+        TestProbe<Replica.HandedOver> handedOver = TestProbe.create(n.system());
+        for (int i = 0; i < 20; i++) {
+            n.services().sharding().entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, 0, copy)).tell(new Replica.HandOver(handedOver.getRef()));
+            handedOver.expectMessageClass(Replica.HandedOver.class, Duration.ofSeconds(10));
+            if (LocalWriters.tryAcquire(storeDir(n), topic + "/0", standIn, true).isEmpty()) return standIn;
+        }
+        throw new AssertionError("could not take replica " + copy + "'s writer lease");
+    }
+
+    static void wake(String topic, int copy, Object standIn) {
+        LocalWriters.release(storeDir(replicaNode(topic, copy)), topic + "/0", standIn);
+    }
+
+    // ---------------------------------------------------------------- recovery
+
+    @Test
+    void aNewReplicaCopiesTheLogByPeerRecoveryAndJoinsTheInSyncSet() throws Exception {
+        String topic = "fresh-replica";
+        createTopic(topic, 0, TopicSettings.Replication.SYNC);
+        sendMany(topic, "f", 1500);
+        setReplicas(topic, 1);
+        awaitInSync(topic, 1);
+        FerryNode replica = replicaNode(topic, 1);
+        assertSameLog(masterNode(topic), replica, topic + "/0");
+        List<NodeRecoveries.Record> in = incoming(replica, topic + "/0");
+        assertFalse(in.isEmpty(), "no peer recovery recorded on the replica's node");
+        assertEquals(1, in.get(0).fromSeq(), "a new replica copies from the start");
+        assertEquals(1500, in.get(in.size() - 1).toSeq());
+    }
+
+    @Test
+    void eachNodeReportsItsRecoveriesOverHttp() throws Exception {
+        String topic = "reported";
+        createTopic(topic, 0, TopicSettings.Replication.ASYNC);
+        sendMany(topic, "o", 300);
+        setReplicas(topic, 1);
+        awaitInSync(topic, 1);
+        var json = new Http(replicaNode(topic, 1).httpPort()).get("/cluster/recoveries").json();
+        assertEquals(replicaNode(topic, 1).settings().node().name(), json.get("node").asText());
+        assertEquals(1, json.get("incoming").get("limit").asInt());
+        boolean found = false;
+        for (var r : json.get("recoveries"))
+            if (r.get("persistenceId").asText().equals(topic + "/0") && r.get("direction").asText().equals("in")) {
+                found = true;
+                assertEquals(1, r.get("fromSeq").asLong());
+                assertEquals(300, r.get("toSeq").asLong());
+                assertEquals("completed", r.get("outcome").asText());
+            }
+        assertTrue(found, "no incoming recovery of " + topic + " in " + json);
+        Http masterHttp = new Http(masterNode(topic).httpPort());
+        eventually(10_000, () -> {
+            boolean served = false;
+            for (var r : masterHttp.get("/cluster/recoveries").json().get("recoveries"))
+                served |= r.get("persistenceId").asText().equals(topic + "/0") && r.get("direction").asText().equals("out");
+            return served;
+        });
+    }
+
+    @Test
+    void aReplicaThatWasDownCatchesUpByRecoveryFromItsOwnEndAndRejoinsTheInSyncSet() throws Exception {
+        String topic = "was-down";
+        createTopic(topic, 1, TopicSettings.Replication.ASYNC);
+        awaitInSync(topic, 1);
+        sendMany(topic, "d", 200);
+        eventually(() -> store(replicaNode(topic, 1)).highestSequence(topic + "/0") == 200);
+        Object standIn = silence(topic, 1);
+        sendMany(topic, "d2", 1000);
+        eventually(() -> !route(topic).inSync().contains(1));
+        wake(topic, 1, standIn);
+        awaitInSync(topic, 1);
+        FerryNode replica = replicaNode(topic, 1);
+        assertSameLog(masterNode(topic), replica, topic + "/0");
+        List<NodeRecoveries.Record> in = incoming(replica, topic + "/0");
+        assertEquals(1, in.size(), "recoveries: " + in);
+        assertEquals(201, in.get(0).fromSeq(), "the recovery did not start after what the replica already had");
+        assertEquals("completed", in.get(0).outcome());
+    }
+
+    @Test
+    void anInterruptedRecoveryResumesFromTheReplicasLastPersistedEntry() throws Exception {
+        String topic = "interrupted";
+        createTopic(topic, 0, TopicSettings.Replication.ASYNC);
+        sendMany(topic, "i", 3000);
+        for (FerryNode n : nodes) recoveries(n).bucket().setRate(1 << 20, 64 << 10); // ~3 s for the whole log
+        setReplicas(topic, 1);
+        eventually(() -> !route(topic).nodes().getOrDefault(1, "").isEmpty());
+        FerryNode replica = replicaNode(topic, 1);
+        eventually(() -> store(replica).highestSequence(topic + "/0") > 500);
+        // Interrupt: the replica stops mid-stream (hand-over stops it after its last append is durable).
+        TestProbe<Replica.HandedOver> handedOver = TestProbe.create(replica.system());
+        replica.services().sharding().entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, 0, 1)).tell(new Replica.HandOver(handedOver.getRef()));
+        long persisted = handedOver.expectMessageClass(Replica.HandedOver.class, Duration.ofSeconds(10)).highestSeq();
+        assertTrue(persisted > 500 && persisted < 3000, "interrupted at " + persisted);
+        for (FerryNode n : nodes) recoveries(n).bucket().setRate(-1, 64 << 10);
+        awaitInSync(topic, 1);
+        assertSameLog(masterNode(topic), replica, topic + "/0");
+        List<NodeRecoveries.Record> in = incoming(replica, topic + "/0");
+        assertEquals(2, in.size(), "recoveries: " + in);
+        assertTrue(in.get(0).outcome().startsWith("interrupted"), in.get(0).toString());
+        assertEquals(1, in.get(0).fromSeq());
+        assertEquals(persisted + 1, in.get(1).fromSeq(), "the second recovery did not resume from the persisted entry");
+        long recopied = in.get(0).bytes() + in.get(1).bytes();
+        long logBytes = records(replica, topic + "/0").stream().mapToLong(r -> r.payload().length).sum();
+        assertTrue(recopied < logBytes + (256 << 10), "copied " + recopied + " bytes for a " + logBytes + "-byte log");
+    }
+
+    @Test
+    void recoveryTrafficNeverExceedsTheNodesByteRateCap() throws Exception {
+        String topic = "throttled";
+        createTopic(topic, 0, TopicSettings.Replication.ASYNC);
+        sendMany(topic, "t", 2500);
+        long rate = 1 << 20, burst = 64 << 10;
+        for (FerryNode n : nodes) recoveries(n).bucket().setRate(rate, burst);
+        long grantedBefore = recoveries(masterNode(topic)).bucket().grantedBytes();
+        setReplicas(topic, 1);
+        eventually(() -> !route(topic).nodes().getOrDefault(1, "").isEmpty());
+        FerryNode replica = replicaNode(topic, 1);
+        long recordBytes = records(masterNode(topic), topic + "/0").get(0).payload().length;
+        List<long[]> samples = new ArrayList<>(); // {nanos, bytes received}
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (store(replica).highestSequence(topic + "/0") < 2500 && System.currentTimeMillis() < deadline) {
+            samples.add(new long[]{System.nanoTime(), store(replica).highestSequence(topic + "/0") * recordBytes});
+            Thread.sleep(20);
+        }
+        samples.add(new long[]{System.nanoTime(), store(replica).highestSequence(topic + "/0") * recordBytes});
+        assertEquals(2500, store(replica).highestSequence(topic + "/0"));
+        // Both ends throttle; whatever the machine's load, received bytes stay under two bursts + rate x elapsed
+        // (+ one chunk for sampling granularity and one record per chunk of rounding).
+        long slack = 2 * burst + (64 << 10) + 64 * recordBytes;
+        for (int i = 0; i < samples.size(); i++)
+            for (int j = i + 1; j < samples.size(); j++) {
+                long bytes = samples.get(j)[1] - samples.get(i)[1];
+                double allowed = slack + rate * ((samples.get(j)[0] - samples.get(i)[0]) / 1e9);
+                assertTrue(bytes <= allowed, "received " + bytes + " bytes in " + (samples.get(j)[0] - samples.get(i)[0]) / 1_000_000
+                        + " ms, the cap allows " + (long) allowed);
+            }
+        long logBytes = 2500 * recordBytes;
+        assertTrue(recoveries(masterNode(topic)).bucket().grantedBytes() - grantedBefore >= logBytes,
+                "the master's node did not account the recovery's bytes in its throttle");
+    }
+
+    @Test
+    void concurrentRecoveriesStayWithinTheNodesIncomingAndOutgoingLimits() throws Exception {
+        List<String> topics = List.of("many-a", "many-b", "many-c", "many-d");
+        for (String t : topics) {
+            createTopic(t, 0, TopicSettings.Replication.ASYNC);
+            sendMany(t, "c", 800);
+        }
+        for (FerryNode n : nodes) recoveries(n).bucket().setRate(4 << 20, 64 << 10); // ~0.2 s per recovery: they overlap
+        long refusedBefore = 0;
+        for (FerryNode n : nodes) refusedBefore += recoveries(n).incoming().refused() + recoveries(n).outgoing().refused();
+        for (String t : topics) setReplicas(t, 2);
+        for (String t : topics) awaitInSync(t, 2);
+        long refused = -refusedBefore;
+        for (FerryNode n : nodes) {
+            assertTrue(recoveries(n).incoming().maxInUse() <= 1, n.settings().node().name() + " received " + recoveries(n).incoming().maxInUse() + " at once");
+            assertTrue(recoveries(n).outgoing().maxInUse() <= 1, n.settings().node().name() + " served " + recoveries(n).outgoing().maxInUse() + " at once");
+            assertEquals(0, recoveries(n).incoming().inUse());
+            assertEquals(0, recoveries(n).outgoing().inUse());
+            refused += recoveries(n).incoming().refused() + recoveries(n).outgoing().refused();
+        }
+        assertTrue(refused > 0, "eight recoveries into three nodes never had to wait for a slot: the limit was not exercised");
+        for (String t : topics) for (int c = 1; c <= 2; c++) assertSameLog(masterNode(t), replicaNode(t, c), t + "/0");
+    }
+
+    @Test
+    void aDivergentReplicaCutsOnlyItsDivergentTailAndFetchesTheRest() throws Exception {
+        String topic = "divergent";
+        createTopic(topic, 1, TopicSettings.Replication.ASYNC);
+        awaitInSync(topic, 1);
+        sendMany(topic, "v", 300);
+        FerryNode replica = replicaNode(topic, 1);
+        eventually(() -> store(replica).highestSequence(topic + "/0") == 300);
+        Object standIn = silence(topic, 1);
+        // The replica's log gets 20 entries the master never had (what a deposed master's unacknowledged tail is)...
+        List<AppendRecord> forged = new ArrayList<>();
+        for (int s = 301; s <= 320; s++) forged.add(new AppendRecord(topic + "/0", s, 0, ("forged-" + s).getBytes()));
+        store(replica).append(forged, FlushMode.ASYNC).get();
+        // ...while the master writes 50 different ones at the same sequence numbers and after.
+        sendMany(topic, "w", 50);
+        wake(topic, 1, standIn);
+        eventually(() -> route(topic).inSync().contains(1) && store(replica).highestSequence(topic + "/0") == 350);
+        assertSameLog(masterNode(topic), replica, topic + "/0");
+        var cuts = recoveries(replica).truncations().stream().filter(t -> t.persistenceId().equals(topic + "/0")).toList();
+        assertEquals(1, cuts.size(), "cuts: " + cuts);
+        assertEquals(320, cuts.get(0).highestSeq());
+        assertEquals(300, cuts.get(0).keptSeq(), "the cut was not at the last shared entry");
+        assertTrue(incoming(replica, topic + "/0").isEmpty(), "the replica copied its log again instead of fetching the 50 missing entries");
+    }
+
+    // ---------------------------------------------------------------- high-water mark
+
+    @Test
+    void consumersOfASyncTopicNeverReadPastWhatEveryInSyncCopyHasDurable() throws Exception {
+        String topic = "hwm-sync";
+        createTopic(topic, 1, TopicSettings.Replication.SYNC);
+        awaitInSync(topic, 1);
+        sendMany(topic, "h", 10);
+        Object standIn = silence(topic, 1);
+        CompletableFuture<QueueEntity.AppendReply> pending = CompletableFuture.supplyAsync(() -> {
+            try {
+                return send(topic, List.of(message("h-10")), Duration.ofSeconds(20));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        FerryNode master = masterNode(topic);
+        eventually(() -> store(master).highestSequence(topic + "/0") == 11);
+        QueueEntity.Messages page = read(topic, 0, 100);
+        assertFalse(pending.isDone(), "the send was acknowledged without its in-sync replica");
+        assertEquals(10, page.messages().size(), "a consumer read a message only the master has");
+        assertEquals(10, page.maxOffset());
+        wake(topic, 1, standIn);
+        assertInstanceOf(QueueEntity.Appended.class, pending.get());
+        eventually(() -> read(topic, 0, 100).messages().size() == 11);
+    }
+
+    @Test
+    void consumersOfAnAsyncTopicReadWhatTheMasterHas() throws Exception {
+        String topic = "hwm-async";
+        createTopic(topic, 1, TopicSettings.Replication.ASYNC);
+        awaitInSync(topic, 1);
+        sendMany(topic, "a", 10);
+        Object standIn = silence(topic, 1);
+        try {
+            assertInstanceOf(QueueEntity.Appended.class, send(topic, List.of(message("a-10")), ASK));
+            QueueEntity.Messages page = read(topic, 0, 100);
+            assertEquals(11, page.messages().size());
+            assertEquals(11, page.maxOffset());
+        } finally {
+            wake(topic, 1, standIn);
+        }
+    }
+
+    // ---------------------------------------------------------------- replica reads
+
+    @Test
+    void aConsumerCanAskToReadFromAnInSyncReplicaOverHttp() throws Exception {
+        String topic = "replica-read";
+        createTopic(topic, 1, TopicSettings.Replication.SYNC);
+        awaitInSync(topic, 1);
+        sendMany(topic, "r", 20);
+        Http http = new Http(nodes.get(0).httpPort());
+        eventually(() -> http.get("/topics/" + topic + "/queues/0/messages?offset=0&max=100&readFrom=replica").json().get("messages").size() == 20);
+        var json = http.get("/topics/" + topic + "/queues/0/messages?offset=0&max=100&readFrom=replica").json();
+        assertEquals("replica", json.get("servedBy").asText());
+        assertEquals(1, json.get("copy").asInt());
+        assertEquals("r-0", json.get("messages").get(0).get("messageId").asText());
+        assertEquals("master", http.get("/topics/" + topic + "/queues/0/messages?offset=0&max=100").json().get("servedBy").asText());
+        Http.Reply bad = http.get("/topics/" + topic + "/queues/0/messages?readFrom=slave");
+        assertEquals(400, bad.status());
+        assertEquals("invalid_parameter", bad.json().get("error").asText());
+    }
+
+    @Test
+    void aReplicaNeverServesPastTheCommittedOffset() throws Exception {
+        String topic = "replica-hwm";
+        createTopic(topic, 2, TopicSettings.Replication.SYNC);
+        awaitInSync(topic, 2);
+        sendMany(topic, "q", 10);
+        eventually(() -> readReplica(topic, 1, 0, 100).messages().size() == 10);
+        Object standIn = silence(topic, 2);
+        CompletableFuture.runAsync(() -> {
+            try {
+                send(topic, List.of(message("q-10")), Duration.ofSeconds(20));
+            } catch (Exception ignored) {
+                // acknowledged or not, the test reads what is committed
+            }
+        });
+        FerryNode replica1 = replicaNode(topic, 1);
+        eventually(() -> store(replica1).highestSequence(topic + "/0") == 11);
+        Thread.sleep(500); // a few probe rounds: the replica hears every committed offset the master has
+        QueueEntity.Messages page = readReplica(topic, 1, 0, 100);
+        assertEquals(1, page.copy());
+        assertEquals(10, page.messages().size(), "replica 1 served a message replica 2 does not have yet");
+        wake(topic, 2, standIn);
+        eventually(() -> readReplica(topic, 1, 0, 100).messages().size() == 11);
+    }
+
+    @Test
+    void withSlaveReadOnAReadOlderThanTheMastersCacheIsServedByAnInSyncReplica() throws Exception {
+        String topic = "slave-read";
+        createTopic(topic, 1, TopicSettings.Replication.SYNC);
+        awaitInSync(topic, 1);
+        sendMany(topic, "s", 400); // 400 KiB: far more than the master's 64 KiB read cache
+        eventually(() -> read(topic, 0, 10).copy() == 1);
+        QueueEntity.Messages cold = read(topic, 0, 10);
+        assertEquals(10, cold.messages().size());
+        assertEquals("s-0", cold.messages().get(0).message().id());
+        assertEquals(10, cold.nextOffset());
+        QueueEntity.Messages hot = read(topic, 399, 10);
+        assertEquals(0, hot.copy(), "the newest messages are served by the master from memory");
+        assertEquals("s-399", hot.messages().get(0).message().id());
+    }
+}
