@@ -156,15 +156,40 @@ final class GroupApi {
         if (req.offset() < 0) throw ApiException.badRequest("invalid_field", "field 'offset' must not be negative, was " + req.offset());
         TopicApi.checkName(req.topic());
         return sender.topic(req.topic()).thenCompose(t -> {
-            if (req.queue() < 0 || req.queue() >= t.settings().queues())
+            if (req.queue() < 0)
+                throw ApiException.badRequest("invalid_field", "field 'queue' must be a queue id (0.." + (t.settings().queues() - 1) + "), was " + req.queue());
+            if (req.queue() >= t.settings().queues())
                 throw new ApiException(404, "queue_not_found", "topic " + t.name() + " has queues 0.." + (t.settings().queues() - 1) + ", not " + req.queue());
-            return groupRef(group).<ConsumerGroup.Committed>ask(r -> new ConsumerGroup.Commit(t.name(), req.queue(), req.offset(), r), timeout);
+            return maxOffset(t, req.queue()).thenCompose(max -> {
+                if (req.offset() > max)
+                    throw new ApiException(400, "offset_out_of_range", "offset " + req.offset() + " is beyond the end of queue "
+                            + t.name() + "/" + req.queue() + ": its maxOffset (the offset the next message will get) is " + max
+                            + "; commit the NEXT offset to consume (last processed offset + 1), at most " + max);
+                return groupRef(group).<ConsumerGroup.Committed>ask(r -> new ConsumerGroup.Commit(t.name(), req.queue(), req.offset(), r), timeout);
+            });
         }).thenApply(c -> Responses.json(200, Responses.map("group", group, "topic", c.topic(), "queue", c.queueId(), "offset", c.offset())));
+    }
+
+    /**
+     * The queue's maxOffset, once it is serving: a read past its end answers at once with it (a stats request would
+     * answer from a queue still recovering its log, with a maxOffset that is not yet true).
+     */
+    private CompletionStage<Long> maxOffset(TopicState t, int queue) {
+        return sender.queueRef(t.name(), queue)
+                .<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(Long.MAX_VALUE, 1, TagFilter.ALL, 0, r), timeout)
+                .thenApply(reply -> {
+                    if (reply instanceof QueueEntity.Messages m) return m.maxOffset();
+                    QueueEntity.ReadRejected r = (QueueEntity.ReadRejected) reply;
+                    throw new ApiException(r.status(), r.error(), r.detail());
+                });
     }
 
     CompletionStage<HttpResponse> describe(String group) {
         checkGroup(group);
         return groupRef(group).<ConsumerGroup.GroupView>ask(ConsumerGroup.Describe::new, timeout).thenCompose(view -> {
+            if (view.topics().isEmpty())
+                throw new ApiException(404, "group_not_found", "group " + group + " has never pulled or committed: "
+                        + "a group comes into being with its first POST /groups/" + group + "/pull or /commit");
             List<CompletableFuture<Object>> topics = new ArrayList<>();
             for (ConsumerGroup.TopicView tv : view.topics()) topics.add(describeTopic(tv));
             return CompletableFuture.allOf(topics.toArray(CompletableFuture[]::new)).thenApply(v ->
