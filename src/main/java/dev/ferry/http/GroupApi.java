@@ -56,21 +56,41 @@ final class GroupApi {
         checkGroup(group);
         Bodies.Pull req = Json.parse(body, Bodies.Pull.class, "pull");
         if (req.topic() == null) throw ApiException.badRequest("invalid_field", "field 'topic' is required");
-        if (req.consumer() == null || req.consumer().isBlank() || req.consumer().length() > 255)
-            throw ApiException.badRequest("invalid_field", "field 'consumer' is required: a name of 1 to 255 characters identifying this consumer");
+        checkConsumer(req.consumer(), "field 'consumer'");
         TopicApi.checkName(req.topic());
         int max = req.max() == null ? 32 : req.max();
         if (max < 1 || max > maxRead) throw ApiException.badRequest("invalid_field", "field 'max' must be between 1 and " + maxRead + ", was " + max);
         long waitMs = req.waitMs() == null ? 0 : req.waitMs();
         if (waitMs < 0 || waitMs > maxWaitMs) throw ApiException.badRequest("invalid_field", "field 'waitMs' must be between 0 and " + maxWaitMs + ", was " + waitMs);
         TagFilter filter = TagFilter.parse(req.tags());
-        return sender.topic(req.topic()).thenCompose(t -> groupRef(group)
-                .<ConsumerGroup.Assignment>ask(r -> new ConsumerGroup.Pull(t.name(), t.settings().queues(), req.consumer(), r), timeout)
+        return sender.topic(req.topic()).thenCompose(t -> pullOnce(group, t, req.consumer(), max, filter, waitMs)
+                .thenApply(d -> render(group, t, req.consumer(), d)));
+    }
+
+    static void checkConsumer(String consumer, String what) {
+        if (consumer == null || consumer.isBlank() || consumer.length() > 255)
+            throw ApiException.badRequest("invalid_field", what + " is required: a name of 1 to 255 characters identifying this consumer");
+    }
+
+    /** What one pull delivered: the consumer's queues and, per queue read, the messages taken. */
+    record Delivery(ConsumerGroup.Assignment assignment, List<QueueEntity.Messages> taken) {
+        int size() {
+            return total(taken);
+        }
+    }
+
+    /**
+     * One consumer-group pull: marks {@code consumer} live, reads its queues (long-polling up to {@code waitMs} when
+     * nothing is there), takes at most {@code max} messages and tells the group how far each queue was delivered.
+     */
+    CompletionStage<Delivery> pullOnce(String group, TopicState t, String consumer, int max, TagFilter filter, long waitMs) {
+        return groupRef(group)
+                .<ConsumerGroup.Assignment>ask(r -> new ConsumerGroup.Pull(t.name(), t.settings().queues(), consumer, r), timeout)
                 .thenCompose(assignment -> readAssigned(t, assignment, max, filter, 0)
                         .thenCompose(first -> total(first) > 0 || waitMs == 0 || assignment.queues().isEmpty()
                                 ? CompletableFuture.completedFuture(first)
                                 : longPoll(t, assignment, max, filter, waitMs))
-                        .thenApply(results -> deliver(group, t, req.consumer(), assignment, results, max))));
+                        .thenApply(results -> take(group, t, consumer, assignment, results, max)));
     }
 
     /** One read per owned queue, in parallel. */
@@ -115,36 +135,47 @@ final class GroupApi {
         return results.stream().mapToInt(m -> m.messages().size()).sum();
     }
 
-    /** Takes up to {@code max} messages over the queues, tells the group how far each queue was delivered, renders. */
-    private HttpResponse deliver(String group, TopicState t, String consumer, ConsumerGroup.Assignment a,
-                                 List<QueueEntity.Messages> results, int max) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    /** Takes up to {@code max} messages over the queues and tells the group how far each queue was delivered. */
+    private Delivery take(String group, TopicState t, String consumer, ConsumerGroup.Assignment a,
+                          List<QueueEntity.Messages> results, int max) {
+        List<QueueEntity.Messages> taken = new ArrayList<>(results.size());
         int delivered = 0;
+        for (QueueEntity.Messages m : results) {
+            int room = max - delivered;
+            List<QueueMessage> part = m.messages().size() <= room ? m.messages() : m.messages().subList(0, room);
+            delivered += part.size();
+            long next = part.size() == m.messages().size() ? m.nextOffset()
+                    : part.isEmpty() ? -1 : part.get(part.size() - 1).offset() + 1;
+            if (next >= 0) groupRef(group).tell(new ConsumerGroup.Fetched(t.name(), consumer, m.queueId(), next));
+            taken.add(new QueueEntity.Messages(m.queueId(), m.minOffset(), m.maxOffset(), next, part));
+        }
+        FerryMetrics.MESSAGES_READ.labels(t.name()).inc(delivered);
+        return new Delivery(a, taken);
+    }
+
+    private static HttpResponse render(String group, TopicState t, String consumer, Delivery d) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("group", group);
             g.writeStringField("topic", t.name());
             g.writeStringField("consumer", consumer);
             g.writeArrayFieldStart("queues");
-            for (ConsumerGroup.QueueFetch f : a.queues()) g.writeNumber(f.queueId());
+            for (ConsumerGroup.QueueFetch f : d.assignment().queues()) g.writeNumber(f.queueId());
             g.writeEndArray();
             g.writeArrayFieldStart("messages");
-            for (QueueEntity.Messages m : results) {
-                int room = max - delivered;
-                List<QueueMessage> taken = m.messages().size() <= room ? m.messages() : m.messages().subList(0, room);
-                for (QueueMessage qm : taken) MessageJson.write(g, qm, m.queueId());
-                delivered += taken.size();
-                long next = taken.size() == m.messages().size() ? m.nextOffset()
-                        : taken.isEmpty() ? -1 : taken.get(taken.size() - 1).offset() + 1;
-                if (next >= 0) groupRef(group).tell(new ConsumerGroup.Fetched(t.name(), consumer, m.queueId(), next));
-            }
+            for (QueueEntity.Messages m : d.taken()) for (QueueMessage qm : m.messages()) MessageJson.write(g, qm, m.queueId());
             g.writeEndArray();
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        FerryMetrics.MESSAGES_READ.labels(t.name()).inc(delivered);
         return Responses.json(200, out.toByteArray());
+    }
+
+    /** Commits {@code offset} (the next to consume) without checking it against the queue: for offsets this node delivered. */
+    CompletionStage<ConsumerGroup.Committed> commitDelivered(String group, String topic, int queue, long offset) {
+        return groupRef(group).ask(r -> new ConsumerGroup.Commit(topic, queue, offset, r), timeout);
     }
 
     CompletionStage<HttpResponse> commit(String group, byte[] body) {
