@@ -43,7 +43,7 @@ CONF
       --size 1024 --mode stream --producers "$1" --window "$2" --duration 5 --warmup 0 --json >/dev/null 2>&1 || true
     c0=$(cpu "$pid")
     json=$(java -Xmx512m -XX:+UseSerialGC -cp "$jar" dev.ferry.cli.FerryCommand bench produce --url http://127.0.0.1:26290 --topic bench \
-      --size 1024 --mode stream --producers "$1" --window "$2" --duration "$secs" --warmup 2 --json 2>/dev/null | tail -1)
+      --size 1024 --mode stream --producers "$1" --window "$2" --duration "$secs" --warmup 0 --json 2>/dev/null | tail -1)
     c1=$(cpu "$pid")
     sent=$(echo "$json" | sed -n 's/.*"messages":\([0-9]*\).*/\1/p')
     echo "$label stream $1 x $2: $json node_cpu_s=$(( (c1 - c0) / tick )) cpu_us_per_msg=$(awk -v c=$((c1 - c0)) -v t=$tick -v n="${sent:-0}" 'BEGIN{ if (n > 0) printf "%.1f", c / t * 1e6 / n; else print "?" }') load:$(uptime | sed 's/.*load average://')"

@@ -37,6 +37,8 @@ public record Services(ActorSystem<Void> system, FerrySettings settings, Cluster
                 "ferry-cluster-info", Props.empty());
 
         AllocationInputs allocation = new AllocationInputs(routes, info, allocationSettings(system.settings().config()));
+        system.systemActorOf(dev.ferry.cluster.FloodStageMonitor.create(routes, allocation, settings.diskReportInterval(),
+                settings.http().askTimeout()), "ferry-flood-stage", Props.empty());
         ClusterSharding sharding = ClusterSharding.get(system);
         String nodeName = settings.node().name();
         var askTimeout = settings.http().askTimeout();
