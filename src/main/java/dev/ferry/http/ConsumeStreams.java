@@ -139,6 +139,11 @@ final class ConsumeStreams {
                 .toArray(CompletableFuture[]::new));
         FerryMetrics.CONSUME_STREAM_READS.labels("group").inc();
         return committed.thenCompose(v -> groups.pullOnce(group, t, consumer, max, filter, waitMs)).handle((d, failure) -> {
+            if (failure == null && d.assignment().queues().isEmpty()) {
+                // More consumers than queues: this one owns none for now; ask again after a long poll's time, not at once.
+                return Patterns.after(Duration.ofMillis(waitMs), services.system().classicSystem().scheduler(), services.system().executionContext(),
+                        () -> CompletableFuture.completedFuture(Optional.of(Pair.create(new GroupCursor(Map.of(), false), ByteString.emptyByteString()))));
+            }
             if (failure == null) {
                 Map<Integer, Long> delivered = new HashMap<>();
                 ByteString out = ByteString.emptyByteString();

@@ -175,7 +175,7 @@ final class MessageApi {
     }
 
     /** Whitespace only (spaces, tabs, a '\r' before the '\n'): skipped, without an answer line. */
-    private static boolean blank(ByteString line) {
+    static boolean blank(ByteString line) {
         for (int i = 0; i < line.length(); i++) {
             byte b = line.apply(i);
             if (b != ' ' && b != '\t' && b != '\r') return false;

@@ -10,7 +10,6 @@ import akka.stream.stage.GraphStage;
 import akka.stream.stage.GraphStageLogic;
 import akka.util.ByteString;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
 /**
@@ -81,12 +80,13 @@ final class NdjsonLines extends GraphStage<FlowShape<ByteString, ByteString>> {
             }
 
             private void split(ByteString chunk) {
-                ByteBuffer bytes = chunk.asByteBuffer(); // the chunk's own array when it is contiguous (the usual case)
-                int base = bytes.position();
+                // The chunk's own array when it is compact (as TCP reads arrive), else one copy of the chunk; the
+                // lines themselves are slices of the chunk either way.
+                byte[] bytes = chunk.toArrayUnsafe();
                 int n = chunk.length();
                 int start = 0;
                 for (int i = 0; i < n; i++) {
-                    if (bytes.get(base + i) != '\n') continue;
+                    if (bytes[i] != '\n') continue;
                     ByteString piece = chunk.slice(start, i);
                     ByteString line = partial.isEmpty() ? piece : partial.concat(piece);
                     partial = ByteString.emptyByteString();

@@ -262,4 +262,22 @@ class ConsumeStreamTest {
         assertEquals(2, http.get("/groups/" + g).json().path("topics").get(0).path("queues").get(0).path("committed").asLong(),
                 "only the client's commit counts");
     }
+
+    @Test
+    void aConsumerThatOwnsNoQueueWaitsBetweenPullsInsteadOfSpinning() throws Exception {
+        String t = newTopic(1);
+        String g = "/groups/idle-" + t + "/stream?topic=" + t + "&consumer=";
+        try (StreamClient a = new StreamClient(node.httpPort(), g + "a", 0);
+             StreamClient b = new StreamClient(node.httpPort(), g + "b", 0)) {
+            assertEquals(200, a.status());
+            assertEquals(200, b.status());
+            double before = metric("ferry_consume_stream_reads_total", "kind=\"group\"");
+            Thread.sleep(3000);
+            double pulls = metric("ferry_consume_stream_reads_total", "kind=\"group\"") - before;
+            // Long polls of 2 s (a third of the 6 s session timeout here): a couple of pulls each, not thousands.
+            assertTrue(pulls <= 10, pulls + " pulls in 3 s by two consumers of a one-queue topic");
+            sendBatch(t, 0, 1, "one", null);
+            assertEquals("one", json(a.readMessageLine()).path("body").asText(), "a (first by name) owns the queue");
+        }
+    }
 }
