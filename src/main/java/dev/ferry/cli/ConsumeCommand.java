@@ -44,7 +44,8 @@ public final class ConsumeCommand implements Callable<Integer> {
     @Option(names = {"-n", "--count"}, defaultValue = "0", description = "Stop after this many messages (0 = until nothing is left).") long count;
     @Option(names = "--tags", paramLabel = "A||B", description = "Only messages with one of these tags.") String tags;
     @Option(names = "--wait-ms", defaultValue = "1000", description = "Long-poll wait per request when nothing is there (default: ${DEFAULT-VALUE}).") int waitMs;
-    @Option(names = {"-f", "--follow"}, description = "Keep waiting for new messages (Ctrl-C to stop).") boolean follow;
+    @Option(names = {"-f", "--follow"}, description = {"Stream messages as they arrive (Ctrl-C to stop): one long-lived NDJSON stream",
+            "(GET .../messages:stream or /groups/G/stream); in group mode the node commits what this client took unless --no-commit."}) boolean follow;
     @Option(names = "--no-commit", description = "Group mode: do not commit offsets (messages will be delivered again).") boolean noCommit;
     @Option(names = "--json", description = "Print each message as a JSON line.") boolean json;
 
@@ -53,6 +54,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         FerryClient c = client.client();
         PrintWriter out = spec.commandLine().getOut();
         long printed = 0;
+        if (follow) return follow(c, out);
         if (source.queue != null) {
             long next = offset;
             while (count == 0 || printed < count) {
@@ -96,6 +98,46 @@ public final class ConsumeCommand implements Callable<Integer> {
             }
         }
         spec.commandLine().getErr().println("consume: " + printed + " messages" + (noCommit ? " (not committed)" : ", committed"));
+        return 0;
+    }
+
+    /**
+     * --follow: one streaming request instead of a polling loop; ends after --count messages or never. In group mode
+     * this client commits what it printed (about once a second and at the end), as the polling loop does.
+     */
+    private Integer follow(FerryClient c, PrintWriter out) {
+        String tagParam = tags == null ? "" : "&tags=" + FerryClient.encode(tags);
+        String group = source.group == null ? null : FerryClient.encode(source.group);
+        String path;
+        if (group == null) {
+            path = TopicCommand.path(topic) + "/queues/" + source.queue + "/messages:stream?offset=" + offset + "&max=" + max + tagParam;
+        } else {
+            String me = consumer != null ? consumer : "cli-" + ProcessHandle.current().pid();
+            path = "/groups/" + group + "/stream?topic=" + FerryClient.encode(topic) + "&consumer=" + FerryClient.encode(me)
+                    + "&max=" + max + "&commit=manual" + tagParam;
+        }
+        long[] printed = {0};
+        long[] lastCommit = {System.nanoTime()};
+        Map<Integer, Long> toCommit = new LinkedHashMap<>();
+        Runnable commit = () -> {
+            if (group != null && !noCommit) toCommit.forEach((queue, next) -> c.postJson("/groups/" + group + "/commit",
+                    c.object().put("topic", topic).put("queue", queue).put("offset", next)));
+            toCommit.clear();
+            lastCommit[0] = System.nanoTime();
+        };
+        try {
+            c.stream(path, m -> {
+                int queue = m.path("queue").asInt();
+                print(out, queue, m);
+                toCommit.merge(queue, m.path("offset").asLong() + 1, Math::max);
+                if (System.nanoTime() - lastCommit[0] > 1_000_000_000L) commit.run();
+                printed[0]++;
+                return count == 0 || printed[0] < count;
+            });
+        } finally {
+            commit.run();
+        }
+        spec.commandLine().getErr().println("consume: " + printed[0] + " messages" + (group == null ? "" : noCommit ? " (not committed)" : ", committed"));
         return 0;
     }
 

@@ -71,6 +71,43 @@ public final class FerryClient {
         return send(b, path);
     }
 
+    /**
+     * GET a streaming NDJSON answer and hand each message line (JSON object) to {@code line} as it arrives, until the
+     * stream ends or {@code line} answers false. Blank keep-alive lines are skipped; an error line ends the stream with
+     * a FerryHttpException, like an error status does.
+     */
+    public void stream(String path, java.util.function.Predicate<JsonNode> line) {
+        HttpResponse<java.util.stream.Stream<String>> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(resolve(path)).header("Accept", "application/x-ndjson").GET().build(),
+                    HttpResponse.BodyHandlers.ofLines());
+        } catch (IOException e) {
+            throw new NodeUnreachableException(base, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NodeUnreachableException(base, e);
+        }
+        try (java.util.stream.Stream<String> lines = response.body()) {
+            if (response.statusCode() / 100 != 2) {
+                byte[] body = String.join("\n", (Iterable<String>) lines::iterator).getBytes(StandardCharsets.UTF_8);
+                throw FerryHttpException.from("GET " + path, response.statusCode(), parse(body), body);
+            }
+            var it = lines.iterator();
+            while (it.hasNext()) {
+                String l = it.next();
+                if (l.isBlank()) continue;
+                JsonNode j = parse(l.getBytes(StandardCharsets.UTF_8));
+                if (j.has("error")) {
+                    byte[] body = l.getBytes(StandardCharsets.UTF_8);
+                    throw FerryHttpException.from("GET " + path, 200, j, body);
+                }
+                if (!line.test(j)) return;
+            }
+        } catch (UncheckedIOException e) {
+            throw new NodeUnreachableException(base, e.getCause());
+        }
+    }
+
     public ObjectNode object() {
         return JSON.createObjectNode();
     }

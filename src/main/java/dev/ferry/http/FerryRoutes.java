@@ -30,6 +30,7 @@ public final class FerryRoutes extends AllDirectives {
     private final GroupApi groups;
     private final ClusterApi cluster;
     private final RecoveryApi recoveries;
+    private final ConsumeStreams streams;
 
     public FerryRoutes(Services services) {
         this.services = services;
@@ -38,6 +39,7 @@ public final class FerryRoutes extends AllDirectives {
         this.topics = new TopicApi(services, sender, placement);
         this.messages = new MessageApi(services, sender);
         this.groups = new GroupApi(services, sender);
+        this.streams = new ConsumeStreams(services, sender, groups);
         this.cluster = new ClusterApi(services, placement, new AllocationApi(services, sender, placement));
         this.recoveries = new RecoveryApi(services);
     }
@@ -108,15 +110,19 @@ public final class FerryRoutes extends AllDirectives {
                 path("messages:batch", () -> post(() -> extractRequest(req -> isNdjson(req)
                         ? withoutSizeLimit(() -> sync(() -> messages.stream(topic, req)))
                         : body(b -> async(() -> messages.sendBatch(topic, b)))))),
-                pathPrefix("queues", () -> path(PathMatchers.segment().slash("messages"), q ->
-                        get(() -> parameterMap(params -> async(() -> messages.read(topic, q, params)))))));
+                pathPrefix("queues", () -> concat(
+                        path(PathMatchers.segment().slash("messages"), q ->
+                                get(() -> parameterMap(params -> async(() -> messages.read(topic, q, params))))),
+                        path(PathMatchers.segment().slash("messages:stream"), q ->
+                                get(() -> parameterMap(params -> async(() -> streams.queue(topic, q, params))))))));
     }
 
     private Route groupRoutes(String group) {
         return concat(
                 pathEnd(() -> get(() -> async(() -> groups.describe(group)))),
                 path("pull", () -> post(() -> body(b -> async(() -> groups.pull(group, b))))),
-                path("commit", () -> post(() -> body(b -> async(() -> groups.commit(group, b))))));
+                path("commit", () -> post(() -> body(b -> async(() -> groups.commit(group, b))))),
+                path("stream", () -> get(() -> parameterMap(params -> async(() -> streams.group(group, params))))));
     }
 
     private Route clusterRoutes() {

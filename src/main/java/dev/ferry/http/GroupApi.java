@@ -56,21 +56,41 @@ final class GroupApi {
         checkGroup(group);
         Bodies.Pull req = Json.parse(body, Bodies.Pull.class, "pull");
         if (req.topic() == null) throw ApiException.badRequest("invalid_field", "field 'topic' is required");
-        if (req.consumer() == null || req.consumer().isBlank() || req.consumer().length() > 255)
-            throw ApiException.badRequest("invalid_field", "field 'consumer' is required: a name of 1 to 255 characters identifying this consumer");
+        checkConsumer(req.consumer(), "field 'consumer'");
         TopicApi.checkName(req.topic());
         int max = req.max() == null ? 32 : req.max();
         if (max < 1 || max > maxRead) throw ApiException.badRequest("invalid_field", "field 'max' must be between 1 and " + maxRead + ", was " + max);
         long waitMs = req.waitMs() == null ? 0 : req.waitMs();
         if (waitMs < 0 || waitMs > maxWaitMs) throw ApiException.badRequest("invalid_field", "field 'waitMs' must be between 0 and " + maxWaitMs + ", was " + waitMs);
         TagFilter filter = TagFilter.parse(req.tags());
-        return sender.topic(req.topic()).thenCompose(t -> groupRef(group)
-                .<ConsumerGroup.Assignment>ask(r -> new ConsumerGroup.Pull(t.name(), t.settings().queues(), req.consumer(), r), timeout)
+        return sender.topic(req.topic()).thenCompose(t -> pullOnce(group, t, req.consumer(), max, filter, waitMs)
+                .thenApply(d -> render(group, t, req.consumer(), d)));
+    }
+
+    static void checkConsumer(String consumer, String what) {
+        if (consumer == null || consumer.isBlank() || consumer.length() > 255)
+            throw ApiException.badRequest("invalid_field", what + " is required: a name of 1 to 255 characters identifying this consumer");
+    }
+
+    /** What one pull delivered: the consumer's queues and, per queue read, the messages taken. */
+    record Delivery(ConsumerGroup.Assignment assignment, List<QueueEntity.Messages> taken) {
+        int size() {
+            return total(taken);
+        }
+    }
+
+    /**
+     * One consumer-group pull: marks {@code consumer} live, reads its queues (long-polling up to {@code waitMs} when
+     * nothing is there), takes at most {@code max} messages and tells the group how far each queue was delivered.
+     */
+    CompletionStage<Delivery> pullOnce(String group, TopicState t, String consumer, int max, TagFilter filter, long waitMs) {
+        return groupRef(group)
+                .<ConsumerGroup.Assignment>ask(r -> new ConsumerGroup.Pull(t.name(), t.settings().queues(), consumer, r), timeout)
                 .thenCompose(assignment -> readAssigned(t, assignment, max, filter, 0)
                         .thenCompose(first -> total(first) > 0 || waitMs == 0 || assignment.queues().isEmpty()
                                 ? CompletableFuture.completedFuture(first)
                                 : longPoll(t, assignment, max, filter, waitMs))
-                        .thenApply(results -> deliver(group, t, req.consumer(), assignment, results, max))));
+                        .thenApply(results -> take(group, t, consumer, assignment, results, max)));
     }
 
     /** One read per owned queue, in parallel. */
@@ -115,36 +135,47 @@ final class GroupApi {
         return results.stream().mapToInt(m -> m.messages().size()).sum();
     }
 
-    /** Takes up to {@code max} messages over the queues, tells the group how far each queue was delivered, renders. */
-    private HttpResponse deliver(String group, TopicState t, String consumer, ConsumerGroup.Assignment a,
-                                 List<QueueEntity.Messages> results, int max) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    /** Takes up to {@code max} messages over the queues and tells the group how far each queue was delivered. */
+    private Delivery take(String group, TopicState t, String consumer, ConsumerGroup.Assignment a,
+                          List<QueueEntity.Messages> results, int max) {
+        List<QueueEntity.Messages> taken = new ArrayList<>(results.size());
         int delivered = 0;
+        for (QueueEntity.Messages m : results) {
+            int room = max - delivered;
+            List<QueueMessage> part = m.messages().size() <= room ? m.messages() : m.messages().subList(0, room);
+            delivered += part.size();
+            long next = part.size() == m.messages().size() ? m.nextOffset()
+                    : part.isEmpty() ? -1 : part.get(part.size() - 1).offset() + 1;
+            if (next >= 0) groupRef(group).tell(new ConsumerGroup.Fetched(t.name(), consumer, m.queueId(), next));
+            taken.add(new QueueEntity.Messages(m.queueId(), m.minOffset(), m.maxOffset(), next, part));
+        }
+        FerryMetrics.MESSAGES_READ.labels(t.name()).inc(delivered);
+        return new Delivery(a, taken);
+    }
+
+    private static HttpResponse render(String group, TopicState t, String consumer, Delivery d) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("group", group);
             g.writeStringField("topic", t.name());
             g.writeStringField("consumer", consumer);
             g.writeArrayFieldStart("queues");
-            for (ConsumerGroup.QueueFetch f : a.queues()) g.writeNumber(f.queueId());
+            for (ConsumerGroup.QueueFetch f : d.assignment().queues()) g.writeNumber(f.queueId());
             g.writeEndArray();
             g.writeArrayFieldStart("messages");
-            for (QueueEntity.Messages m : results) {
-                int room = max - delivered;
-                List<QueueMessage> taken = m.messages().size() <= room ? m.messages() : m.messages().subList(0, room);
-                for (QueueMessage qm : taken) MessageJson.write(g, qm, m.queueId());
-                delivered += taken.size();
-                long next = taken.size() == m.messages().size() ? m.nextOffset()
-                        : taken.isEmpty() ? -1 : taken.get(taken.size() - 1).offset() + 1;
-                if (next >= 0) groupRef(group).tell(new ConsumerGroup.Fetched(t.name(), consumer, m.queueId(), next));
-            }
+            for (QueueEntity.Messages m : d.taken()) for (QueueMessage qm : m.messages()) MessageJson.write(g, qm, m.queueId());
             g.writeEndArray();
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        FerryMetrics.MESSAGES_READ.labels(t.name()).inc(delivered);
         return Responses.json(200, out.toByteArray());
+    }
+
+    /** Commits {@code offset} (the next to consume) without checking it against the queue: for offsets this node delivered. */
+    CompletionStage<ConsumerGroup.Committed> commitDelivered(String group, String topic, int queue, long offset) {
+        return groupRef(group).ask(r -> new ConsumerGroup.Commit(topic, queue, offset, r), timeout);
     }
 
     CompletionStage<HttpResponse> commit(String group, byte[] body) {
@@ -156,15 +187,40 @@ final class GroupApi {
         if (req.offset() < 0) throw ApiException.badRequest("invalid_field", "field 'offset' must not be negative, was " + req.offset());
         TopicApi.checkName(req.topic());
         return sender.topic(req.topic()).thenCompose(t -> {
-            if (req.queue() < 0 || req.queue() >= t.settings().queues())
+            if (req.queue() < 0)
+                throw ApiException.badRequest("invalid_field", "field 'queue' must be a queue id (0.." + (t.settings().queues() - 1) + "), was " + req.queue());
+            if (req.queue() >= t.settings().queues())
                 throw new ApiException(404, "queue_not_found", "topic " + t.name() + " has queues 0.." + (t.settings().queues() - 1) + ", not " + req.queue());
-            return groupRef(group).<ConsumerGroup.Committed>ask(r -> new ConsumerGroup.Commit(t.name(), req.queue(), req.offset(), r), timeout);
+            return maxOffset(t, req.queue()).thenCompose(max -> {
+                if (req.offset() > max)
+                    throw new ApiException(400, "offset_out_of_range", "offset " + req.offset() + " is beyond the end of queue "
+                            + t.name() + "/" + req.queue() + ": its maxOffset (the offset the next message will get) is " + max
+                            + "; commit the NEXT offset to consume (last processed offset + 1), at most " + max);
+                return groupRef(group).<ConsumerGroup.Committed>ask(r -> new ConsumerGroup.Commit(t.name(), req.queue(), req.offset(), r), timeout);
+            });
         }).thenApply(c -> Responses.json(200, Responses.map("group", group, "topic", c.topic(), "queue", c.queueId(), "offset", c.offset())));
+    }
+
+    /**
+     * The queue's maxOffset, once it is serving: a read past its end answers at once with it (a stats request would
+     * answer from a queue still recovering its log, with a maxOffset that is not yet true).
+     */
+    private CompletionStage<Long> maxOffset(TopicState t, int queue) {
+        return sender.queueRef(t.name(), queue)
+                .<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(Long.MAX_VALUE, 1, TagFilter.ALL, 0, r), timeout)
+                .thenApply(reply -> {
+                    if (reply instanceof QueueEntity.Messages m) return m.maxOffset();
+                    QueueEntity.ReadRejected r = (QueueEntity.ReadRejected) reply;
+                    throw new ApiException(r.status(), r.error(), r.detail());
+                });
     }
 
     CompletionStage<HttpResponse> describe(String group) {
         checkGroup(group);
         return groupRef(group).<ConsumerGroup.GroupView>ask(ConsumerGroup.Describe::new, timeout).thenCompose(view -> {
+            if (view.topics().isEmpty())
+                throw new ApiException(404, "group_not_found", "group " + group + " has never pulled or committed: "
+                        + "a group comes into being with its first POST /groups/" + group + "/pull or /commit");
             List<CompletableFuture<Object>> topics = new ArrayList<>();
             for (ConsumerGroup.TopicView tv : view.topics()) topics.add(describeTopic(tv));
             return CompletableFuture.allOf(topics.toArray(CompletableFuture[]::new)).thenApply(v ->

@@ -9,8 +9,6 @@ import akka.http.javadsl.model.HttpHeader;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaTypes;
-import akka.stream.javadsl.Framing;
-import akka.stream.javadsl.FramingTruncation;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -161,12 +159,12 @@ final class MessageApi {
      */
     HttpResponse stream(String topic, HttpRequest request) {
         TopicApi.checkName(topic);
-        int maxLine = (int) Math.min(Integer.MAX_VALUE - 1, services.settings().topic().maxMessageSize() * 4 / 3 + 65_536);
+        int maxLine = maxLine();
         // Only each line is bounded (by maxLine); a producer stream may run for as long as it likes.
         Source<ByteString, ?> acks = request.entity().withoutSizeLimit().getDataBytes()
-                .via(Framing.delimiter(ByteString.fromString("\n"), maxLine, FramingTruncation.ALLOW))
+                .via(new NdjsonLines(maxLine))
                 .zipWithIndex()
-                .filter(p -> !p.first().isEmpty() && !p.first().utf8String().isBlank())
+                .filter(p -> !blank(p.first()))
                 .map(p -> parseLine(p.first(), p.second() + 1))
                 .batch(1000, first -> { List<Line> l = new ArrayList<>(); l.add(first); return l; }, (l, x) -> { l.add(x); return l; })
                 .mapAsync(4, lines -> sendLines(topic, lines))
@@ -177,10 +175,27 @@ final class MessageApi {
         return HttpResponse.create().withStatus(200).withEntity(HttpEntities.createChunked(NDJSON, acks));
     }
 
+    /** Whitespace only (spaces, tabs, a '\r' before the '\n'): skipped, without an answer line. */
+    static boolean blank(ByteString line) {
+        for (int i = 0; i < line.length(); i++) {
+            byte b = line.apply(i);
+            if (b != ' ' && b != '\t' && b != '\r') return false;
+        }
+        return true;
+    }
+
+    /** The longest NDJSON line: a message of the node's max-message-size, base64-encoded, with room for its fields. */
+    private int maxLine() {
+        return (int) Math.min(Integer.MAX_VALUE - 1, services.settings().topic().maxMessageSize() * 4 / 3 + 65_536);
+    }
+
     /** A parsed input line: the message, or the error to answer it with. */
     private record Line(long number, Bodies.Message message, ApiException error) {}
 
-    private static Line parseLine(ByteString bytes, long number) {
+    private Line parseLine(ByteString bytes, long number) {
+        if (bytes == NdjsonLines.TOO_LONG)
+            return new Line(number, null, new ApiException(413, "line_too_long", "line " + number + " is longer than " + maxLine()
+                    + " bytes (max-message-size x 4/3 + 64 KiB); the stream ends here: send that message by itself or raise ferry.topic.max-message-size"));
         try {
             return new Line(number, Json.parse(bytes.toArray(), Bodies.Message.class, "line " + number), null);
         } catch (ApiException e) {
@@ -206,7 +221,7 @@ final class MessageApi {
                     slots.add(i);
                 } catch (ApiException e) {
                     FerryMetrics.BAD_REQUESTS.labels(e.error()).inc();
-                    out[i] = line(Responses.map("error", e.error(), "detail", e.detail(), "line", l.number()));
+                    out[i] = line(Responses.map("error", e.error(), "status", e.status(), "detail", e.detail(), "line", l.number()));
                 }
             }
             if (messages.isEmpty()) return CompletableFuture.completedFuture(List.of(out));
@@ -218,7 +233,7 @@ final class MessageApi {
                     } else {
                         RuntimeException r = Sender.translate(e);
                         ApiException api = r instanceof ApiException x ? x : ApiException.unavailable(String.valueOf(r.getMessage()));
-                        out[slots.get(k)] = line(Responses.map("error", api.error(), "detail", api.detail(), "line", lines.get(slots.get(k)).number()));
+                        out[slots.get(k)] = line(Responses.map("error", api.error(), "status", api.status(), "detail", api.detail(), "line", lines.get(slots.get(k)).number()));
                     }
                 }
                 return List.of(out);
@@ -227,7 +242,7 @@ final class MessageApi {
             RuntimeException r = Sender.translate(e);
             ApiException api = r instanceof ApiException x ? x : ApiException.unavailable(String.valueOf(r.getMessage()));
             List<ByteString> out = new ArrayList<>();
-            for (Line l : lines) out.add(line(Responses.map("error", api.error(), "detail", api.detail(), "line", l.number())));
+            for (Line l : lines) out.add(line(Responses.map("error", api.error(), "status", api.status(), "detail", api.detail(), "line", l.number())));
             return out;
         });
     }

@@ -4,6 +4,8 @@ import akka.cluster.sharding.typed.javadsl.EntityRef;
 import dev.ferry.broker.Broker;
 import dev.ferry.broker.TopicSettings;
 import dev.ferry.broker.TopicState;
+import dev.ferry.allocation.DiskWatermarks;
+import dev.ferry.cluster.FloodStageMonitor;
 import dev.ferry.node.FerryMetrics;
 import dev.ferry.node.Services;
 import dev.ferry.queue.QueueEntity;
@@ -83,8 +85,33 @@ final class Sender {
         }).exceptionally(e -> { throw translate(e); });
     }
 
-    /** Like {@link #topic} but creates the topic with the node's defaults when auto-create is on (RocketMQ autoCreateTopicEnable). */
+    /**
+     * Like {@link #topic} but creates the topic with the node's defaults when auto-create is on (RocketMQ
+     * autoCreateTopicEnable), and refuses a topic the flood-stage disk watermark made read-only.
+     */
     CompletionStage<TopicState> topicForSend(String topic) {
+        return findForSend(topic).thenApply(t -> {
+            if (FloodStageMonitor.isBlocked(t)) throw floodStage(t);
+            return t;
+        });
+    }
+
+    /**
+     * 429 as Elasticsearch answers a write to an index with the flood-stage block: the condition lifts by itself, so a
+     * client should back off and retry, not give up.
+     */
+    private ApiException floodStage(TopicState t) {
+        FerryMetrics.SEND_FAILURES.labels("disk_flood_stage").inc();
+        java.util.Set<String> nodes = new java.util.TreeSet<>();
+        for (var q : t.queues()) q.nodes().values().forEach(n -> { if (!n.isEmpty()) nodes.add(n); });
+        var w = services.allocation().settings().watermarks();
+        return new ApiException(429, "disk_flood_stage", "topic " + t.name() + " is read-only: a node holding its queues " + nodes
+                + " passed the flood-stage disk watermark (" + w.text(DiskWatermarks.Level.FLOOD_STAGE) + "). Sends resume by themselves once "
+                + "every such node is below the high watermark (" + w.text(DiskWatermarks.Level.HIGH) + "): free disk space or add nodes, or "
+                + "raise the watermarks with PUT /cluster/settings; reads and deletes still work (GET /cluster/nodes shows disk use)");
+    }
+
+    private CompletionStage<TopicState> findForSend(String topic) {
         var local = services.routes().get(topic);
         if (local.isPresent()) return CompletableFuture.completedFuture(local.get());
         if (!services.settings().topic().autoCreate()) return topic(topic);

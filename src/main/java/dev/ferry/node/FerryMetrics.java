@@ -28,4 +28,9 @@ public final class FerryMetrics {
             .labelNames("role").register();
     public static final Counter BAD_REQUESTS = Counter.build("ferry_http_client_errors_total", "Requests answered with a 4xx status.")
             .labelNames("error").register();
+    public static final Gauge CONSUME_STREAMS = Gauge.build("ferry_consume_streams", "Consume streams (queue or group) open on this node.")
+            .labelNames("kind").register();
+    public static final Counter CONSUME_STREAM_READS = Counter.build("ferry_consume_stream_reads_total",
+            "Reads (queue reads or group pulls) issued by consume streams; one is issued only when the client took the previous one's messages.")
+            .labelNames("kind").register();
 }

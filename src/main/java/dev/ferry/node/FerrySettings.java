@@ -29,7 +29,7 @@ public record FerrySettings(Node node, Path dataDir, Http http, Cluster cluster,
     public static final String NAME_ROLE_PREFIX = "name:";
     public static final String ATTR_ROLE_PREFIX = "attr:";
 
-    public record Http(String host, int port, Duration askTimeout, Duration maxWait, int maxMessagesPerRead) {}
+    public record Http(String host, int port, Duration askTimeout, Duration maxWait, int maxMessagesPerRead, Duration streamKeepAlive) {}
 
     public record Cluster(String host, int port, List<String> seedNodes) {}
 
@@ -59,7 +59,7 @@ public record FerrySettings(Node node, Path dataDir, Http http, Cluster cluster,
         if (name.isEmpty()) name = hostname() + "-" + cluster.port();
         Node node = new Node(name, attrs);
         Http http = new Http(f.getString("http.host"), f.getInt("http.port"), f.getDuration("http.ask-timeout"),
-                f.getDuration("http.max-wait"), f.getInt("http.max-messages-per-read"));
+                f.getDuration("http.max-wait"), f.getInt("http.max-messages-per-read"), f.getDuration("http.stream-keep-alive"));
         TopicDefaults topic = new TopicDefaults(f.getInt("topic.default-topic-queue-nums"), f.getInt("topic.default-replicas"),
                 f.getBoolean("topic.auto-create-topic-enable"), f.getBytes("topic.max-message-size"),
                 TopicSettings.Replication.parse(f.getString("topic.replication")), TopicSettings.Flush.parse(f.getString("topic.flush")));

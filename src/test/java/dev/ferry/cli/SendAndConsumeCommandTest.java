@@ -114,6 +114,43 @@ class SendAndConsumeCommandTest {
     }
 
     @Test
+    void consumeFollowStreamsRawMessagesIncludingThoseSentWhileItRuns() throws Exception {
+        String topic = newTopic(1);
+        Cli.against(TestNode.URL, "send", topic, "m0", "m1");
+        var later = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Cli.against(TestNode.URL, "send", topic, "m2");
+        });
+        Cli.Result r = Cli.against(TestNode.URL, "consume", topic, "-q", "0", "--follow", "--count", "3");
+        later.get();
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(List.of("0/0 m0", "0/1 m1", "0/2 m2"), r.lines());
+    }
+
+    @Test
+    void consumeFollowByGroupCommitsWhatItPrinted() {
+        String topic = newTopic(2);
+        Cli.against(TestNode.URL, "send", topic, "m1", "m2", "m3", "m4");
+        String group = "gf-" + topic;
+        Cli.Result r = Cli.against(TestNode.URL, "consume", topic, "-g", group, "--follow", "--count", "4");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(4, r.lines().size(), r.out());
+        JsonNode queues = new FerryClient(URI.create(TestNode.URL)).get("/groups/" + group).path("topics").get(0).path("queues");
+        assertEquals(0, queues.get(0).path("lag").asLong() + queues.get(1).path("lag").asLong(), queues.toString());
+    }
+
+    @Test
+    void consumeFollowOfAnUnknownTopicIsAnError() {
+        Cli.Result r = Cli.against(TestNode.URL, "consume", "no-such-topic-f", "-q", "0", "--follow");
+        assertEquals(1, r.exit(), r.out());
+        assertTrue(r.err().contains("topic_not_found"), r.err());
+    }
+
+    @Test
     void consumeNeedsEitherAQueueOrAGroup() {
         Cli.Result r = Cli.against(TestNode.URL, "consume", "t");
         assertEquals(2, r.exit());

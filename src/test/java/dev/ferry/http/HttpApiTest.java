@@ -401,6 +401,66 @@ class HttpApiTest {
     }
 
     @Test
+    void commitBeyondTheQueuesMaxOffsetIsRefusedNamingTheMax() {
+        String t = newTopic(1);
+        for (int i = 0; i < 3; i++) http.post("/topics/" + t + "/messages", ("m" + i).getBytes());
+        String g = "/groups/over-" + t + "/commit";
+        assertEquals(200, http.post(g, "{\"topic\": \"" + t + "\", \"queue\": 0, \"offset\": 3}").status(), "the end of the queue is a valid commit");
+        Http.Reply beyond = http.post(g, "{\"topic\": \"" + t + "\", \"queue\": 0, \"offset\": 4}");
+        assertError(beyond, 400, "offset_out_of_range");
+        assertTrue(beyond.json().path("detail").asText().contains("maxOffset (the offset the next message will get) is 3"), beyond.toString());
+        assertEquals(3, http.get("/groups/over-" + t).json().path("topics").get(0).path("queues").get(0).path("committed").asLong(),
+                "the refused commit changed nothing");
+    }
+
+    @Test
+    void commitOnAnEmptyQueueAcceptsOnlyZero() {
+        String t = newTopic(1);
+        assertError(http.post("/groups/empty-" + t + "/commit", "{\"topic\": \"" + t + "\", \"queue\": 0, \"offset\": 1}"), 400, "offset_out_of_range");
+        assertEquals(200, http.post("/groups/empty-" + t + "/commit", "{\"topic\": \"" + t + "\", \"queue\": 0, \"offset\": 0}").status());
+    }
+
+    @Test
+    void hostileReadParametersAreClear4xx() {
+        String t = newTopic(2);
+        String q = "/topics/" + t + "/queues/";
+        assertError(http.get(q + "0/messages?offset=-9223372036854775808"), 400, "invalid_parameter");
+        assertError(http.get(q + "0/messages?offset=99999999999999999999"), 400, "invalid_parameter");
+        assertError(http.get(q + "0/messages?max=0"), 400, "invalid_parameter");
+        assertError(http.get(q + "0/messages?max=-1"), 400, "invalid_parameter");
+        assertError(http.get(q + "0/messages?max=2147483648"), 400, "invalid_parameter");
+        assertError(http.get(q + "0/messages?waitMs=-1"), 400, "invalid_parameter");
+        assertError(http.get(q + "-1/messages"), 400, "invalid_parameter");
+        assertError(http.get(q + "99999999999/messages"), 400, "invalid_parameter");
+        assertError(http.get(q + "2/messages"), 404, "queue_not_found");
+        assertEquals(0, http.get(q + "0/messages?offset=9223372036854775807").json().path("messages").size(), "far past the end is just empty");
+        assertHealthy();
+    }
+
+    @Test
+    void hostilePullAndCommitBodiesAreClear4xx() {
+        String t = newTopic(2);
+        String pull = "/groups/hostile-" + t + "/pull";
+        String commit = "/groups/hostile-" + t + "/commit";
+        assertError(http.post(pull, "{\"topic\": \"" + t + "\", \"consumer\": \"c\", \"max\": -5}"), 400, "invalid_field");
+        assertError(http.post(pull, "{\"topic\": \"" + t + "\", \"consumer\": \"c\", \"max\": 1000000}"), 400, "invalid_field");
+        assertError(http.post(pull, "{\"topic\": \"" + t + "\", \"consumer\": \"c\", \"max\": 99999999999999}"), 400, "invalid_json");
+        assertError(http.post(pull, "{\"topic\": \"" + t + "\", \"consumer\": \"c\", \"waitMs\": -1}"), 400, "invalid_field");
+        assertError(http.post(pull, "{\"topic\": \"" + t + "\", \"consumer\": \"" + "c".repeat(256) + "\"}"), 400, "invalid_field");
+        assertError(http.post(pull, "{\"topic\": \"no-such-topic\", \"consumer\": \"c\"}"), 404, "topic_not_found");
+        assertError(http.post(commit, "{\"topic\": \"" + t + "\", \"queue\": -1, \"offset\": 0}"), 400, "invalid_field");
+        assertError(http.post(commit, "{\"topic\": \"" + t + "\", \"queue\": 2, \"offset\": 0}"), 404, "queue_not_found");
+        assertError(http.post(commit, "{\"topic\": \"" + t + "\", \"queue\": 0, \"offset\": -1}"), 400, "invalid_field");
+        assertError(http.post(commit, "{\"topic\": \"no-such-topic\", \"queue\": 0, \"offset\": 0}"), 404, "topic_not_found");
+        assertHealthy();
+    }
+
+    @Test
+    void aGroupThatNeverPulledOrCommittedIs404() {
+        assertError(http.get("/groups/never-seen-group"), 404, "group_not_found");
+    }
+
+    @Test
     void unknownPathsAndMethodsAreJsonErrors() {
         assertError(http.get("/nope"), 404, "not_found");
         assertError(http.delete("/health"), 405, "method_not_allowed");

@@ -26,7 +26,7 @@ class NdjsonStreamSizeTest {
     @BeforeAll
     static void start() throws Exception {
         dir = TestNodes.tempDir("ferry-ndjson");
-        node = FerryNode.start(TestNodes.config("ndjson-1", 25527, 0, dir, "akka.http.server.parsing.max-content-length = 256k"));
+        node = FerryNode.start(TestNodes.config("ndjson-1", 25527, 0, dir, "akka.http.server.parsing.max-content-length = 256k\nferry.topic.max-message-size = 16k"));
         http = new Http(node.httpPort());
         for (int i = 0; i < 200 && http.get("/health").status() != 200; i++) Thread.sleep(100);
     }
@@ -48,5 +48,38 @@ class NdjsonStreamSizeTest {
         String[] acks = r.text().split("\n");
         assertEquals(1000, acks.length, "one ack per line");
         assertTrue(acks[999].contains("\"offset\":999"), acks[999]);
+    }
+
+    @Test
+    void aLineLongerThanTheLimitEndsTheStreamWithA413LineAfterAnsweringTheLinesBefore() {
+        assertEquals(201, http.put("/topics/too-long", "{\"queues\": 1}").status());
+        // 16 KiB max-message-size: lines may be 16k * 4/3 + 64 KiB = 87,381 bytes.
+        String body = "{\"body\": \"a\"}\r\n\n{\"body\": \"" + "x".repeat(90_000) + "\"}\n{\"body\": \"never\"}\n";
+        Http.Reply r = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/topics/too-long/messages:batch"))
+                .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertEquals(200, r.status(), r.toString());
+        String[] lines = r.text().split("\n");
+        assertEquals(2, lines.length, r.text());
+        assertTrue(lines[0].contains("\"offset\":0"), lines[0]);
+        assertTrue(lines[1].contains("\"error\":\"line_too_long\"") && lines[1].contains("\"status\":413")
+                && lines[1].contains("\"line\":3"), lines[1]);
+        assertEquals(1, http.get("/topics/too-long/queues/0/messages").json().path("messages").size(), "nothing after the long line");
+    }
+
+    @Test
+    void linesArriveWhereverTheRequestsChunksBreak() {
+        assertEquals(201, http.put("/topics/chunked", "{\"queues\": 1}").status());
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < 300; i++) all.append("{\"body\": \"m").append(i).append("\"}\n");
+        byte[] bytes = all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.util.List<byte[]> pieces = new java.util.ArrayList<>();
+        for (int at = 0; at < bytes.length; at += 7) pieces.add(java.util.Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + 7)));
+        Http.Reply r = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/topics/chunked/messages:batch"))
+                .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofByteArrays(pieces)));
+        assertEquals(200, r.status(), r.toString());
+        String[] acks = r.text().split("\n");
+        assertEquals(300, acks.length, r.text());
+        assertTrue(acks[299].contains("\"offset\":299"), acks[299]);
+        assertEquals("m299", http.get("/topics/chunked/queues/0/messages?offset=299").json().path("messages").get(0).path("body").asText());
     }
 }
