@@ -93,9 +93,12 @@ public final class AllocationInputs {
      * Brokers hold no copy, so only these apply to them: a drained node ({@code exclude._name}) gives its brokers up.
      */
     public boolean clusterFiltersAccept(Member m) {
+        return clusterFiltersAccept(node(m));
+    }
+
+    boolean clusterFiltersAccept(Node node) {
         AttributeFilters f = settings().filters();
         if (f.isEmpty()) return true;
-        Node node = node(m);
         for (var e : f.require().entrySet()) if (!AttributeFilters.nodeMatches(node, e.getKey(), e.getValue())) return false;
         if (!f.include().isEmpty() && f.include().entrySet().stream().noneMatch(e -> AttributeFilters.nodeMatches(node, e.getKey(), e.getValue())))
             return false;
