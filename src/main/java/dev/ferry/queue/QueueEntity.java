@@ -535,6 +535,15 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         if (a.term() < term || rs == null) return this; // an answer to an older master
         long now = System.currentTimeMillis();
         rs.lastHeard = now;
+        if (a.highestSeq() < rs.durable) {
+            // A new copy of this slot (it moved to another node, or cut its log): it holds less than the copy before it
+            // confirmed. It is not in sync until it catches up (the Broker dropped it when it started elsewhere).
+            getContext().getLog().info("queue {}/{}: replica {} now ends at seq {} (had confirmed {}): a new copy, in sync again once caught up",
+                    topic, queueId, a.copy(), a.highestSeq(), rs.durable);
+            rs.durable = a.durableSeq();
+            rs.sent = a.highestSeq();
+            if (desiredInSync.remove(a.copy())) writeInSync();
+        }
         rs.durable = Math.max(rs.durable, a.durableSeq());
         if (a.gap() || rs.sent < 0) rs.sent = a.highestSeq();
         if (rs.durable >= nextOffset) {
