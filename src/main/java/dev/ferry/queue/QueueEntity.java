@@ -440,6 +440,10 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     private Behavior<Command> stopIfDone() {
         if (!stopping) return this;
         if (ready && !fenced && (!inFlight.isEmpty() || !pending.isEmpty() || !waiting.isEmpty())) return this; // still storing what was accepted
+        // A hand-over (drain, graceful leave): with async replication too, every in-sync replica gets what this master
+        // acknowledged before it stops, so the copy promoted next has it. A replica that stops answering leaves the
+        // in-sync set after in-sync-timeout, which ends the wait.
+        if (ready && !fenced && !deleted && !confirmedByInSync(nextOffset)) return this;
         String detail = "queue " + topic + "/" + queueId + " is moving to another node; retry";
         waiting.forEach(w -> w.appends().forEach(a -> a.replyTo().tell(new AppendRejected(503, "unavailable",
                 detail + " (stored on the master, not confirmed by every in-sync replica)"))));
@@ -555,7 +559,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         }
         releaseWaiting(false);
         pump(a.copy());
-        return this;
+        return stopIfDone();
     }
 
     /** Answers the producers of stored batches that every in-sync replica (or, {@code all}, nobody) has confirmed. */
@@ -602,7 +606,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             }
         }
         writeInSync();
-        return this;
+        return stopIfDone();
     }
 
     /** Brings the Broker's in-sync set to this master's view, one write at a time. */
@@ -622,6 +626,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             rr.route().inSync().forEach(c -> { if (c != 0) confirmedInSync.add(c); });
             releaseWaiting(false);
             writeInSync();
+            return stopIfDone();
         } else if (r.reply() instanceof Broker.Rejected rej && rej.status() == 409) {
             return fence(rej.detail());
         }

@@ -37,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   <li>restarts a node ES style, with {@code ferry.allocation.enable = primaries} or {@code none}: only the
  *       restarted node's own copies recover onto it, nothing is rebuilt elsewhere.</li>
  * </ul>
- * Every acknowledged message is then read back exactly once per queue, in order. Figures (drain time, recoveries)
+ * Every acknowledged message is then read back exactly once per queue, in order (for the drain also with an
+ * {@code async} topic: a master handed over first lets its in-sync replicas catch up). Figures (drain time, recoveries)
  * go to target/e2e-ops/report.txt. HTTP 28280-28282, Akka 26750-26752.
  */
 class NodeOperationsIT {
@@ -80,28 +81,39 @@ class NodeOperationsIT {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void drainingANodeMovesEveryCopyOffItAndItThenStopsWithSigtermLosingNoAcknowledgedMessage() throws Exception {
         String topic = createTopic("drain-term");
+        // The same with async replication: a master handed over waits until its in-sync replicas have what it acknowledged.
+        String asyncTopic = createTopic("drain-term-async", "async");
         String drained = masterNode(topic, 0);
         int victim = cluster.indexOf(drained);
         Producer producer = new Producer(topic);
+        Producer asyncProducer = new Producer(asyncTopic);
         producer.start();
+        asyncProducer.start();
         try {
             producer.awaitAcks(100, 60);
-            long drainMs = drain(topic, drained);
+            asyncProducer.awaitAcks(100, 60);
+            long drainMs = drain(List.of(topic, asyncTopic), drained);
             producer.awaitAcks(50, 60);
 
             producer.avoid(victim);
+            asyncProducer.avoid(victim);
+            producer.awaitAcks(5, 30); // no send of its own in flight through the node any more
+            asyncProducer.awaitAcks(5, 30);
             long stopAt = System.nanoTime();
             cluster.stop(victim, 60);
             long stopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopAt);
             cluster.note("SIGTERM " + drained + ": exited after " + stopMs + " ms");
             long gap = producer.firstAckIssuedAfter(stopAt, 30);
             producer.awaitAcks(50, 60);
-            report("drain + SIGTERM: " + drained + " drained in " + drainMs + " ms, exited " + stopMs
-                    + " ms after SIGTERM, first send issued after SIGTERM acknowledged after " + gap + " ms");
+            asyncProducer.awaitAcks(50, 60);
+            report("drain + SIGTERM: " + drained + " drained (two topics, " + 2 * QUEUES + " queues) in " + drainMs + " ms, exited "
+                    + stopMs + " ms after SIGTERM, first send issued after SIGTERM acknowledged after " + gap + " ms");
         } finally {
             producer.finish();
+            asyncProducer.finish();
         }
         assertEverythingAcknowledgedIsThereOnceInOrder(topic, producer);
+        assertEverythingAcknowledgedIsThereOnceInOrder(asyncTopic, asyncProducer);
     }
 
     @Test
@@ -115,10 +127,11 @@ class NodeOperationsIT {
         long gap;
         try {
             producer.awaitAcks(100, 60);
-            long drainMs = drain(topic, drained);
+            long drainMs = drain(List.of(topic), drained);
             producer.awaitAcks(50, 60);
 
             producer.avoid(victim);
+            producer.awaitAcks(5, 30); // no send of its own in flight through the node any more
             long killedAt = System.nanoTime();
             cluster.kill(victim);
             cluster.note("SIGKILL " + drained);
@@ -135,15 +148,21 @@ class NodeOperationsIT {
     }
 
     /** Excludes {@code node} by name and waits until the placement shows nothing on it; returns the time taken. */
-    long drain(String topic, String node) throws Exception {
+    long drain(List<String> topics, String node) throws Exception {
         long start = System.nanoTime();
         putSettings("{\"persistent\": {\"ferry.allocation.exclude._name\": \"" + node + "\"}}");
         cluster.note("exclude._name = " + node);
         long deadline = start + TimeUnit.SECONDS.toNanos(90);
         Map<String, String> placement = Map.of();
         while (System.nanoTime() < deadline) {
-            placement = placement(topic);
-            if (!placement.isEmpty() && !placement.containsValue(node) && copiesRunning(placement) == QUEUES * 2 && allInSync(topic)) {
+            placement = new TreeMap<>();
+            boolean settled = true;
+            for (String topic : topics) {
+                Map<String, String> p = placement(topic);
+                placement.putAll(p);
+                settled &= !p.isEmpty() && copiesRunning(p) == QUEUES * 2 && allInSync(topic);
+            }
+            if (settled && !placement.containsValue(node)) {
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 cluster.note("drained " + node + " in " + ms + " ms: " + placement);
                 return ms;
@@ -193,6 +212,7 @@ class NodeOperationsIT {
             long logBefore = Files.size(log);
 
             producer.avoid(victim);
+            producer.awaitAcks(5, 30);
             long stopAt = System.nanoTime();
             cluster.stop(victim, 60);
             producer.awaitAcks(50, 60);
@@ -384,8 +404,12 @@ class NodeOperationsIT {
     // ------------------------------------------------------------------ HTTP
 
     static String createTopic(String topic) throws Exception {
+        return createTopic(topic, "sync");
+    }
+
+    static String createTopic(String topic, String replication) throws Exception {
         HttpResponse<String> r = cluster.send("PUT", cluster.anyLive(), "/topics/" + topic, "application/json",
-                "{\"queues\": " + QUEUES + ", \"replicas\": 1, \"replication\": \"sync\"}");
+                "{\"queues\": " + QUEUES + ", \"replicas\": 1, \"replication\": \"" + replication + "\"}");
         assertEquals(201, r.statusCode(), r.body());
         topics.add(topic);
         awaitSettled(topic, 120);
