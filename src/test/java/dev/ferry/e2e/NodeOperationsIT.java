@@ -203,6 +203,7 @@ class NodeOperationsIT {
         producer.start();
         long recoveryMs;
         int fullCopies;
+        Map<String, Set<String>> recovered;
         try {
             producer.awaitAcks(100, 60);
             putSettings("{\"persistent\": {\"ferry.allocation.enable\": \"" + enable + "\"}}");
@@ -210,6 +211,8 @@ class NodeOperationsIT {
             watch.start();
             Path log = cluster.home().resolve(restarted + ".log");
             long logBefore = Files.size(log);
+            long[] logsBefore = new long[cluster.size()];
+            for (int i = 0; i < cluster.size(); i++) logsBefore[i] = Files.size(cluster.home().resolve(NodeProcesses.name(i) + ".log"));
 
             producer.avoid(victim);
             producer.awaitAcks(5, 30);
@@ -230,11 +233,12 @@ class NodeOperationsIT {
             producer.awaitAcks(50, 60);
             watch.finish();
             fullCopies = countLines(log, logBefore, "copying it again from the master");
+            recovered = recoveredCopies(topic, logsBefore, placement(topic));
             report("rolling restart, enable=" + enable + ": " + restarted + " held copies of " + onRestartedBefore + " of "
                     + QUEUES + " queues; down and back in " + downMs + " ms (stop to SIGTERM'd exit and restart issued)"
                     + "; enable=all -> every copy running and in sync in " + recoveryMs + " ms; copies on " + restarted
                     + " recopied in full from their master: " + fullCopies + "; copies started off their queue's nodes: "
-                    + watch.strays.size());
+                    + watch.strays.size() + "; replicas that recovered and joined the in-sync set, by node: " + recovered);
         } finally {
             watch.finish();
             producer.finish();
@@ -244,6 +248,8 @@ class NodeOperationsIT {
         assertTrue(watch.strays.isEmpty(), "copies started on nodes their queue was not on during the restart: " + watch.strays
                 + "; logs in " + cluster.home());
         assertEquals(before, after, "each queue must end on the nodes it started on");
+        assertEquals(Set.of(restarted), recovered.keySet(), "only copies on the restarted node may recover: " + recovered);
+        assertEquals(onRestartedBefore, recovered.get(restarted).size(), "one recovery per copy " + restarted + " held: " + recovered);
         assertEquals(onRestartedBefore, after.values().stream().filter(s -> s.contains(restarted)).count(),
                 restarted + " must get back a copy of each queue it held");
         assertEverythingAcknowledgedIsThereOnceInOrder(topic, producer);
@@ -296,6 +302,8 @@ class NodeOperationsIT {
         private final Map<Integer, List<String>> acked = new HashMap<>();
         /** Issue time (System.nanoTime) of each acknowledged send, in acknowledgement order. */
         private final List<Long> ackedIssuedAt = Collections.synchronizedList(new ArrayList<>());
+        /** Acknowledgement time (System.nanoTime) of each acknowledged send, same order. */
+        private final List<Long> ackedAt = Collections.synchronizedList(new ArrayList<>());
         /** A node about to be stopped: taken out of the producer's rotation first, as a load balancer would. */
         private volatile int avoid = -1;
 
@@ -320,7 +328,10 @@ class NodeOperationsIT {
                             body, Duration.ofSeconds(5), "Ferry-Queue", String.valueOf(queue));
                     if (r.statusCode() == 201) {
                         acked.get(queue).add(body);
-                        ackedIssuedAt.add(issuedAt);
+                        synchronized (ackedIssuedAt) {
+                            ackedAt.add(System.nanoTime());
+                            ackedIssuedAt.add(issuedAt);
+                        }
                     } else {
                         Thread.sleep(20);
                     }
@@ -367,7 +378,7 @@ class NodeOperationsIT {
             while (System.nanoTime() < deadline) {
                 synchronized (ackedIssuedAt) {
                     for (int i = from; i < ackedIssuedAt.size(); i++)
-                        if (ackedIssuedAt.get(i) > since) return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+                        if (ackedIssuedAt.get(i) > since) return TimeUnit.NANOSECONDS.toMillis(ackedAt.get(i) - since);
                     from = ackedIssuedAt.size();
                 }
                 Thread.sleep(5);
@@ -520,6 +531,28 @@ class NodeOperationsIT {
             if (page.path("messages").isEmpty() && next >= page.path("maxOffset").asLong()) return bodies;
             offset = next;
         }
+    }
+
+    /**
+     * Node -> replica copies of {@code topic} that joined their master's in-sync set since the logs had the sizes in
+     * {@code logsBefore} (a master logs "replica N caught up at seq S, joins the in-sync set"), placed by {@code placement}.
+     */
+    static Map<String, Set<String>> recoveredCopies(String topic, long[] logsBefore, Map<String, String> placement) throws IOException {
+        java.util.regex.Pattern joined = java.util.regex.Pattern.compile("queue " + java.util.regex.Pattern.quote(topic)
+                + "/(\\d+): replica (\\d+) caught up at seq \\d+, joins the in-sync set");
+        Map<String, Set<String>> out = new TreeMap<>();
+        for (int i = 0; i < logsBefore.length; i++) {
+            Path log = cluster.home().resolve(NodeProcesses.name(i) + ".log");
+            byte[] all = Files.readAllBytes(log);
+            int from = (int) Math.min(logsBefore[i], all.length);
+            for (String line : new String(all, from, all.length - from, java.nio.charset.StandardCharsets.UTF_8).lines().toList()) {
+                java.util.regex.Matcher m = joined.matcher(line);
+                if (!m.find()) continue;
+                String entity = "replica:" + topic + "/" + m.group(1) + "/" + m.group(2);
+                out.computeIfAbsent(placement.getOrDefault(entity, "?"), n -> new TreeSet<>()).add(entity);
+            }
+        }
+        return out;
     }
 
     static int countLines(Path log, long from, String text) throws IOException {
