@@ -13,9 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code ferry cluster nodes|placement|explain|settings}: the cluster's members, where copies are, and why. */
-@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Cluster members, placement, allocation explanations and settings.",
-        subcommands = {ClusterCommand.Nodes.class, ClusterCommand.Placement.class, ClusterCommand.Explain.class, ClusterCommand.Settings.class})
+/** {@code ferry cluster nodes|placement|explain|settings|drain}: the cluster's members, where copies are, and why. */
+@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Cluster members, placement, allocation explanations, settings and drain.",
+        subcommands = {ClusterCommand.Nodes.class, ClusterCommand.Placement.class, ClusterCommand.Explain.class, ClusterCommand.Settings.class,
+                DrainCommand.class})
 public final class ClusterCommand {
 
     @Command(name = "nodes", mixinStandardHelpOptions = true, description = "Members with attributes, disk use and copies (GET /cluster/nodes).")

@@ -2,6 +2,7 @@ package dev.ferry.cluster;
 
 import akka.cluster.Member;
 import dev.ferry.allocation.AllocationSettings;
+import dev.ferry.allocation.AttributeFilters;
 import dev.ferry.allocation.ClusterView;
 import dev.ferry.allocation.Copy;
 import dev.ferry.allocation.CopyId;
@@ -87,6 +88,30 @@ public final class AllocationInputs {
         return all;
     }
 
+    /**
+     * Whether the cluster-level node filters ({@code ferry.allocation.require/include/exclude.*}) accept {@code m}.
+     * Brokers hold no copy, so only these apply to them: a drained node ({@code exclude._name}) gives its brokers up.
+     */
+    public boolean clusterFiltersAccept(Member m) {
+        return clusterFiltersAccept(node(m));
+    }
+
+    boolean clusterFiltersAccept(Node node) {
+        AttributeFilters f = settings().filters();
+        if (f.isEmpty()) return true;
+        for (var e : f.require().entrySet()) if (!AttributeFilters.nodeMatches(node, e.getKey(), e.getValue())) return false;
+        if (!f.include().isEmpty() && f.include().entrySet().stream().noneMatch(e -> AttributeFilters.nodeMatches(node, e.getKey(), e.getValue())))
+            return false;
+        for (var e : f.exclude().entrySet()) if (AttributeFilters.nodeMatches(node, e.getKey(), e.getValue())) return false;
+        return true;
+    }
+
+    private static Node node(Member m) {
+        Map<String, String> attrs = attributes(m);
+        String ip = m.address().host().isDefined() ? m.address().host().get() : "";
+        return Node.of(nodeName(m), attrs.getOrDefault("host", ip), ip, attrs);
+    }
+
     /** The view for {@code members} (Up members that host regions), with copies running where {@code running} says. */
     public ClusterView view(Collection<Member> members, Map<CopyId, String> running) {
         ClusterView.Builder b = ClusterView.builder(settings());
@@ -95,9 +120,7 @@ public final class AllocationInputs {
         for (Member m : members) {
             String name = nodeName(m);
             present.add(name);
-            Map<String, String> attrs = attributes(m);
-            String ip = m.address().host().isDefined() ? m.address().host().get() : "";
-            Node node = Node.of(name, attrs.getOrDefault("host", ip), ip, attrs);
+            Node node = node(m);
             DiskUsage d = disk.get(name);
             if (d != null && d.totalBytes() > 0) node = node.withDisk(new dev.ferry.allocation.DiskUsage(d.totalBytes(),
                     Math.max(0, Math.min(d.totalBytes(), d.totalBytes() - d.freeBytes()))));
@@ -177,5 +200,16 @@ public final class AllocationInputs {
                         .filter(upNodes::contains)
                         .findFirst())
                 .orElse("");
+    }
+
+    /**
+     * Whether the Broker's routing state names an in-sync replica slot of {@code master}'s queue on {@code node}: the
+     * only node a master may be handed over to (the Broker refuses any other promotion).
+     */
+    public boolean holdsInSyncReplica(CopyId master, String node) {
+        return routes.get(master.topic()).filter(t -> master.queue() < t.queues().size())
+                .map(t -> t.queues().get(master.queue()))
+                .map(q -> q.inSync().stream().anyMatch(c -> c != q.master() && node.equals(q.nodes().get(c))))
+                .orElse(false);
     }
 }

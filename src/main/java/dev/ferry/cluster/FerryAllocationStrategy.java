@@ -37,13 +37,15 @@ import java.util.Set;
  *       log and that node is up, the master goes there. A brand-new queue goes where the core says. A master whose
  *       node is gone stays unallocated (its log is not elsewhere) unless the core promotes an in-sync replica.</li>
  *   <li>Replica copies go where the core says (same-queue, awareness, filters, disk watermarks, limits).</li>
- *   <li>Brokers hold no local data (their state is in Distributed Data): the up node with the fewest brokers.</li>
+ *   <li>Brokers hold no local data (their state is in Distributed Data): the up node with the fewest brokers among
+ *       those the cluster-level filters accept.</li>
  *   <li>NO / THROTTLE: answer a ref that is not a region (dead letters); the coordinator then allocates nothing and
  *       the region asks again (every 2 s), so a throttled copy starts once a recovery slot frees.</li>
  *   <li>rebalance: a Replica running on its own master's node (left there by a promotion, dormant) is moved off
  *       first, so its slot recovers elsewhere (docs/replication.md).</li>
- *   <li>rebalance: replicas move when the core's round moves them; masters do not move until replication can ship
- *       their log to the target (issue #5); brokers never move.</li>
+ *   <li>rebalance: replicas move when the core's round moves them. A master the core forces off its node (a drained
+ *       node, disk, limits) is handed over to an in-sync replica's node (a planned promotion); masters never move for
+ *       balance alone. Brokers leave nodes the cluster-level filters exclude (drain) and otherwise never move.</li>
  * </ul>
  */
 public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShardAllocationStrategy {
@@ -74,7 +76,7 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
     private ActorRef decide(ActorRef requester, String shardId, Map<ActorRef, IndexedSeq<String>> current) {
         Map<ActorRef, Member> members = upMembers(current.keySet());
         if (members.isEmpty()) return notNow();
-        if (typeName.equals("broker")) return fewestShards(current, members);
+        if (typeName.equals("broker")) return fewestShards(current, brokerHomes(members));
 
         Map<String, ActorRef> regionByNode = new HashMap<>();
         members.forEach((region, m) -> regionByNode.put(AllocationInputs.nodeName(m), region));
@@ -87,6 +89,14 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
         }
 
         if (id.copy() == 0) {
+            Move planned = inputs.moving.remove(id);
+            if (planned != null && regionByNode.containsKey(planned.to()) && inputs.holdsInSyncReplica(id, planned.to())) {
+                // A planned hand-over (the master's node is drained): the master stopped after its in-sync replicas
+                // confirmed everything it stored; it restarts on the in-sync replica's log, which the Broker promotes.
+                log.info("{} {}: handing the master over to the in-sync replica on {}", typeName, shardId, planned.to());
+                inputs.allocated(typeName, id, planned.to());
+                return regionByNode.get(planned.to());
+            }
             String dataNode = inputs.masterDataNode(id);
             if (!dataNode.isEmpty() && regionByNode.containsKey(dataNode)) {
                 inputs.allocated(typeName, id, dataNode);
@@ -119,7 +129,10 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
         try {
             Map<ActorRef, Member> members = upMembers(current.keySet());
             if (!typeName.equals("broker")) inputs.running(typeName, running(current, members));
-            if (!typeName.equals("replica") || !rebalanceInProgress.isEmpty()) return Futures.successful(out);
+            if (!rebalanceInProgress.isEmpty()) return Futures.successful(out);
+            boolean settled = members.size() == current.size(); // else someone is joining or leaving: wait
+            if (typeName.equals("broker")) return Futures.successful(settled ? brokersToMove(current, members) : out);
+            if (typeName.equals("queue")) return Futures.successful(settled ? mastersToHandOver(members) : out);
             // After a promotion the master runs on the node of the replica it was promoted onto; that Replica handed its
             // log over and stays dormant there. Move it off, so the slot recovers on another node (docs/replication.md).
             Map<CopyId, String> running = inputs.running();
@@ -130,7 +143,7 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
                 log.info("rebalance: moving replicas off their master's node {}", out);
                 return Futures.successful(out);
             }
-            if (members.size() < current.size()) return Futures.successful(out); // someone is joining or leaving: wait
+            if (!settled) return Futures.successful(out);
             RoundResult round = allocator.round(inputs.view(members.values(), inputs.running()));
             for (Move move : round.moves()) {
                 if (move.copy().copy() == 0) continue;
@@ -142,6 +155,49 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
             log.warn("{}: rebalance round failed: {}", typeName, e.toString());
         }
         return Futures.successful(out);
+    }
+
+    /**
+     * Masters that may not remain on their node (filters such as a drain's {@code exclude._name}, disk, limits): the
+     * core moves such a master onto the node of an in-sync replica. Each is handed off here; its Queue entity's stop
+     * waits until every in-sync replica has confirmed what it stored, and {@link #allocateShard} then starts it on
+     * the target, where the Broker promotes the replica's log with a new term (docs/replication.md, "Planned hand-over").
+     */
+    private Set<String> mastersToHandOver(Map<ActorRef, Member> members) {
+        Set<String> out = new HashSet<>();
+        Set<String> up = new HashSet<>();
+        members.values().forEach(m -> up.add(AllocationInputs.nodeName(m)));
+        RoundResult round = allocator.round(inputs.view(members.values(), inputs.running()));
+        for (Move move : round.moves()) {
+            CopyId id = move.copy();
+            if (id.copy() != 0 || move.kind() != Move.Kind.FORCED || !up.contains(move.to())) continue;
+            if (!inputs.holdsInSyncReplica(id, move.to())) continue; // the Broker would refuse the promotion
+            inputs.moving.put(id, move);
+            out.add(id.entityId());
+        }
+        if (!out.isEmpty()) log.info("rebalance: handing masters over to in-sync replicas {}", out);
+        return out;
+    }
+
+    /** Up members whose node the cluster-level filters accept for brokers; all of them if the filters accept none. */
+    private Map<ActorRef, Member> brokerHomes(Map<ActorRef, Member> members) {
+        Map<ActorRef, Member> accepted = new HashMap<>();
+        members.forEach((region, m) -> { if (inputs.clusterFiltersAccept(m)) accepted.put(region, m); });
+        return accepted.isEmpty() ? members : accepted;
+    }
+
+    /** Brokers on nodes the cluster-level filters no longer accept (a drained node), if another node accepts them. */
+    private Set<String> brokersToMove(Map<ActorRef, IndexedSeq<String>> current, Map<ActorRef, Member> members) {
+        Set<String> out = new HashSet<>();
+        Map<ActorRef, Member> homes = brokerHomes(members);
+        if (homes.size() == members.size()) return out;
+        current.forEach((region, shards) -> {
+            if (!members.containsKey(region) || homes.containsKey(region)) return;
+            scala.collection.Iterator<String> it = shards.iterator();
+            while (it.hasNext()) out.add(it.next());
+        });
+        if (!out.isEmpty()) log.info("rebalance: moving brokers off nodes the allocation filters exclude {}", out);
+        return out;
     }
 
     /** Where each copy of this type runs now: copy -> node name. */

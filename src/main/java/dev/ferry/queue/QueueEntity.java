@@ -492,6 +492,10 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     private Behavior<Command> stopIfDone() {
         if (!stopping) return this;
         if (ready && !fenced && (!inFlight.isEmpty() || !pending.isEmpty() || !waiting.isEmpty())) return this; // still storing what was accepted
+        // A hand-over (drain, graceful leave): with async replication too, every in-sync replica gets what this master
+        // acknowledged before it stops, so the copy promoted next has it. A replica that stops answering leaves the
+        // in-sync set after in-sync-timeout, which ends the wait.
+        if (ready && !fenced && !deleted && !confirmedByInSync(nextOffset)) return this;
         String detail = "queue " + topic + "/" + queueId + " is moving to another node; retry";
         waiting.forEach(w -> w.appends().forEach(a -> a.replyTo().tell(new AppendRejected(503, "unavailable",
                 detail + " (stored on the master, not confirmed by every in-sync replica)"))));
@@ -589,6 +593,15 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         if (a.term() < term || rs == null) return this; // an answer to an older master
         long now = System.currentTimeMillis();
         rs.lastHeard = now;
+        if (a.highestSeq() < rs.durable) {
+            // A new copy of this slot (it moved to another node, or cut its log): it holds less than the copy before it
+            // confirmed. It is not in sync until it catches up (the Broker dropped it when it started elsewhere).
+            getContext().getLog().info("queue {}/{}: replica {} now ends at seq {} (had confirmed {}): a new copy, in sync again once caught up",
+                    topic, queueId, a.copy(), a.highestSeq(), rs.durable);
+            rs.durable = a.durableSeq();
+            rs.sent = a.highestSeq();
+            if (desiredInSync.remove(a.copy())) writeInSync();
+        }
         rs.durable = Math.max(rs.durable, a.durableSeq());
         if (a.gap()) {
             // The replica follows shipments again (after a comparison or a recovery) from its end; far behind, it
@@ -607,7 +620,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         releaseWaiting(false);
         advanceCommitted();
         pump(a.copy());
-        return this;
+        return stopIfDone();
     }
 
     // ---------------------------------------------------------------- peer recovery (serving side)
@@ -724,7 +737,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             }
         }
         writeInSync();
-        return this;
+        return stopIfDone();
     }
 
     /** Brings the Broker's in-sync set to this master's view, one write at a time. */
@@ -746,7 +759,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             releaseWaiting(false);
             advanceCommitted();
             writeInSync();
-            return this;
+            return stopIfDone();
         }
         if (r.reply() instanceof Broker.Rejected rej && rej.status() == 409) return fence(rej.detail());
         inSyncUnknown = true;

@@ -115,6 +115,15 @@ final class NodeProcesses implements AutoCloseable {
         if (!processes[i].waitFor(10, TimeUnit.SECONDS)) fail(name(i) + " survived SIGKILL for 10 s");
     }
 
+    /**
+     * SIGTERM: the node leaves the cluster gracefully (CoordinatedShutdown hands its shards off at once); waits until
+     * the process has exited.
+     */
+    void stop(int i, int seconds) throws InterruptedException {
+        processes[i].destroy();
+        if (!processes[i].waitFor(seconds, TimeUnit.SECONDS)) fail(name(i) + " did not exit within " + seconds + " s of SIGTERM");
+    }
+
     boolean alive(int i) {
         return processes[i] != null && processes[i].isAlive();
     }

@@ -1,0 +1,63 @@
+package dev.ferry.cluster;
+
+import dev.ferry.allocation.CopyId;
+import dev.ferry.allocation.Node;
+import dev.ferry.broker.QueueRoute;
+import dev.ferry.broker.TopicSettings;
+import dev.ferry.broker.TopicState;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the strategy shell reads for drains: where a master may be handed over to, and where brokers may run. */
+class AllocationInputsTest {
+
+    private final RouteTable routes = new RouteTable();
+    private final ClusterInfo info = new ClusterInfo();
+    private final AllocationInputs inputs = new AllocationInputs(routes, info, Map.of());
+    private final CopyId master = new CopyId("orders", 0, 0);
+
+    private void route(List<Integer> inSync) {
+        TopicSettings settings = new TopicSettings(1, 1, TopicSettings.Replication.SYNC, TopicSettings.Flush.ASYNC, 1024, Map.of());
+        routes.learn(new TopicState("orders", settings, List.of(new QueueRoute(0, 0, 3, inSync, Map.of(0, "n1", 1, "n2"))),
+                0, false, 0, 1));
+    }
+
+    private static Node node(String name) {
+        return Node.of(name, "h-" + name, "10.0.0.1", Map.of("zone", "a"));
+    }
+
+    @Test
+    void aMasterIsHandedOverOnlyToTheNodeOfAnInSyncReplicaSlot() {
+        route(List.of(0, 1));
+        assertTrue(inputs.holdsInSyncReplica(master, "n2"));
+        assertFalse(inputs.holdsInSyncReplica(master, "n1"), "the master's own node holds no replica");
+        assertFalse(inputs.holdsInSyncReplica(master, "n3"), "no copy of the queue there");
+    }
+
+    @Test
+    void aReplicaOutsideTheInSyncSetIsNoHandOverTarget() {
+        route(List.of(0));
+        assertFalse(inputs.holdsInSyncReplica(master, "n2"), "the Broker would refuse to promote it");
+    }
+
+    @Test
+    void brokersAvoidANodeExcludedByNameAndAnyNodeIsFineWithoutFilters() {
+        assertTrue(inputs.clusterFiltersAccept(node("n2")));
+        info.learnSettings(Map.of("ferry.allocation.exclude._name", "n2"));
+        assertFalse(inputs.clusterFiltersAccept(node("n2")));
+        assertTrue(inputs.clusterFiltersAccept(node("n1")));
+    }
+
+    @Test
+    void brokersFollowClusterRequireAndIncludeFilters() {
+        info.learnSettings(Map.of("ferry.allocation.require.zone", "b"));
+        assertFalse(inputs.clusterFiltersAccept(node("n1")), "zone a does not match require.zone=b");
+        info.learnSettings(Map.of("ferry.allocation.include.zone", "a,c"));
+        assertTrue(inputs.clusterFiltersAccept(node("n1")));
+    }
+}
