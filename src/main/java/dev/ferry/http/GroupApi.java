@@ -147,7 +147,7 @@ final class GroupApi {
             long next = part.size() == m.messages().size() ? m.nextOffset()
                     : part.isEmpty() ? -1 : part.get(part.size() - 1).offset() + 1;
             if (next >= 0) groupRef(group).tell(new ConsumerGroup.Fetched(t.name(), consumer, m.queueId(), next));
-            taken.add(new QueueEntity.Messages(m.queueId(), m.minOffset(), m.maxOffset(), next, part));
+            taken.add(new QueueEntity.Messages(m.queueId(), m.minOffset(), m.maxOffset(), next, part, m.copy()));
         }
         FerryMetrics.MESSAGES_READ.labels(t.name()).inc(delivered);
         return new Delivery(a, taken);
