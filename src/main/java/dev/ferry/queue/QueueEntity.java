@@ -416,13 +416,35 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         TopicState s = c.state();
         if (s.deleted()) return onDeleted();
         if (topicState != null && s.incarnation() == topicState.incarnation()) {
+            TopicState before = topicState;
             topicState = s;
             if (term > 0 && queueId < s.queues().size() && s.queues().get(queueId).term() > term)
                 return fence("the topic's routing state names a newer master (term " + s.queues().get(queueId).term() + ")");
+            if (ready && term > 0 && queueId < s.queues().size() && queueId < before.queues().size())
+                replicaSlotsMoved(before.queues().get(queueId), s.queues().get(queueId));
             // A new flush mode means a new journal plugin: restart the log on it once no write is in flight.
             if (log != null && ready && !s.settings().flush().journalPluginId().equals(logPluginId) && inFlight.isEmpty()) restartLog();
         }
         return this;
+    }
+
+    /**
+     * A replica slot whose copy started on another node (relocation, a new node, a displaced slot) is a new copy: what
+     * the old one acknowledged says nothing about it, and it may be idle until contacted (no sends, nothing shipped).
+     * Forget the old copy's position, take it out of the in-sync set, and probe it at once.
+     */
+    private void replicaSlotsMoved(dev.ferry.broker.QueueRoute before, dev.ferry.broker.QueueRoute now) {
+        long at = System.currentTimeMillis();
+        for (var e : now.nodes().entrySet()) {
+            int c = e.getKey();
+            if (c == 0 || !replicas.containsKey(c) || e.getValue().equals(before.nodes().get(c))) continue;
+            getContext().getLog().info("queue {}/{}: replica {} started on {} (was {}): a new copy, probing it", topic, queueId, c,
+                    e.getValue(), before.nodes().getOrDefault(c, "nowhere"));
+            replicas.put(c, new ReplicaState(at));
+            desiredInSync.remove(c);
+            probe(c);
+        }
+        writeInSync();
     }
 
     private void restartLog() {

@@ -100,7 +100,10 @@ final class NodeProcesses implements AutoCloseable {
         command.addAll(List.of(ROOT.resolve("bin/ferry").toString(), "start", "-c", conf(i).toString()));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("FERRY_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        // -Dferry.e2e.logback=FILE: the nodes log with that Logback configuration (e.g. DEBUG for dev.ferry while diagnosing).
+        String logback = System.getProperty("ferry.e2e.logback", "");
+        pb.environment().put("FERRY_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+                + (logback.isEmpty() ? "" : " -Dlogback.configurationFile=" + logback));
         processes[i] = pb.start();
     }
 
