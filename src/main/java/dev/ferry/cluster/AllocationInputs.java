@@ -138,6 +138,10 @@ public final class AllocationInputs {
                     if (node != null && present.contains(node)) {
                         if (move != null && move.from().equals(node) && present.contains(move.to()))
                             b.copy(Copy.relocating(id, node, move.to(), 0));
+                        else if (copy > 0 && !inSync)
+                            // A replica that runs but is not in sync is still recovering (peer recovery or catch-up):
+                            // the core counts it against the node's concurrent recoveries, as ES counts INITIALIZING copies.
+                            b.copy(Copy.initializing(id, node, 0));
                         else
                             b.copy(new Copy(id, dev.ferry.allocation.CopyState.STARTED, node, null, 0, inSync, null));
                     } else {
