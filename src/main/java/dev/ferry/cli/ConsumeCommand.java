@@ -110,7 +110,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         String group = source.group == null ? null : FerryClient.encode(source.group);
         String path;
         if (group == null) {
-            path = TopicCommand.path(topic) + "/queues/" + source.queue + "/messages:stream?offset=" + offset + "&max=" + max + tagParam;
+            path = FerryClient.topicPath(topic) + "/queues/" + source.queue + "/messages:stream?offset=" + offset + "&max=" + max + tagParam;
         } else {
             String me = consumer != null ? consumer : "cli-" + ProcessHandle.current().pid();
             path = "/groups/" + group + "/stream?topic=" + FerryClient.encode(topic) + "&consumer=" + FerryClient.encode(me)
