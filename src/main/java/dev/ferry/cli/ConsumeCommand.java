@@ -119,23 +119,39 @@ public final class ConsumeCommand implements Callable<Integer> {
         long[] printed = {0};
         long[] lastCommit = {System.nanoTime()};
         Map<Integer, Long> toCommit = new LinkedHashMap<>();
+        Object lock = new Object(); // the stream's thread and a Ctrl-C's shutdown hook both commit
         Runnable commit = () -> {
-            if (group != null && !noCommit) toCommit.forEach((queue, next) -> c.postJson("/groups/" + group + "/commit",
-                    c.object().put("topic", topic).put("queue", queue).put("offset", next)));
-            toCommit.clear();
-            lastCommit[0] = System.nanoTime();
+            synchronized (lock) {
+                if (group != null && !noCommit) toCommit.forEach((queue, next) -> c.postJson("/groups/" + group + "/commit",
+                        c.object().put("topic", topic).put("queue", queue).put("offset", next)));
+                toCommit.clear();
+                lastCommit[0] = System.nanoTime();
+            }
         };
+        // --follow usually ends with Ctrl-C: commit what was printed then too, or it is delivered again.
+        Thread onInterrupt = new Thread(commit, "ferry-consume-commit");
+        boolean hook = group != null && !noCommit;
+        if (hook) Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
             c.stream(path, m -> {
                 int queue = m.path("queue").asInt();
                 print(out, queue, m);
-                toCommit.merge(queue, m.path("offset").asLong() + 1, Math::max);
+                synchronized (lock) {
+                    toCommit.merge(queue, m.path("offset").asLong() + 1, Math::max);
+                }
                 if (System.nanoTime() - lastCommit[0] > 1_000_000_000L) commit.run();
                 printed[0]++;
                 return count == 0 || printed[0] < count;
             });
         } finally {
             commit.run();
+            if (hook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or ran: it commits nothing more (the map is empty)
+                }
+            }
         }
         spec.commandLine().getErr().println("consume: " + printed[0] + " messages" + (group == null ? "" : noCommit ? " (not committed)" : ", committed"));
         return 0;

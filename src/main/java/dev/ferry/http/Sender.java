@@ -90,6 +90,10 @@ final class Sender {
      * autoCreateTopicEnable), and refuses a topic the flood-stage disk watermark made read-only.
      */
     CompletionStage<TopicState> topicForSend(String topic) {
+        var local = services.routes().get(topic);
+        if (local.isPresent()) // the hot path: no extra stage per send
+            return FloodStageMonitor.isBlocked(local.get()) ? CompletableFuture.failedFuture(floodStage(local.get()))
+                    : CompletableFuture.completedFuture(local.get());
         return findForSend(topic).thenApply(t -> {
             if (FloodStageMonitor.isBlocked(t)) throw floodStage(t);
             return t;
@@ -112,8 +116,6 @@ final class Sender {
     }
 
     private CompletionStage<TopicState> findForSend(String topic) {
-        var local = services.routes().get(topic);
-        if (local.isPresent()) return CompletableFuture.completedFuture(local.get());
         if (!services.settings().topic().autoCreate()) return topic(topic);
         TopicSettings defaults = services.settings().topic().toSettings();
         return brokerRef(topic).ask(Broker.Get::new, timeout).thenCompose(reply -> {

@@ -87,6 +87,10 @@ class FloodStageTest {
             assertTrue(error.path("detail").asText().contains("flood-1") && error.path("detail").asText().contains("high watermark"), refused.toString());
             assertEquals("true", http.get("/topics/flooded").json().path("settings").path("topic.blocks.read-only-allow-delete").asText());
             assertEquals(429, http.post("/topics/flooded/messages:batch", "{\"messages\": [{\"body\": \"b\"}]}").status(), "batches too");
+            Http.Reply stream = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/topics/flooded/messages:batch"))
+                    .header("Content-Type", "application/x-ndjson").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"body\": \"s\"}\n")));
+            assertTrue(stream.text().contains("\"error\":\"disk_flood_stage\"") && stream.text().contains("\"status\":429"),
+                    "and every line of a send stream: " + stream);
             Http.Reply read = http.get("/topics/flooded/queues/0/messages");
             assertEquals(200, read.status(), read.toString());
             assertTrue(read.json().path("messages").size() >= 1, "reads still work: " + read);

@@ -143,11 +143,11 @@ class ConsumeStreamTest {
     void aSlowClientHoldsTheNodeToAFewReadsAhead() throws Exception {
         String t = newTopic(1);
         String body = "x".repeat(16 * 1024);
-        int backlog = 480;
+        int backlog = 320;
         for (int i = 0; i < backlog / 160; i++) sendBatch(t, 0, 160, body, null);
         double before = metric("ferry_consume_stream_reads_total", "kind=\"queue\"");
         int perRead = 4;
-        // 7.5 MiB of backlog, 120 reads of 4 if the node read ahead without limit; the client does not read at all.
+        // 5 MiB of backlog, 80 reads of 4 if the node read ahead without limit; the client does not read at all.
         try (StreamClient s = new StreamClient(node.httpPort(), "/topics/" + t + "/queues/0/messages:stream?max=" + perRead, 4096)) {
             assertEquals(200, s.status());
             double issued = settled("ferry_consume_stream_reads_total", "kind=\"queue\"") - before;

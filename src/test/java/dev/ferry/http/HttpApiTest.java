@@ -456,6 +456,13 @@ class HttpApiTest {
     }
 
     @Test
+    void aUriOverTheLengthLimitIsAJson414() {
+        String t = newTopic(1);
+        assertError(http.get("/topics/" + t + "/queues/0/messages?tags=" + "A%7C%7C".repeat(2000)), 414, "uri_too_long");
+        assertHealthy();
+    }
+
+    @Test
     void aGroupThatNeverPulledOrCommittedIs404() {
         assertError(http.get("/groups/never-seen-group"), 404, "group_not_found");
     }
