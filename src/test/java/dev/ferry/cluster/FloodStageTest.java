@@ -2,13 +2,12 @@ package dev.ferry.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.http.Http;
+import dev.ferry.http.OneNode;
 import dev.ferry.node.FerryNode;
-import dev.ferry.node.TestNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,22 +20,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FloodStageTest {
 
     static final long GB = 1L << 30;
-    static Path dir;
+    static OneNode one;
     static FerryNode node;
     static Http http;
 
     @BeforeAll
     static void start() throws Exception {
-        dir = TestNodes.tempDir("ferry-flood");
-        node = FerryNode.start(TestNodes.config("flood-1", 26201, 26251, dir, ""));
-        http = new Http(node.httpPort());
-        for (int i = 0; i < 200 && http.get("/health").status() != 200; i++) Thread.sleep(100);
+        one = OneNode.start("flood-1", 26201, 26251, "");
+        node = one.node();
+        http = one.http();
     }
 
     @AfterAll
     static void stop() {
-        if (node != null) node.shutdown();
-        TestNodes.deleteRecursively(dir);
+        if (one != null) one.close();
     }
 
     static long freeBytes() throws InterruptedException {

@@ -3,12 +3,10 @@ package dev.ferry.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.node.FerryNode;
-import dev.ferry.node.TestNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,28 +25,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConsumeStreamTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static Path dir;
+    static OneNode one;
     static FerryNode node;
     static Http http;
     static final AtomicInteger topics = new AtomicInteger();
 
     @BeforeAll
     static void start() throws Exception {
-        dir = TestNodes.tempDir("ferry-stream");
         // Short long-polls and keep-alives so hang-ups and idle streams show within a test's patience.
-        node = FerryNode.start(TestNodes.config("stream-1", 26200, 26250, dir,
-                "ferry.http.max-wait = 2s\nferry.http.stream-keep-alive = 500ms\nferry.consumer.session-timeout = 6s\n"
+        one = OneNode.start("stream-1", 26200, 26250, "ferry.http.max-wait = 2s\nferry.http.stream-keep-alive = 500ms\nferry.consumer.session-timeout = 6s\n"
                         // No send-buffer autotuning (up to 4 MiB here): what a slow client leaves on the node is then
                         // this buffer plus what the stream holds, and the test can tell the two apart.
-                        + "akka.http.server.socket-options.so-send-buffer-size = 64k"));
-        http = new Http(node.httpPort());
-        for (int i = 0; i < 200 && http.get("/health").status() != 200; i++) Thread.sleep(100);
+                        + "akka.http.server.socket-options.so-send-buffer-size = 64k");
+        node = one.node();
+        http = one.http();
     }
 
     @AfterAll
     static void stop() {
-        if (node != null) node.shutdown();
-        TestNodes.deleteRecursively(dir);
+        if (one != null) one.close();
     }
 
     static String newTopic(int queues) {

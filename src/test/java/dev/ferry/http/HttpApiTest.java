@@ -2,7 +2,6 @@ package dev.ferry.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.node.FerryNode;
-import dev.ferry.node.TestNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,7 +12,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -26,25 +24,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The HTTP API of one real node over real sockets: the happy paths of docs/http-api.md and bad input. */
 class HttpApiTest {
 
-    static Path dir;
+    static OneNode one;
     static FerryNode node;
     static Http http;
     static final AtomicInteger topics = new AtomicInteger();
 
     @BeforeAll
     static void start() throws Exception {
-        dir = TestNodes.tempDir("ferry-http");
-        node = FerryNode.start(TestNodes.config("http-1", 25520, 0, dir,
-                "ferry.topic.auto-create-topic-enable = false\nferry.topic.max-message-size = 64 KiB\n"
-                        + "ferry.node.attributes.zone = z1\nferry.consumer.session-timeout = 3s"));
-        http = new Http(node.httpPort());
-        for (int i = 0; i < 200 && http.get("/health").status() != 200; i++) Thread.sleep(100);
+        one = OneNode.start("http-1", 25520, 0, "ferry.topic.auto-create-topic-enable = false\nferry.topic.max-message-size = 64 KiB\n"
+                        + "ferry.node.attributes.zone = z1\nferry.consumer.session-timeout = 3s");
+        node = one.node();
+        http = one.http();
     }
 
     @AfterAll
     static void stop() {
-        if (node != null) node.shutdown();
-        TestNodes.deleteRecursively(dir);
+        if (one != null) one.close();
     }
 
     static String newTopic(int queues) {

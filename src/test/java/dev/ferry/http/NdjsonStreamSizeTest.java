@@ -1,14 +1,12 @@
 package dev.ferry.http;
 
 import dev.ferry.node.FerryNode;
-import dev.ferry.node.TestNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,22 +17,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NdjsonStreamSizeTest {
 
-    static Path dir;
+    static OneNode one;
     static FerryNode node;
     static Http http;
 
     @BeforeAll
     static void start() throws Exception {
-        dir = TestNodes.tempDir("ferry-ndjson");
-        node = FerryNode.start(TestNodes.config("ndjson-1", 25527, 0, dir, "akka.http.server.parsing.max-content-length = 256k\nferry.topic.max-message-size = 16k"));
-        http = new Http(node.httpPort());
-        for (int i = 0; i < 200 && http.get("/health").status() != 200; i++) Thread.sleep(100);
+        one = OneNode.start("ndjson-1", 25527, 0, "akka.http.server.parsing.max-content-length = 256k\nferry.topic.max-message-size = 16k");
+        node = one.node();
+        http = one.http();
     }
 
     @AfterAll
     static void stop() {
-        if (node != null) node.shutdown();
-        TestNodes.deleteRecursively(dir);
+        if (one != null) one.close();
     }
 
     @Test
