@@ -524,7 +524,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
         highest = durable = store.highestSequence(persistenceId);
         String outcome = d.writeFailure() != null ? "write failed: " + d.writeFailure()
                 : d.streamFailure() != null ? "interrupted: " + d.streamFailure().getMessage() : "completed";
-        recoveries.record(new NodeRecoveries.Record(persistenceId, copy, "in", recoveryFrom, highest, recoveryBytes.get(),
+        recoveries.record(new NodeRecoveries.Record(persistenceId, copy, "incoming", recoveryFrom, highest, recoveryBytes.get(),
                 recoveryStarted, System.currentTimeMillis(), outcome));
         getContext().getLog().info("replica {}: recovery of {} from seq {} {} at seq {} ({} bytes)", entity.getEntityId(), persistenceId,
                 recoveryFrom, outcome, highest, recoveryBytes.get());

@@ -217,7 +217,7 @@ class PeerRecoveryTest {
     }
 
     static List<NodeRecoveries.Record> incoming(FerryNode n, String pid) {
-        return recoveries(n).records().stream().filter(r -> r.persistenceId().equals(pid) && r.direction().equals("in")).toList();
+        return recoveries(n).records().stream().filter(r -> r.persistenceId().equals(pid) && r.direction().equals("incoming")).toList();
     }
 
     /**
@@ -269,7 +269,7 @@ class PeerRecoveryTest {
         assertEquals(1, json.get("incoming").get("limit").asInt());
         boolean found = false;
         for (var r : json.get("recoveries"))
-            if (r.get("persistenceId").asText().equals(topic + "/0") && r.get("direction").asText().equals("in")) {
+            if (r.get("persistenceId").asText().equals(topic + "/0") && r.get("direction").asText().equals("incoming")) {
                 found = true;
                 assertEquals(1, r.get("fromSeq").asLong());
                 assertEquals(300, r.get("toSeq").asLong());
@@ -280,7 +280,7 @@ class PeerRecoveryTest {
         eventually(10_000, () -> {
             boolean served = false;
             for (var r : masterHttp.get("/cluster/recoveries").json().get("recoveries"))
-                served |= r.get("persistenceId").asText().equals(topic + "/0") && r.get("direction").asText().equals("out");
+                served |= r.get("persistenceId").asText().equals(topic + "/0") && r.get("direction").asText().equals("outgoing");
             return served;
         });
     }
