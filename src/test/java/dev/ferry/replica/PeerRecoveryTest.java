@@ -147,7 +147,9 @@ class PeerRecoveryTest {
         throw new IllegalStateException("no node " + name);
     }
 
-    static FerryNode masterNode(String topic) {
+    /** The master's node as the route table says, once it has learnt it (Distributed Data follows the Broker). */
+    static FerryNode masterNode(String topic) throws InterruptedException {
+        eventually(10_000, () -> !route(topic).masterNode().isEmpty());
         return byName(route(topic).masterNode());
     }
 
