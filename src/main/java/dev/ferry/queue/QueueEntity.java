@@ -121,6 +121,12 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
 
     private record RecoveryEnded(int copy, long recoveryId) implements Command {}
 
+    /**
+     * A Replica entity (re)started — on a new node after a relocation, or after a restart — holding its log up to
+     * {@code highestSeq}: whatever this master knew of that copy is stale. Sent through sharding.
+     */
+    public record ReplicaStarted(int copy, String node, long highestSeq) implements Command {}
+
     private record WriterHandedOver(Replica.HandedOver h) implements Command {}
 
     private record RetryClaim() implements Command {}
@@ -311,6 +317,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
                 .onMessage(Promoted.class, this::onPromoted)
                 .onMessage(InSyncReply.class, this::onInSyncReply)
                 .onMessage(Tick.class, t -> onTick())
+                .onMessage(ReplicaStarted.class, this::onReplicaStarted)
                 .onMessage(CompareLog.class, this::onCompareLog)
                 .onMessage(StartRecovery.class, this::onStartRecovery)
                 .onMessage(RecoveryEnded.class, e -> {
@@ -589,7 +596,9 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         if (a.term() < term || rs == null) return this; // an answer to an older master
         long now = System.currentTimeMillis();
         rs.lastHeard = now;
-        rs.durable = Math.max(rs.durable, a.durableSeq());
+        // A gap answer states where the replica stands after comparing its log with ours (it may have cut a tail):
+        // take it as is. Ordinary acks of one replica arrive in order; max() only guards against an older incarnation's.
+        rs.durable = a.gap() ? a.durableSeq() : Math.max(rs.durable, a.durableSeq());
         if (a.gap()) {
             // The replica follows shipments again (after a comparison or a recovery) from its end; far behind, it
             // catches up by peer recovery instead, and asks for it on the next probe.
@@ -611,6 +620,29 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     }
 
     // ---------------------------------------------------------------- peer recovery (serving side)
+
+    /**
+     * Forgets what this master knew of the copy (its position may have gone back: a new node, lost unflushed data),
+     * takes it out of the in-sync view unless it holds everything, and probes it at once: a caught-up replica is
+     * otherwise probed only when something new is written.
+     */
+    private Behavior<Command> onReplicaStarted(ReplicaStarted r) {
+        ReplicaState rs = replicas.get(r.copy());
+        if (fenced || !ready || rs == null) return this; // a master that starts probes every replica anyway
+        if (rs.recoveryKill != null) rs.recoveryKill.abort(new IllegalStateException("replica " + r.copy() + " restarted"));
+        rs.recovering = false;
+        rs.needsRecovery = false;
+        rs.sent = -1;
+        rs.durable = -1; // its log is compared with ours before it counts again (it may hold a divergent tail)
+        rs.lastHeard = System.currentTimeMillis();
+        if (desiredInSync.remove(r.copy())) {
+            getContext().getLog().info("queue {}/{}: replica {} restarted on {} at seq {} (master at {}); it leaves the in-sync set until it acknowledges our end",
+                    topic, queueId, r.copy(), r.node(), r.highestSeq(), nextOffset);
+            writeInSync();
+        }
+        probe(r.copy());
+        return this;
+    }
 
     private Behavior<Command> onCompareLog(CompareLog c) {
         if (fenced || !ready) return this; // the replica asks again

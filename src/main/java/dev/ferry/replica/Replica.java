@@ -288,6 +288,10 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
         ready = true;
         ClusterSharding.get(getContext().getSystem()).entityRefFor(Broker.TYPE_KEY, topic)
                 .tell(new Broker.CopyStarted(queueId, copy, nodeName));
+        // The master's idea of this copy is stale (new node, restart): it resets it and probes at once, so a copy that
+        // moved while nothing was being written still compares its log and recovers.
+        ClusterSharding.get(getContext().getSystem()).entityRefFor(QueueEntity.TYPE_KEY, QueueEntity.entityId(topic, queueId))
+                .tell(new QueueEntity.ReplicaStarted(copy, nodeName, highest));
         return this;
     }
 

@@ -308,6 +308,30 @@ class PeerRecoveryTest {
     }
 
     @Test
+    void aReplicaThatRestartsWithoutItsLogRecoversItThoughNothingNewIsWritten() throws Exception {
+        // What a relocated replica is: a copy starting on a node without the data while the master has nothing new to ship.
+        String topic = "restarted-empty";
+        createTopic(topic, 1, TopicSettings.Replication.ASYNC);
+        awaitInSync(topic, 1);
+        sendMany(topic, "e", 300);
+        FerryNode replica = replicaNode(topic, 1);
+        eventually(() -> store(replica).highestSequence(topic + "/0") == 300);
+        eventually(() -> route(topic).inSync().contains(1));
+        Object standIn = silence(topic, 1);
+        // The copy's data is gone (the replica closed the node's store when it stopped: open it to cut the log).
+        try (var lease = FerryJournalStores.acquire(replica.system().settings().config().getConfig("ferry.journal"))) {
+            lease.store().truncateAfter(topic + "/0", 0);
+        }
+        LocalWriters.release(storeDir(replica), topic + "/0", standIn);
+        replica.services().sharding().entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, 0, 1)).tell(new Replica.Wake());
+        eventually(() -> store(replica).highestSequence(topic + "/0") == 300 && route(topic).inSync().contains(1));
+        assertSameLog(masterNode(topic), replica, topic + "/0");
+        List<NodeRecoveries.Record> in = incoming(replica, topic + "/0");
+        assertEquals(1, in.size(), "recoveries: " + in);
+        assertEquals(1, in.get(0).fromSeq());
+    }
+
+    @Test
     void anInterruptedRecoveryResumesFromTheReplicasLastPersistedEntry() throws Exception {
         String topic = "interrupted";
         createTopic(topic, 0, TopicSettings.Replication.ASYNC);
