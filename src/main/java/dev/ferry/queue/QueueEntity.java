@@ -125,7 +125,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
      * A Replica entity (re)started — on a new node after a relocation, or after a restart — holding its log up to
      * {@code highestSeq}: whatever this master knew of that copy is stale. Sent through sharding.
      */
-    public record ReplicaStarted(int copy, String node, long highestSeq) implements Command {}
+    public record ReplicaStarted(int copy, String node, long highestSeq, ActorRef<Replica.Command> replica) implements Command {}
 
     private record WriterHandedOver(Replica.HandedOver h) implements Command {}
 
@@ -240,6 +240,8 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         boolean recovering;
         long recoveryId;
         akka.stream.UniqueKillSwitch recoveryKill;
+        /** The Replica entity incarnation this master last heard from (hello, comparison, recovery request). */
+        ActorRef<Replica.Command> incarnation;
 
         ReplicaState(long now) {
             caughtUpAt = now;
@@ -621,33 +623,48 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
 
     // ---------------------------------------------------------------- peer recovery (serving side)
 
-    /**
-     * Forgets what this master knew of the copy (its position may have gone back: a new node, lost unflushed data),
-     * takes it out of the in-sync view unless it holds everything, and probes it at once: a caught-up replica is
-     * otherwise probed only when something new is written.
-     */
     private Behavior<Command> onReplicaStarted(ReplicaStarted r) {
         ReplicaState rs = replicas.get(r.copy());
         if (fenced || !ready || rs == null) return this; // a master that starts probes every replica anyway
-        if (rs.recoveryKill != null) rs.recoveryKill.abort(new IllegalStateException("replica " + r.copy() + " restarted"));
+        if (newIncarnation(r.copy(), rs, r.replica(), "restarted on " + r.node() + " at seq " + r.highestSeq())) probe(r.copy());
+        return this;
+    }
+
+    /**
+     * Notes which Replica incarnation speaks for {@code copy}. A different one than this master heard from before (a
+     * relocation, a restart) makes what it knew stale: forget the copy's position (it may have gone back, or hold a
+     * divergent tail until it compared its log with ours), stop serving the old incarnation's recovery, and take the
+     * copy out of the in-sync view until it acknowledges our end. Messages of the same incarnation arrive by different
+     * paths (its hello through sharding, its comparison directly), so a late hello changes nothing.
+     *
+     * @return whether it was a new incarnation
+     */
+    private boolean newIncarnation(int copy, ReplicaState rs, ActorRef<Replica.Command> replica, String why) {
+        if (replica.equals(rs.incarnation)) return false;
+        boolean knewAnother = rs.incarnation != null;
+        rs.incarnation = replica;
+        if (!knewAnother) return true; // first contact: nothing stale to forget (positions start unknown)
+        if (rs.recoveryKill != null) rs.recoveryKill.abort(new IllegalStateException("replica " + copy + " restarted"));
+        rs.recoveryKill = null;
         rs.recovering = false;
         rs.needsRecovery = false;
         rs.sent = -1;
-        rs.durable = -1; // its log is compared with ours before it counts again (it may hold a divergent tail)
+        rs.durable = -1;
         rs.lastHeard = System.currentTimeMillis();
-        if (desiredInSync.remove(r.copy())) {
-            getContext().getLog().info("queue {}/{}: replica {} restarted on {} at seq {} (master at {}); it leaves the in-sync set until it acknowledges our end",
-                    topic, queueId, r.copy(), r.node(), r.highestSeq(), nextOffset);
+        if (desiredInSync.remove(copy)) {
+            getContext().getLog().info("queue {}/{}: replica {} {} (master at {}); it leaves the in-sync set until it acknowledges our end",
+                    topic, queueId, copy, why, nextOffset);
             writeInSync();
         }
-        probe(r.copy());
-        return this;
+        return true;
     }
 
     private Behavior<Command> onCompareLog(CompareLog c) {
         if (fenced || !ready) return this; // the replica asks again
         if (c.term() > term) return fence("replica " + c.copy() + " has seen term " + c.term());
         if (c.term() < term) return this; // it learns our term from our next shipment
+        ReplicaState known = replicas.get(c.copy());
+        if (known != null) newIncarnation(c.copy(), known, c.replyTo(), "restarted");
         String pid = topicState.persistenceId(queueId);
         var raw = store.raw();
         long lowest = raw.lowestSequence(pid);
@@ -686,6 +703,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             s.replyTo().tell(new Replica.RecoveryRefused(term, s.recoveryId(), "stale term or unknown copy"));
             return this;
         }
+        newIncarnation(s.copy(), rs, s.replyTo(), "restarted");
         var node = dev.ferry.replica.NodeRecoveries.get(getContext().getSystem());
         if (rs.recoveryKill != null) {
             rs.recoveryKill.abort(new IllegalStateException("superseded by a new recovery request")); // its slot frees on termination

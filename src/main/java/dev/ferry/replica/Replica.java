@@ -291,7 +291,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
         // The master's idea of this copy is stale (new node, restart): it resets it and probes at once, so a copy that
         // moved while nothing was being written still compares its log and recovers.
         ClusterSharding.get(getContext().getSystem()).entityRefFor(QueueEntity.TYPE_KEY, QueueEntity.entityId(topic, queueId))
-                .tell(new QueueEntity.ReplicaStarted(copy, nodeName, highest));
+                .tell(new QueueEntity.ReplicaStarted(copy, nodeName, highest, getContext().getSelf()));
         return this;
     }
 

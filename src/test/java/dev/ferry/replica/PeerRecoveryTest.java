@@ -218,6 +218,17 @@ class PeerRecoveryTest {
         }
     }
 
+    /** What the nodes say about a recovery that did not finish in time. */
+    static String diagnostics(String topic, FerryNode replica) {
+        StringBuilder b = new StringBuilder("route " + route(topic) + ", replica at "
+                + FerryJournalStores.forDirectory(storeDir(replica)).map(st -> st.highestSequence(topic + "/0")).orElse(-1L));
+        for (FerryNode n : nodes)
+            b.append("; ").append(n.settings().node().name()).append(": in ").append(recoveries(n).incoming().inUse())
+                    .append(" out ").append(recoveries(n).outgoing().inUse()).append(" records ")
+                    .append(recoveries(n).records().stream().filter(r -> r.persistenceId().equals(topic + "/0")).toList());
+        return b.toString();
+    }
+
     static List<NodeRecoveries.Record> incoming(FerryNode n, String pid) {
         return recoveries(n).records().stream().filter(r -> r.persistenceId().equals(pid) && r.direction().equals("incoming")).toList();
     }
@@ -324,7 +335,11 @@ class PeerRecoveryTest {
         }
         LocalWriters.release(storeDir(replica), topic + "/0", standIn);
         replica.services().sharding().entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, 0, 1)).tell(new Replica.Wake());
-        eventually(() -> store(replica).highestSequence(topic + "/0") == 300 && route(topic).inSync().contains(1));
+        try {
+            eventually(() -> store(replica).highestSequence(topic + "/0") == 300 && route(topic).inSync().contains(1));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; " + diagnostics(topic, replica), e);
+        }
         assertSameLog(masterNode(topic), replica, topic + "/0");
         List<NodeRecoveries.Record> in = incoming(replica, topic + "/0");
         assertEquals(1, in.size(), "recoveries: " + in);
