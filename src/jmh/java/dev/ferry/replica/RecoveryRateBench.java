@@ -63,14 +63,14 @@ public final class RecoveryRateBench {
                 while (replicaNode == null) {
                     for (FerryNode n : nodes) {
                         var recs = NodeRecoveries.get(n.system()).records().stream()
-                                .filter(r -> r.persistenceId().equals(topic + "/0") && r.direction().equals("in") && r.toSeq() >= messages).toList();
+                                .filter(r -> r.persistenceId().equals(topic + "/0") && r.direction().equals("incoming") && r.toSeq() >= messages).toList();
                         if (!recs.isEmpty()) replicaNode = n;
                     }
                     Thread.sleep(5);
                 }
                 double e2e = (System.nanoTime() - t0) / 1e9;
                 var in = NodeRecoveries.get(replicaNode.system()).records().stream()
-                        .filter(r -> r.persistenceId().equals(topic + "/0") && r.direction().equals("in")).toList();
+                        .filter(r -> r.persistenceId().equals(topic + "/0") && r.direction().equals("incoming")).toList();
                 long bytes = in.stream().mapToLong(NodeRecoveries.Record::bytes).sum();
                 long streamMs = in.stream().mapToLong(r -> r.endedMillis() - r.startedMillis()).sum();
                 System.out.printf("run %d: %d records, %.1f MiB payload, %d recoveries, stream %.1f MB/s (%d ms), end-to-end %.2f s = %.1f MB/s%n",

@@ -121,6 +121,12 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
 
     private record RecoveryEnded(int copy, long recoveryId) implements Command {}
 
+    /**
+     * A Replica entity (re)started — on a new node after a relocation, or after a restart — holding its log up to
+     * {@code highestSeq}: whatever this master knew of that copy is stale. Sent through sharding.
+     */
+    public record ReplicaStarted(int copy, String node, long highestSeq, ActorRef<Replica.Command> replica) implements Command {}
+
     private record WriterHandedOver(Replica.HandedOver h) implements Command {}
 
     private record RetryClaim() implements Command {}
@@ -234,6 +240,8 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         boolean recovering;
         long recoveryId;
         akka.stream.UniqueKillSwitch recoveryKill;
+        /** The Replica entity incarnation this master last heard from (hello, comparison, recovery request). */
+        ActorRef<Replica.Command> incarnation;
 
         ReplicaState(long now) {
             caughtUpAt = now;
@@ -311,6 +319,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
                 .onMessage(Promoted.class, this::onPromoted)
                 .onMessage(InSyncReply.class, this::onInSyncReply)
                 .onMessage(Tick.class, t -> onTick())
+                .onMessage(ReplicaStarted.class, this::onReplicaStarted)
                 .onMessage(CompareLog.class, this::onCompareLog)
                 .onMessage(StartRecovery.class, this::onStartRecovery)
                 .onMessage(RecoveryEnded.class, e -> {
@@ -416,35 +425,13 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         TopicState s = c.state();
         if (s.deleted()) return onDeleted();
         if (topicState != null && s.incarnation() == topicState.incarnation()) {
-            TopicState before = topicState;
             topicState = s;
             if (term > 0 && queueId < s.queues().size() && s.queues().get(queueId).term() > term)
                 return fence("the topic's routing state names a newer master (term " + s.queues().get(queueId).term() + ")");
-            if (ready && term > 0 && queueId < s.queues().size() && queueId < before.queues().size())
-                replicaSlotsMoved(before.queues().get(queueId), s.queues().get(queueId));
             // A new flush mode means a new journal plugin: restart the log on it once no write is in flight.
             if (log != null && ready && !s.settings().flush().journalPluginId().equals(logPluginId) && inFlight.isEmpty()) restartLog();
         }
         return this;
-    }
-
-    /**
-     * A replica slot whose copy started on another node (relocation, a new node, a displaced slot) is a new copy: what
-     * the old one acknowledged says nothing about it, and it may be idle until contacted (no sends, nothing shipped).
-     * Forget the old copy's position, take it out of the in-sync set, and probe it at once.
-     */
-    private void replicaSlotsMoved(dev.ferry.broker.QueueRoute before, dev.ferry.broker.QueueRoute now) {
-        long at = System.currentTimeMillis();
-        for (var e : now.nodes().entrySet()) {
-            int c = e.getKey();
-            if (c == 0 || !replicas.containsKey(c) || e.getValue().equals(before.nodes().get(c))) continue;
-            getContext().getLog().info("queue {}/{}: replica {} started on {} (was {}): a new copy, probing it", topic, queueId, c,
-                    e.getValue(), before.nodes().getOrDefault(c, "nowhere"));
-            replicas.put(c, new ReplicaState(at));
-            desiredInSync.remove(c);
-            probe(c);
-        }
-        writeInSync();
     }
 
     private void restartLog() {
@@ -615,16 +602,9 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         if (a.term() < term || rs == null) return this; // an answer to an older master
         long now = System.currentTimeMillis();
         rs.lastHeard = now;
-        if (a.highestSeq() < rs.durable) {
-            // A new copy of this slot (it moved to another node, or cut its log): it holds less than the copy before it
-            // confirmed. It is not in sync until it catches up (the Broker dropped it when it started elsewhere).
-            getContext().getLog().info("queue {}/{}: replica {} now ends at seq {} (had confirmed {}): a new copy, in sync again once caught up",
-                    topic, queueId, a.copy(), a.highestSeq(), rs.durable);
-            rs.durable = a.durableSeq();
-            rs.sent = a.highestSeq();
-            if (desiredInSync.remove(a.copy())) writeInSync();
-        }
-        rs.durable = Math.max(rs.durable, a.durableSeq());
+        // A gap answer states where the replica stands after comparing its log with ours (it may have cut a tail):
+        // take it as is. Ordinary acks of one replica arrive in order; max() only guards against an older incarnation's.
+        rs.durable = a.gap() ? a.durableSeq() : Math.max(rs.durable, a.durableSeq());
         if (a.gap()) {
             // The replica follows shipments again (after a comparison or a recovery) from its end; far behind, it
             // catches up by peer recovery instead, and asks for it on the next probe.
@@ -647,10 +627,48 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
 
     // ---------------------------------------------------------------- peer recovery (serving side)
 
+    private Behavior<Command> onReplicaStarted(ReplicaStarted r) {
+        ReplicaState rs = replicas.get(r.copy());
+        if (fenced || !ready || rs == null) return this; // a master that starts probes every replica anyway
+        if (newIncarnation(r.copy(), rs, r.replica(), "restarted on " + r.node() + " at seq " + r.highestSeq())) probe(r.copy());
+        return this;
+    }
+
+    /**
+     * Notes which Replica incarnation speaks for {@code copy}. A different one than this master heard from before (a
+     * relocation, a restart) makes what it knew stale: forget the copy's position (it may have gone back, or hold a
+     * divergent tail until it compared its log with ours), stop serving the old incarnation's recovery, and take the
+     * copy out of the in-sync view until it acknowledges our end. Messages of the same incarnation arrive by different
+     * paths (its hello through sharding, its comparison directly), so a late hello changes nothing.
+     *
+     * @return whether it was a new incarnation
+     */
+    private boolean newIncarnation(int copy, ReplicaState rs, ActorRef<Replica.Command> replica, String why) {
+        if (replica.equals(rs.incarnation)) return false;
+        boolean knewAnother = rs.incarnation != null;
+        rs.incarnation = replica;
+        if (!knewAnother) return true; // first contact: nothing stale to forget (positions start unknown)
+        if (rs.recoveryKill != null) rs.recoveryKill.abort(new IllegalStateException("replica " + copy + " restarted"));
+        rs.recoveryKill = null;
+        rs.recovering = false;
+        rs.needsRecovery = false;
+        rs.sent = -1;
+        rs.durable = -1;
+        rs.lastHeard = System.currentTimeMillis();
+        if (desiredInSync.remove(copy)) {
+            getContext().getLog().info("queue {}/{}: replica {} {} (master at {}); it leaves the in-sync set until it acknowledges our end",
+                    topic, queueId, copy, why, nextOffset);
+            writeInSync();
+        }
+        return true;
+    }
+
     private Behavior<Command> onCompareLog(CompareLog c) {
         if (fenced || !ready) return this; // the replica asks again
         if (c.term() > term) return fence("replica " + c.copy() + " has seen term " + c.term());
         if (c.term() < term) return this; // it learns our term from our next shipment
+        ReplicaState known = replicas.get(c.copy());
+        if (known != null) newIncarnation(c.copy(), known, c.replyTo(), "restarted");
         String pid = topicState.persistenceId(queueId);
         var raw = store.raw();
         long lowest = raw.lowestSequence(pid);
@@ -689,6 +707,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             s.replyTo().tell(new Replica.RecoveryRefused(term, s.recoveryId(), "stale term or unknown copy"));
             return this;
         }
+        newIncarnation(s.copy(), rs, s.replyTo(), "restarted");
         var node = dev.ferry.replica.NodeRecoveries.get(getContext().getSystem());
         if (rs.recoveryKill != null) {
             rs.recoveryKill.abort(new IllegalStateException("superseded by a new recovery request")); // its slot frees on termination

@@ -19,7 +19,7 @@ import java.util.function.IntSupplier;
  */
 public final class NodeRecoveries implements Extension {
 
-    /** What one recovery did. {@code direction}: "in" on the replica's node, "out" on the master's. */
+    /** What one recovery did. {@code direction}: "incoming" on the replica's node, "outgoing" on the master's. */
     public record Record(String persistenceId, int copy, String direction, long fromSeq, long toSeq, long bytes,
                          long startedMillis, long endedMillis, String outcome) {}
 

@@ -44,7 +44,7 @@ public final class RecoveryServer {
                 .watchTermination((kill, done) -> {
                     done.whenComplete((ok, failure) -> {
                         node.outgoing().release();
-                        node.record(new NodeRecoveries.Record(persistenceId, copy, "out", fromSeq, last.get(), bytes.get(), started,
+                        node.record(new NodeRecoveries.Record(persistenceId, copy, "outgoing", fromSeq, last.get(), bytes.get(), started,
                                 System.currentTimeMillis(), failure == null ? "completed" : "interrupted: " + failure.getMessage()));
                         notify.tell(ended.get());
                     });

@@ -6,7 +6,6 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
-import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -288,6 +287,10 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
         ready = true;
         ClusterSharding.get(getContext().getSystem()).entityRefFor(Broker.TYPE_KEY, topic)
                 .tell(new Broker.CopyStarted(queueId, copy, nodeName));
+        // The master's idea of this copy is stale (new node, restart): it resets it and probes at once, so a copy that
+        // moved while nothing was being written still compares its log and recovers.
+        ClusterSharding.get(getContext().getSystem()).entityRefFor(QueueEntity.TYPE_KEY, QueueEntity.entityId(topic, queueId))
+                .tell(new QueueEntity.ReplicaStarted(copy, nodeName, highest, getContext().getSelf()));
         return this;
     }
 
@@ -524,7 +527,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
         highest = durable = store.highestSequence(persistenceId);
         String outcome = d.writeFailure() != null ? "write failed: " + d.writeFailure()
                 : d.streamFailure() != null ? "interrupted: " + d.streamFailure().getMessage() : "completed";
-        recoveries.record(new NodeRecoveries.Record(persistenceId, copy, "in", recoveryFrom, highest, recoveryBytes.get(),
+        recoveries.record(new NodeRecoveries.Record(persistenceId, copy, "incoming", recoveryFrom, highest, recoveryBytes.get(),
                 recoveryStarted, System.currentTimeMillis(), outcome));
         getContext().getLog().info("replica {}: recovery of {} from seq {} {} at seq {} ({} bytes)", entity.getEntityId(), persistenceId,
                 recoveryFrom, outcome, highest, recoveryBytes.get());

@@ -103,7 +103,7 @@ class NewNodeRecoveryIT {
         Files.writeString(cluster.home().resolve("recoveries-" + newName + ".json"), r.body());
         List<JsonNode> incoming = new java.util.ArrayList<>();
         for (JsonNode rec : recoveries.path("recoveries")) {
-            if ("in".equals(rec.path("direction").asText()) && rec.path("bytes").asLong() > 0) incoming.add(rec);
+            if ("incoming".equals(rec.path("direction").asText()) && rec.path("bytes").asLong() > 0) incoming.add(rec);
         }
         assertTrue(incoming.size() >= onNewNode.size(), "each copy on the new node came by peer recovery: " + r.body());
         assertTrue(recoveries.path("incoming").path("maxActive").asInt() <= 1, "more than one incoming recovery at a time: " + r.body());
@@ -131,7 +131,7 @@ class NewNodeRecoveryIT {
         if (r.statusCode() != 200) return 0;
         int n = 0;
         for (JsonNode rec : NodeProcesses.JSON.readTree(r.body()).path("recoveries"))
-            if ("in".equals(rec.path("direction").asText()) && "completed".equals(rec.path("outcome").asText())) n++;
+            if ("incoming".equals(rec.path("direction").asText()) && "completed".equals(rec.path("outcome").asText())) n++;
         return n;
     }
 }

@@ -147,7 +147,9 @@ class PeerRecoveryTest {
         throw new IllegalStateException("no node " + name);
     }
 
-    static FerryNode masterNode(String topic) {
+    /** The master's node as the route table says, once it has learnt it (Distributed Data follows the Broker). */
+    static FerryNode masterNode(String topic) throws InterruptedException {
+        eventually(10_000, () -> !route(topic).masterNode().isEmpty());
         return byName(route(topic).masterNode());
     }
 
@@ -216,8 +218,19 @@ class PeerRecoveryTest {
         }
     }
 
+    /** What the nodes say about a recovery that did not finish in time. */
+    static String diagnostics(String topic, FerryNode replica) {
+        StringBuilder b = new StringBuilder("route " + route(topic) + ", replica at "
+                + FerryJournalStores.forDirectory(storeDir(replica)).map(st -> st.highestSequence(topic + "/0")).orElse(-1L));
+        for (FerryNode n : nodes)
+            b.append("; ").append(n.settings().node().name()).append(": in ").append(recoveries(n).incoming().inUse())
+                    .append(" out ").append(recoveries(n).outgoing().inUse()).append(" records ")
+                    .append(recoveries(n).records().stream().filter(r -> r.persistenceId().equals(topic + "/0")).toList());
+        return b.toString();
+    }
+
     static List<NodeRecoveries.Record> incoming(FerryNode n, String pid) {
-        return recoveries(n).records().stream().filter(r -> r.persistenceId().equals(pid) && r.direction().equals("in")).toList();
+        return recoveries(n).records().stream().filter(r -> r.persistenceId().equals(pid) && r.direction().equals("incoming")).toList();
     }
 
     /**
@@ -269,7 +282,7 @@ class PeerRecoveryTest {
         assertEquals(1, json.get("incoming").get("limit").asInt());
         boolean found = false;
         for (var r : json.get("recoveries"))
-            if (r.get("persistenceId").asText().equals(topic + "/0") && r.get("direction").asText().equals("in")) {
+            if (r.get("persistenceId").asText().equals(topic + "/0") && r.get("direction").asText().equals("incoming")) {
                 found = true;
                 assertEquals(1, r.get("fromSeq").asLong());
                 assertEquals(300, r.get("toSeq").asLong());
@@ -280,7 +293,7 @@ class PeerRecoveryTest {
         eventually(10_000, () -> {
             boolean served = false;
             for (var r : masterHttp.get("/cluster/recoveries").json().get("recoveries"))
-                served |= r.get("persistenceId").asText().equals(topic + "/0") && r.get("direction").asText().equals("out");
+                served |= r.get("persistenceId").asText().equals(topic + "/0") && r.get("direction").asText().equals("outgoing");
             return served;
         });
     }
@@ -303,6 +316,34 @@ class PeerRecoveryTest {
         assertEquals(1, in.size(), "recoveries: " + in);
         assertEquals(201, in.get(0).fromSeq(), "the recovery did not start after what the replica already had");
         assertEquals("completed", in.get(0).outcome());
+    }
+
+    @Test
+    void aReplicaThatRestartsWithoutItsLogRecoversItThoughNothingNewIsWritten() throws Exception {
+        // What a relocated replica is: a copy starting on a node without the data while the master has nothing new to ship.
+        String topic = "restarted-empty";
+        createTopic(topic, 1, TopicSettings.Replication.ASYNC);
+        awaitInSync(topic, 1);
+        sendMany(topic, "e", 300);
+        FerryNode replica = replicaNode(topic, 1);
+        eventually(() -> store(replica).highestSequence(topic + "/0") == 300);
+        eventually(() -> route(topic).inSync().contains(1));
+        Object standIn = silence(topic, 1);
+        // The copy's data is gone (the replica closed the node's store when it stopped: open it to cut the log).
+        try (var lease = FerryJournalStores.acquire(replica.system().settings().config().getConfig("ferry.journal"))) {
+            lease.store().truncateAfter(topic + "/0", 0);
+        }
+        LocalWriters.release(storeDir(replica), topic + "/0", standIn);
+        replica.services().sharding().entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, 0, 1)).tell(new Replica.Wake());
+        try {
+            eventually(() -> store(replica).highestSequence(topic + "/0") == 300 && route(topic).inSync().contains(1));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; " + diagnostics(topic, replica), e);
+        }
+        assertSameLog(masterNode(topic), replica, topic + "/0");
+        List<NodeRecoveries.Record> in = incoming(replica, topic + "/0");
+        assertEquals(1, in.size(), "recoveries: " + in);
+        assertEquals(1, in.get(0).fromSeq());
     }
 
     @Test
