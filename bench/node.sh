@@ -6,6 +6,7 @@
 #   bench/node.sh one          only one node
 #   bench/node.sh three        only three nodes
 #   bench/node.sh drain        only filling one node with 1,000,000 messages and draining them
+#   bench/node.sh replication  three nodes, one replica per queue: sync vs async replication (issue #5 figures)
 #   SECONDS_PER_RUN=10 bench/node.sh one     shorter runs (default 20 s measured after 5 s warm-up)
 #   PROFILE=1 bench/node.sh one              also record the node with JFR during the 64-in-flight single run
 #
@@ -74,9 +75,17 @@ stop_nodes() {
   pids=()
 }
 
-topic() {  # PORT NAME FLUSH REPLICAS
+topic() {  # PORT NAME FLUSH REPLICAS REPLICATION
   curl -sf -X PUT "http://127.0.0.1:$1/topics/$2" -H 'Content-Type: application/json' \
-    -d "{\"queues\": 4, \"flush\": \"$3\", \"replicas\": ${4:-0}}" >/dev/null
+    -d "{\"queues\": 4, \"flush\": \"$3\", \"replicas\": ${4:-0}, \"replication\": \"${5:-async}\"}" >/dev/null
+}
+
+await_in_sync() {  # PORT TOPIC: every copy of every queue placed and in sync
+  for _ in $(seq 1 240); do
+    curl -sf "http://127.0.0.1:$1/topics/$2" | grep -q '"inSync":false' || return 0
+    sleep 0.5
+  done
+  echo "$2 not in sync; see $out" >&2; return 1
 }
 
 header() {
@@ -154,6 +163,23 @@ three_nodes() {
   stop_nodes
 }
 
+replication() {
+  header "three nodes, 1 replica per queue, flush async: sync vs async replication"
+  for k in 1 2 3; do start_node $k 3; done
+  for port in 28080 28081 28082; do await_health $port; done
+  topic 28080 repl-sync async 1 sync
+  topic 28080 repl-async async 1 async
+  await_in_sync 28080 repl-sync
+  await_in_sync 28080 repl-async
+  for t in repl-sync repl-async; do
+    local common=(--url http://127.0.0.1:28080 --topic $t --size 1024 --duration "$secs" --warmup 5)
+    bench "$t: single, 1 in flight"           produce "${common[@]}" --mode single --producers 1
+    bench "$t: stream 1 x 64, 64 in flight"   produce "${common[@]}" --mode stream --producers 1 --window 64
+    bench "$t: batch 16 x 4, 64 in flight"    produce "${common[@]}" --mode batch --producers 4 --batch 16
+  done
+  stop_nodes
+}
+
 case $what in
   baseline) baseline ;;
   one) one_node ;;
@@ -165,7 +191,8 @@ case $what in
          bench "one node: drain 1,000,000 by group, 4 pullers" consume --url http://127.0.0.1:28080 --topic bench-drain --mode group \
            --group drain --max 1000 --consumers 4
          stop_nodes ;;
-  all) baseline; one_node; three_nodes ;;
+  replication) replication ;;
+  all) baseline; one_node; three_nodes; replication ;;
   *) echo "usage: bench/node.sh [all|baseline|one|three]" >&2; exit 2 ;;
 esac
 echo "results: $results" >&2

@@ -34,11 +34,11 @@ $client bench produce --url http://127.0.0.1:18120 -t p -s 1024 -m "$mode" -p "$
 tick=$(getconf CLK_TCK)
 cpu() { awk '{print $14+$15}' /proc/$node/stat; }
 [[ -n "$jfr" ]] && jcmd $node JFR.start name=p settings=profile filename="$jfr" >/dev/null
-python3 /tmp/perf/threads.py $node "$home/t0.json" 2>/dev/null || true
+python3 bench/thread-cpu-snapshot.py $node "$home/t0.json" 2>/dev/null || true
 c0=$(cpu); l0=$(cut -d' ' -f1-3 /proc/loadavg)
 out=$($client bench produce --url http://127.0.0.1:18120 -t p -s 1024 -m "$mode" -p "$producers" "${extra[@]}" -d "$secs" --warmup 0 --json 2>/dev/null | tail -1)
 c1=$(cpu); l1=$(cut -d' ' -f1-3 /proc/loadavg)
-python3 /tmp/perf/threads.py $node "$home/t1.json" 2>/dev/null || true
+python3 bench/thread-cpu-snapshot.py $node "$home/t1.json" 2>/dev/null || true
 [[ -n "$jfr" ]] && jcmd $node JFR.stop name=p >/dev/null
 msgs=$(echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("messages", d.get("acked", 0)))' 2>/dev/null || echo 0)
 echo "mode=$mode producers=$producers n=$n flush=$flush secs=$secs load=[$l0]->[$l1]"
@@ -49,4 +49,4 @@ c0,c1,t,m=map(float,sys.argv[1:])
 cpu=(c1-c0)/t
 print(f"node cpu {cpu:.2f} s for {int(m)} msgs = {cpu*1e6/max(m,1):.1f} us/msg")
 PY
-[[ -f /tmp/perf/tdiff.py && -f "$home/t1.json" ]] && python3 /tmp/perf/tdiff.py "$home/t0.json" "$home/t1.json" || true
+[[ -f bench/thread-cpu-diff.py && -f "$home/t1.json" ]] && python3 bench/thread-cpu-diff.py "$home/t0.json" "$home/t1.json" || true

@@ -35,7 +35,7 @@ public final class AllocationSession {
      * @throws IllegalArgumentException if the view has no such copy
      */
     public AllocationResult allocate(CopyId copy) {
-        RoutingCopy c = existing(copy);
+        RoutingCopy c = routing.existingCopy(copy);
         switch (c.state()) {
             case RELOCATING:
                 return new AllocationResult(copy, Decision.Type.YES, Optional.of(c.target().name()), false, "the copy is relocating to this node");
@@ -86,7 +86,7 @@ public final class AllocationSession {
      * @throws IllegalArgumentException if the copy or node is unknown, or the copy is not unassigned
      */
     public void placed(CopyId copy, String node) {
-        RoutingCopy c = existing(copy);
+        RoutingCopy c = routing.existingCopy(copy);
         RoutingNode n = routing.node(node);
         if (n == null) {
             throw new IllegalArgumentException("no node [" + node + "] in this cluster");
@@ -104,13 +104,5 @@ public final class AllocationSession {
 
     private static boolean promotion(RoutingCopy c, RoutingNode node) {
         return c.isMaster() && c.queue().copyOn(node) != null;
-    }
-
-    private RoutingCopy existing(CopyId copy) {
-        RoutingCopy c = routing.copy(copy);
-        if (c == null) {
-            throw new IllegalArgumentException("no copy " + copy + " in this cluster: the topic, queue or copy number does not exist");
-        }
-        return c;
     }
 }

@@ -144,14 +144,6 @@ public final class Allocator {
         return new AllocationSession(this, view, desired);
     }
 
-    private static RoutingCopy existing(Routing routing, CopyId copy) {
-        RoutingCopy c = routing.copy(copy);
-        if (c == null) {
-            throw new IllegalArgumentException("no copy " + copy + " in this cluster: the topic, queue or copy number does not exist");
-        }
-        return c;
-    }
-
     /**
      * Explains one copy: every node's answer with every decider's explanation and the weight ranking; for an
      * assigned copy also whether it may remain, move and rebalance.
@@ -162,7 +154,7 @@ public final class Allocator {
         DesiredBalance desired = view.settings().desiredBalance() ? desiredBalance(view) : null;
         Routing routing = new Routing(view, false);
         routing.debug(true);
-        RoutingCopy c = existing(routing, copy);
+        RoutingCopy c = routing.existingCopy(copy);
         RoutingTopic topic = c.topic();
         Balancer balancer = new Balancer(routing, deciders);
         WeightFunction wf = balancer.weights();

@@ -199,6 +199,18 @@ public final class Routing {
         return t.queue(id.queue()).copy(id.copy());
     }
 
+    /**
+     * @return the copy with this id
+     * @throws IllegalArgumentException when the topic, queue or copy number does not exist
+     */
+    RoutingCopy existingCopy(CopyId id) {
+        RoutingCopy c = copy(id);
+        if (c == null) {
+            throw new IllegalArgumentException("no copy " + id + " in this cluster: the topic, queue or copy number does not exist");
+        }
+        return c;
+    }
+
     /** @return distinct values of an awareness attribute among the nodes, united with its forced values */
     public int awarenessValueCount(String attribute) {
         return awarenessValueCounts.getOrDefault(attribute, 0);

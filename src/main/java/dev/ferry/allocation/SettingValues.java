@@ -1,18 +1,32 @@
 package dev.ferry.allocation;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parsers for setting values given as strings; every failure names the key. Package-private helper of the settings records. */
+/** Parsers for setting values given as strings (every failure names the key), and how a change applies to raw settings. Package-private helper of the settings records. */
 final class SettingValues {
     private static final Pattern BYTES = Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib|p|pb|pib)\\s*");
     private static final Pattern DURATION = Pattern.compile("(?i)\\s*(\\d+)\\s*(ms|s|m|h|d)?\\s*");
 
     private SettingValues() {}
+
+    /** @return a new map: {@code base} with {@code changes} applied, where a null value removes the key */
+    static Map<String, String> changed(Map<String, String> base, Map<String, String> changes) {
+        Map<String, String> next = new HashMap<>(base);
+        changes.forEach((k, v) -> {
+            if (v == null) {
+                next.remove(k);
+            } else {
+                next.put(k, v);
+            }
+        });
+        return next;
+    }
 
     static String get(Map<String, String> map, String key) {
         String value = map.get(key);

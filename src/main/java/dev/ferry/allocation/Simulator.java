@@ -49,12 +49,7 @@ public final class Simulator {
         private Map<CopyId, UnassignedCopy> lastAttempt = new HashMap<>();
 
         State(SimulationInput input) {
-            rawSettings = new HashMap<>();
-            input.settings().forEach((k, v) -> {
-                if (v != null) {
-                    rawSettings.put(k, v);
-                }
-            });
+            rawSettings = SettingValues.changed(Map.of(), input.settings());
             ClusterView.Builder b = ClusterView.builder(AllocationSettings.parse(rawSettings));
             input.nodes().forEach(b::node);
             input.topics().forEach(b::topic);
@@ -68,11 +63,10 @@ public final class Simulator {
             AllocationExplanation explain = null;
             try {
                 if (step instanceof SimulationStep.Round r) {
-                    moves = round();
+                    moves = round().moves().size();
                     rounds = 1;
                 } else if (step instanceof SimulationStep.CompleteRecoveries r) {
-                    view = Recoveries.complete(view, true);
-                    moves = round();
+                    moves = completeRecoveriesAndRound().moves().size();
                     rounds = 1;
                 } else if (step instanceof SimulationStep.Settle r) {
                     while (true) {
@@ -80,12 +74,9 @@ public final class Simulator {
                             return result(step, moves, rounds, null, "the cluster did not settle within [" + MAX_SETTLE_ROUNDS + "] rounds");
                         }
                         ClusterView before = view;
-                        view = Recoveries.complete(view, true);
-                        RoundResult result = tracker.round(view);
-                        remember(result);
+                        RoundResult result = completeRecoveriesAndRound();
                         rounds++;
                         moves += result.moves().size();
-                        view = result.next();
                         if (result.placements().isEmpty() && result.moves().isEmpty() && sameCopies(before, view)) {
                             break;
                         }
@@ -101,14 +92,7 @@ public final class Simulator {
                     }
                     view = removeNode(r.name());
                 } else if (step instanceof SimulationStep.SetSettings s) {
-                    Map<String, String> next = new HashMap<>(rawSettings);
-                    s.settings().forEach((k, v) -> {
-                        if (v == null) {
-                            next.remove(k);
-                        } else {
-                            next.put(k, v);
-                        }
-                    });
+                    Map<String, String> next = SettingValues.changed(rawSettings, s.settings());
                     AllocationSettings parsed = AllocationSettings.parse(next);
                     rawSettings.clear();
                     rawSettings.putAll(next);
@@ -158,11 +142,16 @@ public final class Simulator {
             return result(step, moves, rounds, explain, null);
         }
 
-        private int round() {
+        private RoundResult round() {
             RoundResult result = tracker.round(view);
             remember(result);
             view = result.next();
-            return result.moves().size();
+            return result;
+        }
+
+        private RoundResult completeRecoveriesAndRound() {
+            view = Recoveries.complete(view, true);
+            return round();
         }
 
         private void remember(RoundResult result) {

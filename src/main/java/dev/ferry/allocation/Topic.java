@@ -47,14 +47,7 @@ public record Topic(String name, int queues, TopicSettings settings, Map<String,
 
     /** @return this topic with its raw settings replaced (null values remove a key), re-parsed */
     public Topic withSettings(Map<String, String> changes) {
-        Map<String, String> raw = new HashMap<>(rawSettings);
-        changes.forEach((k, v) -> {
-            if (v == null) {
-                raw.remove(k);
-            } else {
-                raw.put(k, v);
-            }
-        });
+        Map<String, String> raw = SettingValues.changed(rawSettings, changes);
         return new Topic(name, queues, TopicSettings.parse(raw), raw, sizeBytes, writeLoad);
     }
 

@@ -64,29 +64,28 @@ public final class AllocationCommand implements Runnable {
             try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
                 input = SimulationJson.read(in);
             } catch (NoSuchFileException e) {
-                err.println("ferry allocation simulate: cannot read [" + file + "]: no such file");
-                err.flush();
-                return EXIT_BAD_INPUT;
+                return badInput(err, "cannot read [" + file + "]: no such file");
             } catch (MalformedSimulationException e) {
-                err.println("ferry allocation simulate: " + name() + ": malformed simulation file: " + e.getMessage());
-                err.flush();
-                return EXIT_BAD_INPUT;
+                return badInput(err, name() + ": malformed simulation file: " + e.getMessage());
             }
             List<StepResult> results;
             try {
                 results = new Simulator(new Allocator()).run(input);
             } catch (InvalidSettingException e) {
-                err.println("ferry allocation simulate: " + name() + ": malformed simulation file: settings." + e.key() + ": " + e.getMessage());
-                err.flush();
-                return EXIT_BAD_INPUT;
+                return badInput(err, name() + ": malformed simulation file: settings." + e.key() + ": " + e.getMessage());
             } catch (IllegalArgumentException e) {
-                err.println("ferry allocation simulate: " + name() + ": inconsistent cluster: " + e.getMessage());
-                err.flush();
-                return EXIT_BAD_INPUT;
+                return badInput(err, name() + ": inconsistent cluster: " + e.getMessage());
             }
             out.println(SimulationJson.write(results, !compact));
             out.flush();
             return 0;
+        }
+
+        /** Says what is wrong with the input; @return the bad-input exit code */
+        private static int badInput(PrintWriter err, String message) {
+            err.println("ferry allocation simulate: " + message);
+            err.flush();
+            return EXIT_BAD_INPUT;
         }
 
         private String name() {

@@ -20,19 +20,14 @@ import java.util.concurrent.Callable;
 public final class ClusterCommand {
 
     @Command(name = "nodes", mixinStandardHelpOptions = true, description = "Members with attributes, disk use and copies (GET /cluster/nodes).")
-    static final class Nodes implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
-        @Option(names = "--json", description = "Print the node's answer as JSON.") boolean json;
+    static final class Nodes extends AnswerCommand {
+        @Override
+        JsonNode ask(FerryClient node) {
+            return node.get("/cluster/nodes");
+        }
 
         @Override
-        public Integer call() {
-            JsonNode answer = client.client().get("/cluster/nodes");
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                Output.json(out, answer);
-                return 0;
-            }
+        void print(JsonNode answer, PrintWriter out) {
             Table t = new Table("NODE", "STATUS", "REACHABLE", "ATTRIBUTES", "DISK", "BROKERS", "MASTERS", "REPLICAS", "ADDRESS");
             for (JsonNode n : answer.path("nodes")) {
                 StringBuilder attrs = new StringBuilder();
@@ -44,30 +39,23 @@ public final class ClusterCommand {
                         n.path("copies").path("replicas").asText("-"), n.path("address").asText());
             }
             t.print(out);
-            return 0;
         }
     }
 
     @Command(name = "placement", mixinStandardHelpOptions = true, description = "Where each broker, master and replica runs now (GET /cluster/placement).")
-    static final class Placement implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
-        @Option(names = "--json", description = "Print the node's answer as JSON.") boolean json;
+    static final class Placement extends AnswerCommand {
+        @Override
+        JsonNode ask(FerryClient node) {
+            return node.get("/cluster/placement");
+        }
 
         @Override
-        public Integer call() {
-            JsonNode answer = client.client().get("/cluster/placement");
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                Output.json(out, answer);
-                return 0;
-            }
+        void print(JsonNode answer, PrintWriter out) {
             Table t = new Table("ENTITY", "TYPE", "ROLE", "NODE");
             for (JsonNode c : answer.path("copies")) {
                 t.row(c.path("entity").asText(), c.path("type").asText(), c.path("role").asText("-"), c.path("node").asText());
             }
             t.print(out);
-            return 0;
         }
     }
 

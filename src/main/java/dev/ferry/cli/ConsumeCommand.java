@@ -57,7 +57,7 @@ public final class ConsumeCommand implements Callable<Integer> {
             long next = offset;
             while (count == 0 || printed < count) {
                 int want = count == 0 ? max : (int) Math.min(max, count - printed);
-                String q = TopicCommand.path(topic) + "/queues/" + source.queue + "/messages?offset=" + next + "&max=" + want
+                String q = FerryClient.topicPath(topic) + "/queues/" + source.queue + "/messages?offset=" + next + "&max=" + want
                         + "&waitMs=" + (follow ? waitMs : 0) + (tags == null ? "" : "&tags=" + FerryClient.encode(tags));
                 JsonNode page = c.get(q);
                 for (JsonNode m : page.path("messages")) {

@@ -75,6 +75,11 @@ public final class FerryClient {
         return JSON.createObjectNode();
     }
 
+    /** @return the path of a topic's resource, {@code /topics/{topic}} */
+    public static String topicPath(String topic) {
+        return "/topics/" + encode(topic);
+    }
+
     /** Percent-encodes one path segment or query value. */
     public static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");

@@ -56,11 +56,11 @@ public final class SendCommand implements Callable<Integer> {
             if (!Files.isRegularFile(file)) {
                 throw new UserError("--file " + file + " does not exist or is not a file");
             }
-            printAck(out, c.postRaw(TopicCommand.path(topic) + "/messages", Files.readAllBytes(file), headers()));
+            printAck(out, c.postRaw(FerryClient.topicPath(topic) + "/messages", Files.readAllBytes(file), headers()));
             return 0;
         }
         if (messages != null && messages.size() == 1) {
-            printAck(out, c.postRaw(TopicCommand.path(topic) + "/messages", messages.get(0).getBytes(StandardCharsets.UTF_8), headers()));
+            printAck(out, c.postRaw(FerryClient.topicPath(topic) + "/messages", messages.get(0).getBytes(StandardCharsets.UTF_8), headers()));
             return 0;
         }
         if (messages != null) {
@@ -92,7 +92,7 @@ public final class SendCommand implements Callable<Integer> {
             if (shardingKey != null) m.put("shardingKey", shardingKey);
             if (queue != null) m.put("queue", queue);
         }
-        JsonNode answer = c.postJson(TopicCommand.path(topic) + "/messages:batch", req);
+        JsonNode answer = c.postJson(FerryClient.topicPath(topic) + "/messages:batch", req);
         for (JsonNode ack : answer.path("results")) {
             printAck(out, ack);
         }

@@ -65,26 +65,10 @@ public final class SimulationJson {
         ObjectNode obj = object(root, "$");
         allowOnly(obj, "$", "settings", "nodes", "topics", "copies", "steps");
         Map<String, String> settings = settings(obj.get("settings"), "settings", false);
-        List<Node> nodes = new ArrayList<>();
-        ArrayNode nodeArray = array(obj.get("nodes"), "nodes", false);
-        for (int i = 0; i < nodeArray.size(); i++) {
-            nodes.add(node(nodeArray.get(i), "nodes[" + i + "]"));
-        }
-        List<Topic> topics = new ArrayList<>();
-        ArrayNode topicArray = array(obj.get("topics"), "topics", true);
-        for (int i = 0; i < topicArray.size(); i++) {
-            topics.add(topic(topicArray.get(i), "topics[" + i + "]"));
-        }
-        List<Copy> copies = new ArrayList<>();
-        ArrayNode copyArray = array(obj.get("copies"), "copies", true);
-        for (int i = 0; i < copyArray.size(); i++) {
-            copies.add(copy(copyArray.get(i), "copies[" + i + "]"));
-        }
-        List<SimulationStep> steps = new ArrayList<>();
-        ArrayNode stepArray = array(obj.get("steps"), "steps", true);
-        for (int i = 0; i < stepArray.size(); i++) {
-            steps.add(step(stepArray.get(i), "steps[" + i + "]"));
-        }
+        List<Node> nodes = list(obj, "nodes", false, SimulationJson::node);
+        List<Topic> topics = list(obj, "topics", true, SimulationJson::topic);
+        List<Copy> copies = list(obj, "copies", true, SimulationJson::copy);
+        List<SimulationStep> steps = list(obj, "steps", true, SimulationJson::step);
         validate(settings, nodes, topics, copies);
         return new SimulationInput(settings, nodes, topics, copies, steps);
     }
@@ -166,12 +150,8 @@ public final class SimulationJson {
                         settings(required(o, "settings", path), path + ".settings", true));
             case "diskUsage": {
                 allowOnly(o, path, "do", "node", "totalBytes", "usedBytes");
-                long total = number(o.get("totalBytes"), path + ".totalBytes", true, 1);
-                long used = number(o.get("usedBytes"), path + ".usedBytes", true, 0);
-                if (used > total) {
-                    throw new MalformedSimulationException(path + ".usedBytes", "must not exceed totalBytes [" + total + "], was [" + used + "]");
-                }
-                return new SimulationStep.DiskReport(text(o.get("node"), path + ".node", true), total, used);
+                DiskUsage disk = diskUsage(o, path);
+                return new SimulationStep.DiskReport(text(o.get("node"), path + ".node", true), disk.totalBytes(), disk.usedBytes());
             }
             case "createTopic":
                 allowOnly(o, path, "do", "topic");
@@ -212,14 +192,19 @@ public final class SimulationJson {
         if (d != null && !d.isNull()) {
             ObjectNode dobj = object(d, path + ".disk");
             allowOnly(dobj, path + ".disk", "totalBytes", "usedBytes");
-            long total = number(dobj.get("totalBytes"), path + ".disk.totalBytes", true, 1);
-            long used = number(dobj.get("usedBytes"), path + ".disk.usedBytes", true, 0);
-            if (used > total) {
-                throw new MalformedSimulationException(path + ".disk.usedBytes", "must not exceed totalBytes [" + total + "], was [" + used + "]");
-            }
-            node = node.withDisk(new DiskUsage(total, used));
+            node = node.withDisk(diskUsage(dobj, path + ".disk"));
         }
         return node;
+    }
+
+    /** The {@code totalBytes} / {@code usedBytes} pair of a disk report, in a step or in a node. */
+    private static DiskUsage diskUsage(ObjectNode o, String path) throws MalformedSimulationException {
+        long total = number(o.get("totalBytes"), path + ".totalBytes", true, 1);
+        long used = number(o.get("usedBytes"), path + ".usedBytes", true, 0);
+        if (used > total) {
+            throw new MalformedSimulationException(path + ".usedBytes", "must not exceed totalBytes [" + total + "], was [" + used + "]");
+        }
+        return new DiskUsage(total, used);
     }
 
     private static Topic topic(JsonNode n, String path) throws MalformedSimulationException {
@@ -467,6 +452,23 @@ public final class SimulationJson {
             throw new MalformedSimulationException(path, "expected a JSON array, was " + describe(n));
         }
         return (ArrayNode) n;
+    }
+
+    /** Reads one element of a list, named by its JSON path. */
+    @FunctionalInterface
+    private interface ElementReader<T> {
+        T read(JsonNode n, String path) throws MalformedSimulationException;
+    }
+
+    /** @return the elements of the array {@code field} of the file's top-level object, each read by {@code reader} */
+    private static <T> List<T> list(ObjectNode root, String field, boolean optional, ElementReader<T> reader)
+            throws MalformedSimulationException {
+        ArrayNode array = array(root.get(field), field, optional);
+        List<T> out = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            out.add(reader.read(array.get(i), field + "[" + i + "]"));
+        }
+        return out;
     }
 
     private static JsonNode required(ObjectNode o, String field, String path) throws MalformedSimulationException {

@@ -18,16 +18,9 @@ import java.util.concurrent.Callable;
         subcommands = {TopicCommand.Create.class, TopicCommand.ListTopics.class, TopicCommand.Describe.class, TopicCommand.Delete.class})
 public final class TopicCommand {
 
-    static String path(String topic) {
-        return "/topics/" + FerryClient.encode(topic);
-    }
-
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create a topic (PUT /topics/{topic}); fields left out take the node's ferry.topic.* defaults.")
-    static final class Create implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
-
+    static final class Create extends AnswerCommand {
         @Parameters(index = "0", paramLabel = "TOPIC") String topic;
         @Option(names = {"-q", "--queues"}, description = "Number of queues (1..1024).") Integer queues;
         @Option(names = {"-r", "--replicas"}, description = "Replica copies per queue besides the master (0 = master only).") Integer replicas;
@@ -36,11 +29,9 @@ public final class TopicCommand {
         @Option(names = "--max-message-size", paramLabel = "BYTES", description = "Largest message body in bytes.") Long maxMessageSize;
         @Option(names = {"-s", "--setting"}, paramLabel = "KEY=VALUE", description = "Topic-level setting, e.g. topic.allocation.require.zone=zone-1 (repeatable).")
         Map<String, String> settings;
-        @Option(names = "--json", description = "Print the node's answer as JSON.") boolean json;
 
         @Override
-        public Integer call() {
-            FerryClient c = client.client();
+        JsonNode ask(FerryClient c) {
             ObjectNode body = c.object();
             if (queues != null) body.put("queues", queues);
             if (replicas != null) body.put("replicas", replicas);
@@ -51,59 +42,47 @@ public final class TopicCommand {
                 ObjectNode s = body.putObject("settings");
                 settings.forEach(s::put);
             }
-            JsonNode created = c.putJson(path(topic), body);
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                Output.json(out, created);
-            } else {
-                out.printf("topic %s: %s queues, %s replicas, replication %s, flush %s%n", created.path("name").asText(topic),
-                        created.path("queues").asText(), created.path("replicas").asText(),
-                        created.path("replication").asText(), created.path("flush").asText());
-            }
-            return 0;
+            return c.putJson(FerryClient.topicPath(topic), body);
+        }
+
+        @Override
+        void print(JsonNode created, PrintWriter out) {
+            out.printf("topic %s: %s queues, %s replicas, replication %s, flush %s%n", created.path("name").asText(topic),
+                    created.path("queues").asText(), created.path("replicas").asText(),
+                    created.path("replication").asText(), created.path("flush").asText());
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List topics (GET /topics).")
-    static final class ListTopics implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
-        @Option(names = "--json", description = "Print the node's answer as JSON.") boolean json;
+    static final class ListTopics extends AnswerCommand {
+        @Override
+        JsonNode ask(FerryClient node) {
+            return node.get("/topics");
+        }
 
         @Override
-        public Integer call() {
-            JsonNode answer = client.client().get("/topics");
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                Output.json(out, answer);
-                return 0;
-            }
+        void print(JsonNode answer, PrintWriter out) {
             Table t = new Table("TOPIC", "QUEUES", "REPLICAS", "REPLICATION", "FLUSH");
             for (JsonNode topic : answer.path("topics")) {
                 t.row(topic.path("name").asText(), topic.path("queues").asText(), topic.path("replicas").asText(),
                         topic.path("replication").asText(), topic.path("flush").asText());
             }
             t.print(out);
-            return 0;
         }
     }
 
     @Command(name = "describe", mixinStandardHelpOptions = true,
             description = "Settings, queues, offsets and where each copy is (GET /topics/{topic}).")
-    static final class Describe implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
+    static final class Describe extends AnswerCommand {
         @Parameters(index = "0", paramLabel = "TOPIC") String topic;
-        @Option(names = "--json", description = "Print the node's answer as JSON.") boolean json;
 
         @Override
-        public Integer call() {
-            JsonNode t = client.client().get(path(topic));
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                Output.json(out, t);
-                return 0;
-            }
+        JsonNode ask(FerryClient node) {
+            return node.get(FerryClient.topicPath(topic));
+        }
+
+        @Override
+        void print(JsonNode t, PrintWriter out) {
             out.printf("topic %s: %s queues, %s replicas, replication %s, flush %s, max message %s bytes, settings %s%n",
                     t.path("name").asText(), t.path("queues").asText(), t.path("replicas").asText(), t.path("replication").asText(),
                     t.path("flush").asText(), t.path("maxMessageSize").asText(), t.path("settings"));
@@ -119,7 +98,6 @@ public final class TopicCommand {
                         q.path("master").path("node").asText("-"), q.path("master").path("term").asText("-"), copies);
             }
             table.print(out);
-            return 0;
         }
     }
 
@@ -131,7 +109,7 @@ public final class TopicCommand {
 
         @Override
         public Integer call() {
-            client.client().delete(path(topic));
+            client.client().delete(FerryClient.topicPath(topic));
             spec.commandLine().getOut().println("topic " + topic + " deleted");
             return 0;
         }

@@ -10,8 +10,9 @@ import dev.ferry.queue.QueueEntity;
 import dev.ferry.queue.StoredMessage;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,8 +24,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The send path: topic from the local route table (asking the Broker only on a miss), queue choice (explicit, by
- * sharding key, or round robin), then one Append per queue to the Queue entity through the sharding region. Acks
- * come back when the queue's batch is stored.
+ * sharding key, or round robin), then the messages go to the Queue entity through the sharding region. Acks come
+ * back when the queue's batch is stored.
+ *
+ * <p>Concurrent sends to one queue are coalesced here, in front of sharding ({@link QueueLane}): while
+ * {@link QueueLane#MAX_IN_FLIGHT} Appends of this node are on their way to a queue, later sends (single POSTs,
+ * parts of batches, stream groups) wait and then go together as ONE Append. Each ask, sharding envelope, region and
+ * shard hop and reply then serves a whole group instead of one message; the entity would have put them into one
+ * journal write anyway. A lone producer sees no added latency (an idle lane sends at once). Durability and order
+ * are the entity's: a send is answered only by the entity's reply for the Append that carried it, and a lane hands
+ * its messages to sharding in the order they arrived.
  */
 final class Sender {
 
@@ -38,11 +47,14 @@ final class Sender {
     private final MessageIds ids;
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final Map<String, EntityRef<QueueEntity.Command>> queueRefs = new ConcurrentHashMap<>();
+    private final Map<String, QueueLane> lanes = new ConcurrentHashMap<>();
+    private final int maxBatchMessages;
 
     Sender(Services services) {
         this.services = services;
         this.timeout = services.settings().http().askTimeout();
         this.ids = new MessageIds(services.settings().node().name());
+        this.maxBatchMessages = services.settings().queue().maxBatchMessages();
     }
 
     String newId(long now) {
@@ -112,44 +124,169 @@ final class Sender {
     /** Sends one message already assigned to {@code queue}. */
     CompletionStage<Ack> sendOne(TopicState t, int queue, StoredMessage m) {
         long start = System.nanoTime();
-        return queueRef(t.name(), queue).<QueueEntity.AppendReply>ask(r -> new QueueEntity.Append(List.of(m), r), timeout)
-                .thenApply(reply -> {
-                    if (reply instanceof QueueEntity.Appended a) {
-                        FerryMetrics.MESSAGES_SENT.labels(t.name()).inc();
-                        FerryMetrics.BYTES_SENT.labels(t.name()).inc(m.body().length);
-                        FerryMetrics.SEND_LATENCY.observe((System.nanoTime() - start) / 1e9);
-                        return new Ack(m.id(), a.queueId(), a.firstOffset());
-                    }
-                    throw rejected((QueueEntity.AppendRejected) reply);
-                }).exceptionally(e -> { throw translate(e); });
+        return lane(t.name(), queue).submit(List.of(m)).thenApply(first -> {
+            FerryMetrics.MESSAGES_SENT.labels(t.name()).inc();
+            FerryMetrics.BYTES_SENT.labels(t.name()).inc(m.body().length);
+            FerryMetrics.SEND_LATENCY.observe((System.nanoTime() - start) / 1e9);
+            return new Ack(m.id(), queue, first);
+        }).exceptionally(e -> { throw translate(e); });
     }
 
-    /** Sends many messages, each with its queue already chosen; one Append per queue; acks in input order. */
+    /** Sends many messages, each with its queue already chosen; one part per queue; acks in input order. */
     CompletionStage<List<Ack>> send(TopicState t, int[] queues, List<StoredMessage> messages) {
         long start = System.nanoTime();
-        Map<Integer, List<Integer>> byQueue = new HashMap<>();
-        for (int i = 0; i < messages.size(); i++) byQueue.computeIfAbsent(queues[i], q -> new ArrayList<>()).add(i);
-        Ack[] acks = new Ack[messages.size()];
-        List<CompletableFuture<?>> parts = new ArrayList<>();
-        byQueue.forEach((q, indexes) -> {
-            List<StoredMessage> part = indexes.stream().map(messages::get).toList();
-            parts.add(queueRef(t.name(), q).<QueueEntity.AppendReply>ask(r -> new QueueEntity.Append(part, r), timeout)
-                    .thenAccept(reply -> {
-                        if (!(reply instanceof QueueEntity.Appended a)) throw rejected((QueueEntity.AppendRejected) reply);
-                        for (int k = 0; k < indexes.size(); k++) {
-                            int i = indexes.get(k);
-                            acks[i] = new Ack(messages.get(i).id(), q, a.firstOffset() + k);
-                        }
-                    }).toCompletableFuture());
-        });
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+        int n = messages.size();
+        // Indexes grouped by queue without boxing: count per queue, then fill (queues are 0..queues-1).
+        int queueCount = 0;
+        for (int q : queues) queueCount = Math.max(queueCount, q + 1);
+        int[] counts = new int[queueCount];
+        for (int q : queues) counts[q]++;
+        int[][] byQueue = new int[queueCount][];
+        for (int q = 0; q < queueCount; q++) if (counts[q] > 0) byQueue[q] = new int[counts[q]];
+        int[] fill = new int[queueCount];
+        for (int i = 0; i < n; i++) byQueue[queues[i]][fill[queues[i]]++] = i;
+        Ack[] acks = new Ack[n];
+        CompletableFuture<?>[] parts = new CompletableFuture<?>[queueCount];
+        for (int q = 0; q < queueCount; q++) {
+            int[] indexes = byQueue[q];
+            if (indexes == null) {
+                parts[q] = CompletableFuture.completedFuture(null);
+                continue;
+            }
+            List<StoredMessage> part;
+            if (indexes.length == n) part = messages;
+            else {
+                StoredMessage[] a = new StoredMessage[indexes.length];
+                for (int k = 0; k < a.length; k++) a[k] = messages.get(indexes[k]);
+                part = Arrays.asList(a);
+            }
+            int queue = q;
+            parts[q] = lane(t.name(), q).submit(part).thenAccept(first -> {
+                for (int k = 0; k < indexes.length; k++) {
+                    int i = indexes[k];
+                    acks[i] = new Ack(messages.get(i).id(), queue, first + k);
+                }
+            });
+        }
+        return CompletableFuture.allOf(parts).thenApply(v -> {
             long bytes = 0;
             for (StoredMessage m : messages) bytes += m.body().length;
-            FerryMetrics.MESSAGES_SENT.labels(t.name()).inc(messages.size());
+            FerryMetrics.MESSAGES_SENT.labels(t.name()).inc(n);
             FerryMetrics.BYTES_SENT.labels(t.name()).inc(bytes);
             FerryMetrics.SEND_LATENCY.observe((System.nanoTime() - start) / 1e9);
             return List.of(acks);
         }).exceptionally(e -> { throw translate(e); });
+    }
+
+    private QueueLane lane(String topic, int queue) {
+        String id = QueueEntity.entityId(topic, queue);
+        QueueLane lane = lanes.get(id);
+        return lane != null ? lane : lanes.computeIfAbsent(id, k -> new QueueLane(queueRef(topic, queue)));
+    }
+
+    /**
+     * This node's way into one queue: at most {@link #MAX_IN_FLIGHT} Appends outstanding, everything else waits and
+     * goes as one Append when one comes back. Two in flight (not one) so the entity finds the next group in its
+     * mailbox the moment a journal write completes, instead of waiting for a round trip to this node and back.
+     * An Append unanswered for {@link #STALLED_AFTER} no longer holds the lane: when a master's node dies, its
+     * Appends are answered only by the ask timeout, and sends to the promoted master must not wait behind them.
+     */
+    private final class QueueLane {
+        static final int MAX_IN_FLIGHT = 2;
+        static final long STALLED_AFTER = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
+
+        private record Part(List<StoredMessage> messages, CompletableFuture<Long> firstOffset) {}
+
+        private final EntityRef<QueueEntity.Command> ref;
+        private final ArrayDeque<Part> waiting = new ArrayDeque<>();
+        /** Issue times (System.nanoTime) of the Appends not answered yet. */
+        private final List<Long> inFlight = new ArrayList<>();
+        private boolean recheckScheduled;
+
+        QueueLane(EntityRef<QueueEntity.Command> ref) {
+            this.ref = ref;
+        }
+
+        /** @return the offset of the part's first message, once the entity stored it */
+        CompletableFuture<Long> submit(List<StoredMessage> messages) {
+            Part p = new Part(messages, new CompletableFuture<>());
+            synchronized (this) {
+                waiting.add(p);
+                dispatchIfFree();
+            }
+            return p.firstOffset();
+        }
+
+        /** Dispatches when fewer than MAX_IN_FLIGHT Appends are outstanding and not stalled; else re-checks later. */
+        private void dispatchIfFree() {
+            if (waiting.isEmpty()) return;
+            long now = System.nanoTime();
+            int live = 0;
+            long oldestLive = Long.MAX_VALUE;
+            for (long issued : inFlight) {
+                if (now - issued < STALLED_AFTER) {
+                    live++;
+                    oldestLive = Math.min(oldestLive, issued);
+                }
+            }
+            if (live < MAX_IN_FLIGHT) {
+                dispatch(now);
+                return;
+            }
+            if (!recheckScheduled) {
+                recheckScheduled = true;
+                Duration in = Duration.ofNanos(Math.max(1_000_000, oldestLive + STALLED_AFTER - now));
+                services.system().scheduler().scheduleOnce(in, this::recheck, services.system().executionContext());
+            }
+        }
+
+        private void recheck() {
+            synchronized (this) {
+                recheckScheduled = false;
+                dispatchIfFree();
+            }
+        }
+
+        /** Sends the waiting parts (up to max-batch-messages) as one Append. Called holding the lock: asks leave in order. */
+        private void dispatch(long now) {
+            Part first = waiting.poll();
+            if (first == null) return;
+            if (waiting.isEmpty() || first.messages().size() >= maxBatchMessages) {
+                send(List.of(first), first.messages(), now);
+                return;
+            }
+            List<Part> group = new ArrayList<>();
+            List<StoredMessage> messages = new ArrayList<>(first.messages());
+            group.add(first);
+            while (!waiting.isEmpty() && messages.size() + waiting.peek().messages().size() <= maxBatchMessages) {
+                Part p = waiting.poll();
+                group.add(p);
+                messages.addAll(p.messages());
+            }
+            send(group, messages, now);
+        }
+
+        private void send(List<Part> group, List<StoredMessage> messages, long now) {
+            Long issued = now;
+            inFlight.add(issued);
+            ref.<QueueEntity.AppendReply>ask(r -> new QueueEntity.Append(messages, r), timeout).whenComplete((reply, failure) -> {
+                synchronized (this) {
+                    inFlight.remove(issued); // an equal issue time, if any, stands for the same amount of work
+                    dispatchIfFree();
+                }
+                if (reply instanceof QueueEntity.Appended a) {
+                    long offset = a.firstOffset();
+                    for (Part p : group) {
+                        p.firstOffset().complete(offset);
+                        offset += p.messages().size();
+                    }
+                } else {
+                    for (Part p : group) {
+                        p.firstOffset().completeExceptionally(failure != null ? failure : rejected((QueueEntity.AppendRejected) reply));
+                    }
+                }
+            });
+        }
     }
 
     private static ApiException rejected(QueueEntity.AppendRejected r) {

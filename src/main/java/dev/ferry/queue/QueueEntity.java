@@ -188,6 +188,11 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     /** The in-sync replicas a majority has in the Broker's routing state (promotion picks from these). */
     private final Set<Integer> confirmedInSync = new TreeSet<>();
     private boolean inSyncWriteInFlight;
+    /**
+     * An in-sync write was not confirmed (timeout, no majority): the Broker may hold it anyway, so the routing state is
+     * unknown until a write is confirmed. Keep writing the desired set even when it equals the last confirmed one.
+     */
+    private boolean inSyncUnknown;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
 
     /** What the master knows of one replica; -1 = not heard from in this term. */
@@ -611,7 +616,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
 
     /** Brings the Broker's in-sync set to this master's view, one write at a time. */
     private void writeInSync() {
-        if (inSyncWriteInFlight || desiredInSync.equals(confirmedInSync)) return;
+        if (inSyncWriteInFlight || (!inSyncUnknown && desiredInSync.equals(confirmedInSync))) return;
         inSyncWriteInFlight = true;
         List<Integer> copies = new ArrayList<>(desiredInSync);
         long t = term;
@@ -622,15 +627,18 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     private Behavior<Command> onInSyncReply(InSyncReply r) {
         inSyncWriteInFlight = false;
         if (r.reply() instanceof Broker.RouteReply rr && rr.route().term() == term) {
+            inSyncUnknown = false;
             confirmedInSync.clear();
             rr.route().inSync().forEach(c -> { if (c != 0) confirmedInSync.add(c); });
             releaseWaiting(false);
             writeInSync();
             return stopIfDone();
-        } else if (r.reply() instanceof Broker.Rejected rej && rej.status() == 409) {
-            return fence(rej.detail());
         }
-        return this; // not confirmed: the next tick tries again
+        if (r.reply() instanceof Broker.Rejected rej && rej.status() == 409) return fence(rej.detail());
+        inSyncUnknown = true;
+        getContext().getLog().warn("queue {}/{}: in-sync set {} not confirmed by the Broker ({}); writing it again",
+                topic, queueId, desiredInSync, r.failure() != null ? r.failure().toString() : r.reply());
+        return this; // not confirmed (it may still have applied): the next tick writes again
     }
 
     /** A newer master exists: stop serving (nothing more is acknowledged here) and let sharding stop the entity. */

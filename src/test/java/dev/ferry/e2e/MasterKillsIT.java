@@ -38,9 +38,13 @@ class MasterKillsIT {
     static final String ASYNC = "kills-async";
     /** Failure detection as an operator who wants fast failover sets it (the figures in BENCHMARKS.md use these). */
     static final String FAST_FAILOVER = """
-            ferry.cluster.acceptable-heartbeat-pause = 2s
-            ferry.cluster.stable-after = 2s
+            ferry.cluster.heartbeat-interval = 500ms
+            ferry.cluster.acceptable-heartbeat-pause = 1500ms
+            ferry.cluster.stable-after = 1500ms
             """;
+
+    /** A producer's send timeout (RocketMQ's sendMsgTimeout is 3 s): a send to a queue whose master just died waits this long. */
+    static final Duration SEND_TIMEOUT = Duration.ofSeconds(1);
 
     static NodeProcesses cluster;
 
@@ -60,8 +64,8 @@ class MasterKillsIT {
     void everyMessageAcknowledgedWithSyncReplicationSurvivesRepeatedKillsOfTheMastersNode() throws Exception {
         createTopic(SYNC, "sync");
         createTopic(ASYNC, "async");
-        awaitInSync(SYNC, 120);
-        awaitInSync(ASYNC, 120);
+        cluster.awaitInSync(SYNC, 120);
+        cluster.awaitInSync(ASYNC, 120);
 
         AtomicBoolean stop = new AtomicBoolean();
         Producer sync = new Producer(SYNC, stop);
@@ -72,14 +76,18 @@ class MasterKillsIT {
         int asyncMasterKills = 0;
         try {
             for (int kill = 1; kill <= KILLS; kill++) {
-                awaitInSync(SYNC, 120);
-                awaitInSync(ASYNC, 60);
+                cluster.awaitInSync(SYNC, 120);
+                try {
+                    cluster.awaitInSync(ASYNC, 30); // async replicas follow: the loss count is what the test reports
+                } catch (AssertionError lagging) {
+                    cluster.note("kill " + kill + ": async replica not in sync: " + lagging.getMessage());
+                }
                 sync.awaitAcks(20, 60);
-                String victimName = masterNode(SYNC);
+                String victimName = cluster.masterNode(SYNC);
                 int victim = cluster.indexOf(victimName);
-                if (victimName.equals(masterNode(ASYNC))) asyncMasterKills++;
-                long killedAt = System.nanoTime();
+                if (victimName.equals(cluster.masterNode(ASYNC))) asyncMasterKills++;
                 cluster.kill(victim);
+                long killedAt = System.nanoTime(); // once the process is gone: a send issued before may still be acked
                 cluster.note("kill " + kill + ": SIGKILL " + victimName + " (sync acks so far " + sync.acked() + ")");
                 long failover = sync.firstAckStartedAfter(killedAt, 90);
                 failoverMillis.add(failover);
@@ -94,8 +102,8 @@ class MasterKillsIT {
             async.join(30_000);
         }
 
-        List<String> syncLog = readQueue(SYNC);
-        List<String> asyncLog = readQueue(ASYNC);
+        List<String> syncLog = cluster.readQueue(SYNC);
+        List<String> asyncLog = cluster.readQueue(ASYNC);
         Check syncCheck = check(sync.ackedBodies(), syncLog);
         Check asyncCheck = check(async.ackedBodies(), asyncLog);
         List<Long> sorted = new ArrayList<>(failoverMillis);
@@ -145,7 +153,7 @@ class MasterKillsIT {
                 long issuedAt = System.nanoTime();
                 try {
                     HttpResponse<String> r = cluster.send("POST", cluster.anyLive(), "/topics/" + topic + "/messages", "text/plain",
-                            body, Duration.ofSeconds(5), "Ferry-Queue", "0");
+                            body, SEND_TIMEOUT, "Ferry-Queue", "0");
                     if (r.statusCode() == 201) {
                         ackedIssuedAt.add(issuedAt);
                         acked.add(body);
@@ -229,70 +237,9 @@ class MasterKillsIT {
         return new Check(lost, duplicated, outOfOrder);
     }
 
-    // ------------------------------------------------------------------ HTTP
-
     static void createTopic(String topic, String replication) throws Exception {
         HttpResponse<String> r = cluster.send("PUT", 0, "/topics/" + topic, "application/json",
                 "{\"queues\": 1, \"replicas\": 1, \"replication\": \"" + replication + "\"}");
         assertEquals(201, r.statusCode(), r.body());
-    }
-
-    static JsonNode queueState(String topic) throws Exception {
-        HttpResponse<String> r = cluster.send("GET", cluster.anyLive(), "/topics/" + topic, null, null);
-        if (r.statusCode() != 200) return null;
-        return NodeProcesses.JSON.readTree(r.body()).path("queueStates").path(0);
-    }
-
-    static String masterNode(String topic) throws Exception {
-        JsonNode q = queueState(topic);
-        String node = q == null ? "" : q.path("master").path("node").asText("");
-        if (node.isEmpty()) fail(topic + " has no master: " + q);
-        return node;
-    }
-
-    /** Waits until the queue's master has started and every copy is in the in-sync set. */
-    static void awaitInSync(String topic, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = queueState(topic);
-                if (last != null && last.path("maxOffset").asLong(-1) >= 0 && last.path("copies").size() == 2) {
-                    boolean all = true;
-                    for (JsonNode c : last.path("copies")) all &= c.path("inSync").asBoolean(false) && !c.path("node").asText("").isEmpty();
-                    if (all) return;
-                }
-            } catch (IOException notNow) {
-                // a node is restarting
-            }
-            Thread.sleep(250);
-        }
-        fail(topic + ": copies not all in sync after " + seconds + " s: " + last + "; logs in " + cluster.home());
-    }
-
-    /** Every message body of queue 0, in offset order, read from a live node. */
-    static List<String> readQueue(String topic) throws Exception {
-        List<String> bodies = new ArrayList<>();
-        long offset = 0;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (true) {
-            if (System.nanoTime() > deadline) fail(topic + ": could not read the queue back in 120 s");
-            HttpResponse<String> r;
-            try {
-                r = cluster.send("GET", cluster.anyLive(), "/topics/" + topic + "/queues/0/messages?offset=" + offset + "&max=1024", null, null);
-            } catch (IOException notNow) {
-                Thread.sleep(200);
-                continue;
-            }
-            if (r.statusCode() != 200) {
-                Thread.sleep(200);
-                continue;
-            }
-            JsonNode page = NodeProcesses.JSON.readTree(r.body());
-            for (JsonNode m : page.path("messages")) bodies.add(m.path("body").asText());
-            long next = page.path("nextOffset").asLong();
-            if (page.path("messages").isEmpty() && next >= page.path("maxOffset").asLong()) return bodies;
-            offset = next;
-        }
     }
 }

@@ -2,7 +2,6 @@ package dev.ferry.allocation.decider;
 
 import java.util.List;
 
-import dev.ferry.allocation.AllocationDecider;
 import dev.ferry.allocation.AllocationSettings;
 import dev.ferry.allocation.Decision;
 import dev.ferry.allocation.Routing;
@@ -16,7 +15,7 @@ import dev.ferry.allocation.RoutingQueue;
  * (forced ones included), at most {@code ceil(copies / values)} copies of a queue may sit on nodes sharing a value.
  * A node without the attribute receives nothing. Checked on placement and on remaining.
  */
-public final class AwarenessAllocationDecider implements AllocationDecider {
+public final class AwarenessAllocationDecider implements PlaceOrRemainDecider {
     public static final String NAME = "awareness";
     private static final Decision YES_DISABLED = Decision.yes(NAME, "allocation awareness is not enabled, set cluster setting ["
             + AllocationSettings.AWARENESS_ATTRIBUTES + "] to enable it");
@@ -30,16 +29,8 @@ public final class AwarenessAllocationDecider implements AllocationDecider {
     }
 
     @Override
-    public Decision canAllocate(RoutingCopy copy, RoutingNode node, Routing routing) {
-        return decide(copy, node, routing, true);
-    }
-
-    @Override
-    public Decision canRemain(RoutingCopy copy, RoutingNode node, Routing routing) {
-        return decide(copy, node, routing, false);
-    }
-
-    private Decision decide(RoutingCopy copy, RoutingNode node, Routing routing, boolean placing) {
+    public Decision decide(RoutingCopy copy, RoutingNode node, Routing routing, boolean remaining) {
+        boolean placing = !remaining;
         List<String> attributes = routing.settings().awarenessAttributes();
         if (attributes.isEmpty()) {
             return YES_DISABLED;

@@ -1,17 +1,15 @@
 package dev.ferry.allocation.decider;
 
-import dev.ferry.allocation.AllocationDecider;
 import dev.ferry.allocation.AllocationSettings;
 import dev.ferry.allocation.Decision;
 import dev.ferry.allocation.Routing;
-import dev.ferry.allocation.RoutingCopy;
 
 /**
  * {@code ferry.allocation.allow-rebalance} (ES's ClusterRebalanceAllocationDecider): with the default
  * {@code indices_all_active} no balancing move starts while any copy is unassigned or recovering; with
  * {@code indices_primaries_active} while any master is. Stands aside in simulations.
  */
-public final class ClusterRebalanceAllocationDecider implements AllocationDecider {
+public final class ClusterRebalanceAllocationDecider implements ClusterScopedRebalanceDecider {
     public static final String NAME = "cluster_rebalance";
     private static final Decision YES_ALWAYS = Decision.yes(NAME, "cluster setting [" + AllocationSettings.ALLOW_REBALANCE + "=always]");
     private static final Decision YES_ALL_ACTIVE = Decision.yes(NAME, "all queue copies are active");
@@ -20,11 +18,6 @@ public final class ClusterRebalanceAllocationDecider implements AllocationDecide
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public Decision canRebalance(RoutingCopy copy, Routing routing) {
-        return canRebalance(routing);
     }
 
     @Override

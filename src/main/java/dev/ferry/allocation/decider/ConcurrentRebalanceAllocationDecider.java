@@ -1,27 +1,20 @@
 package dev.ferry.allocation.decider;
 
-import dev.ferry.allocation.AllocationDecider;
 import dev.ferry.allocation.AllocationSettings;
 import dev.ferry.allocation.Decision;
 import dev.ferry.allocation.Routing;
-import dev.ferry.allocation.RoutingCopy;
 
 /**
  * {@code ferry.allocation.cluster-concurrent-rebalance} (ES's ConcurrentRebalanceAllocationDecider): at most that many
  * copies relocate at once for balance; -1 is unlimited. Forced moves are not limited. Stands aside in simulations.
  */
-public final class ConcurrentRebalanceAllocationDecider implements AllocationDecider {
+public final class ConcurrentRebalanceAllocationDecider implements ClusterScopedRebalanceDecider {
     public static final String NAME = "concurrent_rebalance";
     private static final Decision YES_UNLIMITED = Decision.yes(NAME, "unlimited concurrent rebalances are allowed");
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public Decision canRebalance(RoutingCopy copy, Routing routing) {
-        return canRebalance(routing);
     }
 
     @Override

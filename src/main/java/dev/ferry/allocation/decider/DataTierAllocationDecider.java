@@ -2,10 +2,8 @@ package dev.ferry.allocation.decider;
 
 import java.util.List;
 
-import dev.ferry.allocation.AllocationDecider;
 import dev.ferry.allocation.Decision;
 import dev.ferry.allocation.Routing;
-import dev.ferry.allocation.RoutingCopy;
 import dev.ferry.allocation.RoutingNode;
 import dev.ferry.allocation.RoutingTopic;
 import dev.ferry.allocation.TopicSettings;
@@ -16,7 +14,7 @@ import dev.ferry.allocation.TopicSettings;
  * ({@code hot} when absent). Checked on placement and on remaining, so a node of a more preferred tier joining
  * migrates copies to it.
  */
-public final class DataTierAllocationDecider implements AllocationDecider {
+public final class DataTierAllocationDecider implements TopicScopedDecider {
     public static final String NAME = "data_tier";
     private static final Decision YES = Decision.yes(NAME, "node is in the topic's preferred tier");
     private static final Decision NO_TIER = Decision.no(NAME, "node is not in the topic's preferred tier, topic setting ["
@@ -28,21 +26,7 @@ public final class DataTierAllocationDecider implements AllocationDecider {
     }
 
     @Override
-    public Decision canAllocate(RoutingCopy copy, RoutingNode node, Routing routing) {
-        return decide(copy.topic(), node, routing);
-    }
-
-    @Override
-    public Decision canRemain(RoutingCopy copy, RoutingNode node, Routing routing) {
-        return decide(copy.topic(), node, routing);
-    }
-
-    @Override
-    public Decision canAllocateTopic(RoutingTopic topic, RoutingNode node, Routing routing) {
-        return decide(topic, node, routing);
-    }
-
-    private Decision decide(RoutingTopic topic, RoutingNode node, Routing routing) {
+    public Decision decide(RoutingTopic topic, RoutingNode node, Routing routing) {
         List<String> preference = topic.settings().tierPreference();
         String required = null;
         for (String tier : preference) {

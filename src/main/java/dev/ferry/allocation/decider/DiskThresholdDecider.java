@@ -37,11 +37,9 @@ public final class DiskThresholdDecider implements AllocationDecider {
 
     @Override
     public Decision canAllocate(RoutingCopy copy, RoutingNode node, Routing routing) {
-        if (!routing.settings().diskThresholdEnabled()) {
-            return YES_DISABLED;
-        }
-        if (!node.diskKnown()) {
-            return YES_NO_REPORTS;
+        Decision unchecked = unchecked(node, routing);
+        if (unchecked != null) {
+            return unchecked;
         }
         DiskWatermarks wm = routing.settings().watermarks();
         long total = node.diskTotal();
@@ -81,11 +79,9 @@ public final class DiskThresholdDecider implements AllocationDecider {
 
     @Override
     public Decision canRemain(RoutingCopy copy, RoutingNode node, Routing routing) {
-        if (!routing.settings().diskThresholdEnabled()) {
-            return YES_DISABLED;
-        }
-        if (!node.diskKnown()) {
-            return YES_NO_REPORTS;
+        Decision unchecked = unchecked(node, routing);
+        if (unchecked != null) {
+            return unchecked;
         }
         DiskWatermarks wm = routing.settings().watermarks();
         long total = node.diskTotal();
@@ -98,6 +94,17 @@ public final class DiskThresholdDecider implements AllocationDecider {
         }
         return routing.debug() ? Decision.yes(NAME, "there is enough disk on this node for the copy to remain, free: [" + bytes(free) + "]")
                 : YES_REMAIN;
+    }
+
+    /** @return why the node's disk is not checked at all (decider disabled, or no usage reported yet), or null when it is */
+    private static Decision unchecked(RoutingNode node, Routing routing) {
+        if (!routing.settings().diskThresholdEnabled()) {
+            return YES_DISABLED;
+        }
+        if (!node.diskKnown()) {
+            return YES_NO_REPORTS;
+        }
+        return null;
     }
 
     /** Formats a byte count the way ES prints sizes ({@code 1.2gb}). */

@@ -1,6 +1,5 @@
 package dev.ferry.allocation.decider;
 
-import dev.ferry.allocation.AllocationDecider;
 import dev.ferry.allocation.AllocationEnable;
 import dev.ferry.allocation.AllocationSettings;
 import dev.ferry.allocation.CopyState;
@@ -8,7 +7,6 @@ import dev.ferry.allocation.Decision;
 import dev.ferry.allocation.RebalanceEnable;
 import dev.ferry.allocation.Routing;
 import dev.ferry.allocation.RoutingCopy;
-import dev.ferry.allocation.RoutingNode;
 import dev.ferry.allocation.TopicSettings;
 
 /**
@@ -16,7 +14,7 @@ import dev.ferry.allocation.TopicSettings;
  * EnableAllocationDecider). The topic setting, when present, overrides the cluster one in both directions.
  * Only future placements are affected: copies already placed may remain.
  */
-public final class EnableAllocationDecider implements AllocationDecider {
+public final class EnableAllocationDecider implements CopyScopedDecider {
     public static final String NAME = "enable";
     private static final Decision YES_ALL = Decision.yes(NAME, "all allocations are allowed");
     private static final Decision YES_REBALANCE = Decision.yes(NAME, "all rebalancing is allowed");
@@ -24,11 +22,6 @@ public final class EnableAllocationDecider implements AllocationDecider {
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public Decision canAllocate(RoutingCopy copy, RoutingNode node, Routing routing) {
-        return canAllocate(copy, routing);
     }
 
     @Override

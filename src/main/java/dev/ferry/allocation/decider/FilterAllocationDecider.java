@@ -4,12 +4,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import dev.ferry.allocation.AllocationDecider;
 import dev.ferry.allocation.AttributeFilters;
 import dev.ferry.allocation.Decision;
 import dev.ferry.allocation.Node;
 import dev.ferry.allocation.Routing;
-import dev.ferry.allocation.RoutingCopy;
 import dev.ferry.allocation.RoutingNode;
 import dev.ferry.allocation.RoutingTopic;
 
@@ -18,7 +16,7 @@ import dev.ferry.allocation.RoutingTopic;
  * ({@code topic.allocation.*}); both levels must pass (ES's FilterAllocationDecider). Applies to placement and to
  * remaining, so changing a filter moves copies away.
  */
-public final class FilterAllocationDecider implements AllocationDecider {
+public final class FilterAllocationDecider implements TopicScopedDecider {
     public static final String NAME = "filter";
     private static final Decision YES = Decision.yes(NAME, "node passes include/exclude/require filters");
 
@@ -28,21 +26,7 @@ public final class FilterAllocationDecider implements AllocationDecider {
     }
 
     @Override
-    public Decision canAllocate(RoutingCopy copy, RoutingNode node, Routing routing) {
-        return decide(copy.topic(), node, routing);
-    }
-
-    @Override
-    public Decision canRemain(RoutingCopy copy, RoutingNode node, Routing routing) {
-        return decide(copy.topic(), node, routing);
-    }
-
-    @Override
-    public Decision canAllocateTopic(RoutingTopic topic, RoutingNode node, Routing routing) {
-        return decide(topic, node, routing);
-    }
-
-    private Decision decide(RoutingTopic topic, RoutingNode node, Routing routing) {
+    public Decision decide(RoutingTopic topic, RoutingNode node, Routing routing) {
         AttributeFilters cluster = routing.settings().filters();
         AttributeFilters own = topic.settings().filters();
         if (cluster.isEmpty() && own.isEmpty()) {

@@ -1,11 +1,9 @@
 package dev.ferry.allocation.decider;
 
-import dev.ferry.allocation.AllocationDecider;
 import dev.ferry.allocation.CopyState;
 import dev.ferry.allocation.Decision;
 import dev.ferry.allocation.Routing;
 import dev.ferry.allocation.RoutingCopy;
-import dev.ferry.allocation.RoutingNode;
 import dev.ferry.allocation.TopicSettings;
 import dev.ferry.allocation.UnassignedInfo;
 
@@ -13,18 +11,13 @@ import dev.ferry.allocation.UnassignedInfo;
  * Gives up on a copy that failed to allocate {@code topic.allocation.max-retries} times in a row
  * (ES's MaxRetryAllocationDecider), until the counter is reset.
  */
-public final class MaxRetryAllocationDecider implements AllocationDecider {
+public final class MaxRetryAllocationDecider implements CopyScopedDecider {
     public static final String NAME = "max_retry";
     private static final Decision YES_NO_FAILURES = Decision.yes(NAME, "copy has no previous failures");
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public Decision canAllocate(RoutingCopy copy, RoutingNode node, Routing routing) {
-        return canAllocate(copy, routing);
     }
 
     @Override

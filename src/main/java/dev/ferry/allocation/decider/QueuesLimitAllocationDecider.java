@@ -1,6 +1,5 @@
 package dev.ferry.allocation.decider;
 
-import dev.ferry.allocation.AllocationDecider;
 import dev.ferry.allocation.AllocationSettings;
 import dev.ferry.allocation.Decision;
 import dev.ferry.allocation.Routing;
@@ -13,7 +12,7 @@ import dev.ferry.allocation.TopicSettings;
  * topics, {@code topic.allocation.total-queues-per-node} for one; -1 is unlimited. Placement needs
  * {@code count < limit}; remaining needs {@code count <= limit}, so lowering a limit moves copies away.
  */
-public final class QueuesLimitAllocationDecider implements AllocationDecider {
+public final class QueuesLimitAllocationDecider implements PlaceOrRemainDecider {
     public static final String NAME = "queues_limit";
     private static final Decision YES = Decision.yes(NAME, "total queue copies per node limits are respected");
     private static final Decision NO_CLUSTER = Decision.no(NAME, "too many queue copies on this node, cluster setting ["
@@ -27,16 +26,7 @@ public final class QueuesLimitAllocationDecider implements AllocationDecider {
     }
 
     @Override
-    public Decision canAllocate(RoutingCopy copy, RoutingNode node, Routing routing) {
-        return decide(copy, node, routing, false);
-    }
-
-    @Override
-    public Decision canRemain(RoutingCopy copy, RoutingNode node, Routing routing) {
-        return decide(copy, node, routing, true);
-    }
-
-    private Decision decide(RoutingCopy copy, RoutingNode node, Routing routing, boolean remain) {
+    public Decision decide(RoutingCopy copy, RoutingNode node, Routing routing, boolean remain) {
         int clusterLimit = routing.settings().totalQueuesPerNode();
         int topicLimit = copy.topic().settings().totalQueuesPerNode();
         if (clusterLimit >= 0) {

@@ -1,17 +1,15 @@
 package dev.ferry.allocation.decider;
 
-import dev.ferry.allocation.AllocationDecider;
 import dev.ferry.allocation.CopyState;
 import dev.ferry.allocation.Decision;
 import dev.ferry.allocation.Routing;
 import dev.ferry.allocation.RoutingCopy;
-import dev.ferry.allocation.RoutingNode;
 
 /**
  * A replica recovers from its master, so it is placed only once the master is active
  * (ES's ReplicaAfterPrimaryActiveAllocationDecider). In a simulation an assigned master is enough.
  */
-public final class ReplicaAfterMasterActiveAllocationDecider implements AllocationDecider {
+public final class ReplicaAfterMasterActiveAllocationDecider implements CopyScopedDecider {
     public static final String NAME = "replica_after_master_active";
     private static final Decision YES_MASTER = Decision.yes(NAME, "copy is a master");
     private static final Decision YES_ACTIVE = Decision.yes(NAME, "master copy is active");
@@ -20,11 +18,6 @@ public final class ReplicaAfterMasterActiveAllocationDecider implements Allocati
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public Decision canAllocate(RoutingCopy copy, RoutingNode node, Routing routing) {
-        return canAllocate(copy, routing);
     }
 
     @Override

@@ -75,6 +75,25 @@ final class BenchStats {
         return firstError;
     }
 
+    /**
+     * Ends a run: says on {@code err} how many messages failed and the first error, if any did.
+     *
+     * @return the run's exit code, 1 if any message failed, else 0
+     */
+    int exitCode(PrintWriter err) {
+        long failed = errors();
+        if (failed == 0) {
+            return 0;
+        }
+        err.println("bench: " + failed + " messages failed; first error: " + firstError);
+        return 1;
+    }
+
+    /** @return whether the warm-up has ended */
+    synchronized boolean measuring() {
+        return measuring;
+    }
+
     synchronized void start(long nowNanos) {
         lastReportNanos = nowNanos;
     }

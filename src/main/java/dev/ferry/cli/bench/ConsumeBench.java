@@ -69,7 +69,7 @@ public final class ConsumeBench implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         FerryClient admin = client.client();
-        JsonNode described = admin.get("/topics/" + FerryClient.encode(topic));
+        JsonNode described = admin.get(FerryClient.topicPath(topic));
         List<QueueRange> ranges = QueueRange.of(described);
         long backlog = ranges.stream().mapToLong(QueueRange::size).sum();
         long target = messages > 0 ? messages : backlog;
@@ -81,7 +81,7 @@ public final class ConsumeBench implements Callable<Integer> {
         long start = System.nanoTime();
         stats.start(start);
         stats.startMeasuring(start);
-        List<Thread> workers = new ArrayList<>();
+        Workers workers = new Workers();
         if (mode == Mode.raw) {
             int n = consumers == 0 ? ranges.size() : consumers;
             for (int i = 0; i < n; i++) {
@@ -89,33 +89,27 @@ public final class ConsumeBench implements Callable<Integer> {
                 for (int q = i; q < ranges.size(); q += n) {
                     mine.add(ranges.get(q));
                 }
-                workers.add(thread("reader-" + i, () -> readRaw(mine, remaining, stats)));
+                workers.start("reader-" + i, () -> readRaw(mine, remaining, stats));
             }
         } else {
             int n = consumers == 0 ? 4 : consumers;
             for (int i = 0; i < n; i++) {
                 String consumerId = "bench-" + ProcessHandle.current().pid() + "-" + i;
-                workers.add(thread("puller-" + i, () -> pullGroup(consumerId, remaining, stats)));
+                workers.start("puller-" + i, () -> pullGroup(consumerId, remaining, stats));
             }
         }
-        long nextReport = start + TimeUnit.SECONDS.toNanos(reportEvery);
         long[] lastProgress = {start, 0};
-        while (workers.stream().anyMatch(Thread::isAlive)) {
-            long now = System.nanoTime();
-            if (now - nextReport >= 0) {
-                stats.report(now, err, false);
-                nextReport += TimeUnit.SECONDS.toNanos(reportEvery);
-            }
+        workers.await(stats, err, false, start, reportEvery, now -> { }, now -> {
             if (stats.messages() != lastProgress[1]) {
                 lastProgress[0] = now;
                 lastProgress[1] = stats.messages();
             } else if (now - lastProgress[0] > TimeUnit.SECONDS.toNanos(30)) {
                 err.println("bench: no message for 30 s; stopping with " + stats.messages() + " of " + target);
                 remaining.set(0);
-                break;
+                return true;
             }
-            workers.get(0).join(50);
-        }
+            return false;
+        });
         BenchStats.Summary s = stats.summary(stats.lastMessageNanos() != 0 ? stats.lastMessageNanos() : System.nanoTime());
         if (json) {
             out.println(FerryClient.JSON.createObjectNode().put("mode", mode.name()).put("messages", s.messages())
@@ -125,25 +119,14 @@ public final class ConsumeBench implements Callable<Integer> {
             out.printf(Locale.ROOT, "%,d msgs in %.2f s: %,.0f msgs/s, %.2f MB/s; errors %d%n",
                     s.messages(), s.seconds(), s.msgsPerSecond(), s.megabytesPerSecond(), s.errors());
         }
-        if (stats.errors() > 0) {
-            err.println("bench: first error: " + stats.firstError());
-            return 1;
-        }
-        return 0;
-    }
-
-    private static Thread thread(String name, Runnable r) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
+        return stats.exitCode(err);
     }
 
     private void readRaw(List<QueueRange> queues, AtomicLong remaining, BenchStats stats) {
         try (HttpConnection conn = HttpConnection.open(client.url())) {
             for (QueueRange q : queues) {
                 long offset = q.from();
-                String base = "/topics/" + FerryClient.encode(topic) + "/queues/" + q.queue() + "/messages?max=" + max + "&offset=";
+                String base = FerryClient.topicPath(topic) + "/queues/" + q.queue() + "/messages?max=" + max + "&offset=";
                 while (offset < q.to() && remaining.get() > 0) {
                     HttpConnection.Response r = conn.get(base + offset);
                     if (!r.ok()) {

@@ -238,19 +238,27 @@ public final class HttpConnection implements Closeable {
         }
     }
 
-    private static final class FixedBody extends InputStream {
-        private final HttpInput in;
-        private long remaining;
+    /** A response body read from the connection; single bytes are read through the array read. */
+    private abstract static class Body extends InputStream {
+        final HttpInput in;
 
-        FixedBody(HttpInput in, long length) {
+        Body(HttpInput in) {
             this.in = in;
-            this.remaining = length;
         }
 
         @Override
         public int read() throws IOException {
             byte[] one = new byte[1];
             return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+        }
+    }
+
+    private static final class FixedBody extends Body {
+        private long remaining;
+
+        FixedBody(HttpInput in, long length) {
+            super(in);
+            this.remaining = length;
         }
 
         @Override
@@ -277,19 +285,12 @@ public final class HttpConnection implements Closeable {
         }
     }
 
-    private static final class ChunkedBody extends InputStream {
-        private final HttpInput in;
+    private static final class ChunkedBody extends Body {
         private long chunkRemaining;
         private boolean done;
 
         ChunkedBody(HttpInput in) {
-            this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+            super(in);
         }
 
         @Override

@@ -13,8 +13,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -107,68 +105,48 @@ public final class ProduceBench implements Callable<Integer> {
         if (warmupSecs == 0) {
             stats.startMeasuring(start);
         }
-        List<Thread> workers = new ArrayList<>();
+        Workers workers = new Workers();
         if (mode == SendMode.stream) {
             for (int i = 0; i < producers; i++) {
-                workers.add(start("producer-" + i, new StreamProducer(work, budget, pacer, stats)));
+                workers.start("producer-" + i, new StreamProducer(work, budget, pacer, stats));
             }
         } else {
             int loops = Math.min(LOOP_THREADS_MAX, (producers + CONNECTIONS_PER_LOOP - 1) / CONNECTIONS_PER_LOOP);
             for (int i = 0; i < loops; i++) {
                 int share = producers / loops + (i < producers % loops ? 1 : 0);
-                workers.add(start("producers-" + i, new RequestLoop(work, mode, share, budget, pacer, stats)));
+                workers.start("producers-" + i, new RequestLoop(work, mode, share, budget, pacer, stats));
             }
         }
 
         long warmupEnd = start + TimeUnit.SECONDS.toNanos(warmupSecs);
-        long nextReport = start + TimeUnit.SECONDS.toNanos(reportEvery);
-        boolean measuring = warmupSecs == 0;
-        boolean gaveUp = false;
-        while (workers.stream().anyMatch(Thread::isAlive)) {
-            long now = System.nanoTime();
-            if (!measuring && now - warmupEnd >= 0) {
+        boolean gaveUp = workers.await(stats, err, true, start, reportEvery, now -> {
+            if (!stats.measuring() && now - warmupEnd >= 0) {
                 stats.startMeasuring(now);
-                measuring = true;
             }
-            if (now - nextReport >= 0) {
-                stats.report(now, err, true);
-                nextReport += TimeUnit.SECONDS.toNanos(reportEvery);
-            }
+        }, now -> {
             if (deadline != Long.MAX_VALUE && now - deadline > TimeUnit.SECONDS.toNanos(30)) {
                 err.println("bench: producers still waiting for acknowledgements 30 s after the end; giving up on them");
-                gaveUp = true;
-                break;
+                return true;
             }
-            workers.get(0).join(50);
-        }
+            return false;
+        });
         long end = gaveUp && stats.lastMessageNanos() != 0 ? stats.lastMessageNanos() : System.nanoTime();
         try {
             Runtime.getRuntime().removeShutdownHook(stopper);
         } catch (IllegalStateException shuttingDown) {
             // Ctrl-C: print what was measured so far
         }
-        if (!measuring) {
+        if (!stats.measuring()) {
             stats.startMeasuring(end);
         }
         BenchStats.Summary s = stats.summary(end);
         out.println(json ? summaryJson(s) : summaryText(s));
-        if (stats.errors() > 0) {
-            err.println("bench: " + stats.errors() + " messages failed; first error: " + stats.firstError());
-            return 1;
-        }
-        return 0;
+        return stats.exitCode(err);
     }
 
     /** Producers per selector thread; one thread keeps up with 64 connections on this machine. */
     private static final int CONNECTIONS_PER_LOOP = 64;
     private static final int LOOP_THREADS_MAX = 4;
-
-    private static Thread start(String name, Runnable r) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
 
     private void validate() {
         if (producers < 1 || size < 0 || batch < 1 || window < 1 || messages < 0 || rate < 0 || reportEvery < 1
@@ -187,7 +165,7 @@ public final class ProduceBench implements Callable<Integer> {
     }
 
     private JsonNode ensureTopic(FerryClient c) {
-        String path = "/topics/" + FerryClient.encode(topic);
+        String path = FerryClient.topicPath(topic);
         try {
             return c.get(path);
         } catch (FerryHttpException e) {

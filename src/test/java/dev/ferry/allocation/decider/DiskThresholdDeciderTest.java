@@ -1,6 +1,6 @@
 package dev.ferry.allocation.decider;
 
-import static dev.ferry.allocation.decider.Scenarios.*;
+import static dev.ferry.allocation.Clusters.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +22,7 @@ class DiskThresholdDeciderTest {
 
     @Test
     void noCopyGoesToANodeOverTheLowWatermark() {
-        ClusterView view = cluster().node(disk(node("n1"), 100, 10)).node(disk(node("n2"), 100, 86))
+        ClusterView view = cluster().node(disk(node("n1"), 100 * GB, 10 * GB)).node(disk(node("n2"), 100 * GB, 86 * GB))
                 .topic(topic("t", 1, 1)).copy(Copy.started(id("t", 0, 0), "n1", GB)).build();
         ClusterView after = settle(view);
         assertEquals(1, unassigned(after).size());
@@ -34,20 +34,20 @@ class DiskThresholdDeciderTest {
 
     @Test
     void aBrandNewMasterMayGoAboveTheLowWatermarkWhileUnderTheHigh() {
-        ClusterView view = settle(cluster().node(disk(node("n1"), 100, 87)).topic(topic("t", 1, 0)).build());
+        ClusterView view = settle(cluster().node(disk(node("n1"), 100 * GB, 87 * GB)).topic(topic("t", 1, 0)).build());
         assertEquals("n1", nodeOf(view, id("t", 0, 0)));
     }
 
     @Test
     void aBrandNewMasterStaysUnassignedAboveTheHighWatermark() {
-        ClusterView view = settle(cluster().node(disk(node("n1"), 100, 91)).topic(topic("t", 1, 0)).build());
+        ClusterView view = settle(cluster().node(disk(node("n1"), 100 * GB, 91 * GB)).topic(topic("t", 1, 0)).build());
         assertEquals(1, unassigned(view).size());
         assertTrue(canAllocate(view, id("t", 0, 0), "n1").explanation().startsWith("the node is above the high watermark"));
     }
 
     @Test
     void aCopyThatWouldPushTheNodeOverTheHighWatermarkIsRefused() {
-        ClusterView view = cluster().node(disk(node("n1"), 100, 10)).node(disk(node("n2"), 100, 80))
+        ClusterView view = cluster().node(disk(node("n1"), 100 * GB, 10 * GB)).node(disk(node("n2"), 100 * GB, 80 * GB))
                 .topic(topic("t", 1, 1)).copy(Copy.started(id("t", 0, 0), "n1", 15 * GB)).build();
         Decision d = canAllocate(view, id("t", 0, 1), "n2");
         assertTrue(d.explanation().startsWith("allocating the copy to this node will bring the node above the high watermark cluster setting "
@@ -56,7 +56,7 @@ class DiskThresholdDeciderTest {
 
     @Test
     void copiesStillRecoveringCountAgainstFreeSpace() {
-        ClusterView view = cluster().node(disk(node("n1"), 100, 10)).node(disk(node("n2"), 100, 71))
+        ClusterView view = cluster().node(disk(node("n1"), 100 * GB, 10 * GB)).node(disk(node("n2"), 100 * GB, 71 * GB))
                 .topic(topic("t", 2, 1))
                 .copy(Copy.started(id("t", 0, 0), "n1", 10 * GB)).copy(Copy.started(id("t", 1, 0), "n1", 10 * GB))
                 .copy(Copy.initializing(id("t", 0, 1), "n2", 10 * GB)).build();
@@ -70,10 +70,10 @@ class DiskThresholdDeciderTest {
 
     @Test
     void copiesLeaveANodeOverTheHighWatermark() {
-        ClusterView placed = settle(cluster("ferry.allocation.allow-rebalance", "always").node(disk(node("n1"), 100, 10))
-                .node(disk(node("n2"), 100, 10)).node(disk(node("n3"), 100, 10))
+        ClusterView placed = settle(cluster("ferry.allocation.allow-rebalance", "always").node(disk(node("n1"), 100 * GB, 10 * GB))
+                .node(disk(node("n2"), 100 * GB, 10 * GB)).node(disk(node("n3"), 100 * GB, 10 * GB))
                 .topic(topic("t", 6, 1).withSizeBytes(GB)).build());
-        ClusterView hot = placed.toBuilder().node(disk(node("n1"), 100, 92)).build();
+        ClusterView hot = placed.toBuilder().node(disk(node("n1"), 100 * GB, 92 * GB)).build();
         Copy onN1 = hot.copies().stream().filter(c -> c.node().equals("n1") && c.id().copy() == 1).findFirst().orElseThrow();
         assertTrue(canRemain(hot, onN1.id()).explanation().startsWith("the copy cannot remain on this node because it is above the high "
                 + "watermark cluster setting [ferry.allocation.disk.watermark.high=90%]"));
@@ -85,7 +85,7 @@ class DiskThresholdDeciderTest {
     void byteWatermarksMeanFreeSpace() {
         ClusterView view = cluster("ferry.allocation.disk.watermark.low", "20gb", "ferry.allocation.disk.watermark.high", "10gb",
                 "ferry.allocation.disk.watermark.flood-stage", "5gb")
-                .node(disk(node("n1"), 1000, 900)).node(disk(node("n2"), 1000, 985))
+                .node(disk(node("n1"), 1000 * GB, 900 * GB)).node(disk(node("n2"), 1000 * GB, 985 * GB))
                 .topic(topic("t", 1, 1)).copy(Copy.started(id("t", 0, 0), "n1", GB)).build();
         Decision d = canAllocate(view, id("t", 0, 1), "n2");
         assertTrue(d.explanation().contains("[ferry.allocation.disk.watermark.low=20gb]"), d.explanation());
@@ -93,33 +93,33 @@ class DiskThresholdDeciderTest {
 
     @Test
     void disabledThresholdsAllowAnything() {
-        ClusterView view = settle(cluster("ferry.allocation.disk.threshold-enabled", "false").node(disk(node("n1"), 100, 99))
+        ClusterView view = settle(cluster("ferry.allocation.disk.threshold-enabled", "false").node(disk(node("n1"), 100 * GB, 99 * GB))
                 .topic(topic("t", 1, 0)).build());
         assertEquals("n1", nodeOf(view, id("t", 0, 0)));
     }
 
     @Test
     void aNodeWithoutAReportIsGivenTheAverageOfThoseThatReported() {
-        ClusterView view = cluster().node(disk(node("n1"), 100, 88)).node(disk(node("n2"), 100, 88)).node(node("n3"))
+        ClusterView view = cluster().node(disk(node("n1"), 100 * GB, 88 * GB)).node(disk(node("n2"), 100 * GB, 88 * GB)).node(node("n3"))
                 .topic(topic("t", 1, 1)).copy(Copy.started(id("t", 0, 0), "n1", GB)).build();
         assertEquals(Decision.Type.NO, canAllocate(view, id("t", 0, 1), "n3").type());
     }
 
     @Test
     void floodStageMarksTopicsReadOnlyAndHighReleasesThem() {
-        ClusterView placed = settle(cluster().node(disk(node("n1"), 100, 10)).node(disk(node("n2"), 100, 10))
+        ClusterView placed = settle(cluster().node(disk(node("n1"), 100 * GB, 10 * GB)).node(disk(node("n2"), 100 * GB, 10 * GB))
                 .topic(topic("a", 1, 0)).topic(topic("b", 1, 0)).build());
         String aNode = nodeOf(placed, id("a", 0, 0));
         String bNode = nodeOf(placed, id("b", 0, 0));
-        ClusterView flooded = placed.toBuilder().node(disk(node(aNode), 100, 96)).build();
+        ClusterView flooded = placed.toBuilder().node(disk(node(aNode), 100 * GB, 96 * GB)).build();
         RoundResult r = new Allocator().round(flooded);
         assertEquals(aNode.equals(bNode) ? Set.of("a", "b") : Set.of("a"), r.readOnlyTopics());
         assertTrue(r.next().topics().get("a").settings().readOnlyAllowDelete());
         // below flood but still above high: stays blocked
-        ClusterView stillHigh = r.next().toBuilder().node(disk(node(aNode), 100, 92)).build();
+        ClusterView stillHigh = r.next().toBuilder().node(disk(node(aNode), 100 * GB, 92 * GB)).build();
         assertTrue(DiskThresholdMonitor.readOnlyTopics(stillHigh).contains("a"));
         // below high: released
-        ClusterView belowHigh = r.next().toBuilder().node(disk(node(aNode), 100, 89)).build();
+        ClusterView belowHigh = r.next().toBuilder().node(disk(node(aNode), 100 * GB, 89 * GB)).build();
         RoundResult released = new Allocator().round(belowHigh);
         assertEquals(Set.of(), released.readOnlyTopics());
         Topic a = released.next().topics().get("a");
@@ -128,7 +128,7 @@ class DiskThresholdDeciderTest {
 
     @Test
     void disablingThresholdsReleasesEveryBlock() {
-        ClusterView flooded = cluster().node(disk(node("n1"), 100, 99)).topic(topic("a", 1, 0, "topic.blocks.read-only-allow-delete", "true"))
+        ClusterView flooded = cluster().node(disk(node("n1"), 100 * GB, 99 * GB)).topic(topic("a", 1, 0, "topic.blocks.read-only-allow-delete", "true"))
                 .copy(Copy.started(id("a", 0, 0), "n1", GB)).build();
         assertEquals(Set.of("a"), DiskThresholdMonitor.readOnlyTopics(flooded));
         assertEquals(Set.of(), DiskThresholdMonitor.readOnlyTopics(withSettings(flooded, "ferry.allocation.disk.threshold-enabled", "false")));
@@ -136,7 +136,7 @@ class DiskThresholdDeciderTest {
 
     @Test
     void aMasterLostWithItsNodeIsNotANewQueue() {
-        ClusterView view = cluster().node(disk(node("n1"), 100, 87)).topic(topic("t", 1, 0))
+        ClusterView view = cluster().node(disk(node("n1"), 100 * GB, 87 * GB)).topic(topic("t", 1, 0))
                 .copy(Copy.unassigned(id("t", 0, 0), UnassignedInfo.of(UnassignedInfo.Reason.NODE_LEFT), GB)).build();
         assertEquals(List.of("in_sync_copy"), List.of(canAllocate(view, id("t", 0, 0), "n1").decider()));
     }

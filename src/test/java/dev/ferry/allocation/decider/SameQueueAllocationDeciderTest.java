@@ -1,6 +1,6 @@
 package dev.ferry.allocation.decider;
 
-import static dev.ferry.allocation.decider.Scenarios.*;
+import static dev.ferry.allocation.Clusters.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,0 +1,39 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/**
+ * A command that asks the node one thing and prints its answer: indented JSON with {@code --json}, text for people
+ * otherwise. A node error or an unreachable node is thrown and reported by {@link ErrorReporter} (exit 1), so a
+ * printed answer always exits 0.
+ */
+abstract class AnswerCommand implements Callable<Integer> {
+    @Mixin ClientOptions client;
+    @Spec CommandSpec spec;
+    @Option(names = "--json", description = "Print the node's answer as JSON.") boolean json;
+
+    /** Asks the node; its answer is what gets printed. */
+    abstract JsonNode ask(FerryClient node);
+
+    /** Prints the answer for people (without {@code --json}). */
+    abstract void print(JsonNode answer, PrintWriter out);
+
+    @Override
+    public final Integer call() {
+        JsonNode answer = ask(client.client());
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Output.json(out, answer);
+        } else {
+            print(answer, out);
+        }
+        return 0;
+    }
+}
