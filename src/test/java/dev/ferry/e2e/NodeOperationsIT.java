@@ -130,7 +130,7 @@ class NodeOperationsIT {
         long gap;
         try {
             producer.awaitAcks(100, 60);
-            long drainMs = drain(List.of(topic), drained);
+            long drainMs = drainWithTheCli(topic, drained);
             producer.awaitAcks(50, 60);
 
             producer.avoid(victim);
@@ -155,6 +155,27 @@ class NodeOperationsIT {
         long start = System.nanoTime();
         putSettings("{\"persistent\": {\"ferry.allocation.exclude._name\": \"" + node + "\"}}");
         cluster.note("exclude._name = " + node);
+        return awaitDrained(topics, node, start);
+    }
+
+    /** {@code ferry cluster drain NODE --wait 90} (the command line, in this JVM) against another node. */
+    long drainWithTheCli(String topic, String node) throws Exception {
+        long start = System.nanoTime();
+        int via = (cluster.indexOf(node) + 1) % cluster.size();
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int exit = dev.ferry.cli.FerryCommand.commandLine().setOut(new java.io.PrintWriter(out, true))
+                .setErr(new java.io.PrintWriter(err, true))
+                .execute("cluster", "drain", node, "--wait", "90", "--url", "http://127.0.0.1:" + (28280 + via));
+        cluster.note("ferry cluster drain " + node + " --wait 90: exit " + exit + "\n" + out + err);
+        assertEquals(0, exit, out + "\n" + err);
+        assertTrue(out.toString().contains(node + " is drained: nothing runs on it; it can be stopped"), out.toString());
+        assertTrue(!placement(topic).containsValue(node), "the command said drained, the placement disagrees: " + placement(topic));
+        return awaitDrained(List.of(topic), node, start);
+    }
+
+    /** Waits until nothing of {@code topics} runs on {@code node} and every copy runs elsewhere, in sync. */
+    long awaitDrained(List<String> topics, String node, long start) throws Exception {
         long deadline = start + TimeUnit.SECONDS.toNanos(90);
         Map<String, String> placement = Map.of();
         while (System.nanoTime() < deadline) {
