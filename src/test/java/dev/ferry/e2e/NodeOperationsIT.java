@@ -454,6 +454,8 @@ class NodeOperationsIT {
     static void putSettings(String body) throws Exception {
         HttpResponse<String> r = cluster.send("PUT", cluster.anyLive(), "/cluster/settings", "application/json", body);
         assertEquals(200, r.statusCode(), r.body());
+        // Every node (the shard coordinators' too) has the change before the test stops a node.
+        assertTrue(NodeProcesses.JSON.readTree(r.body()).path("acknowledged").asBoolean(), r.body());
     }
 
     static JsonNode queueStates(String topic) throws IOException, InterruptedException {
