@@ -55,8 +55,10 @@ final class DrainCommand implements Callable<Integer> {
         ObjectNode persistent = body.putObject("persistent");
         if (excluded.isEmpty()) persistent.putNull(EXCLUDE_NAME);
         else persistent.put(EXCLUDE_NAME, String.join(",", excluded));
-        c.putJson("/cluster/settings", body);
+        JsonNode answer = c.putJson("/cluster/settings", body);
         out.println(EXCLUDE_NAME + " = " + (excluded.isEmpty() ? "(none)" : String.join(",", excluded)));
+        if (!answer.path("acknowledged").asBoolean(true))
+            spec.commandLine().getErr().println("cluster drain: stored by a majority, but not every node acknowledged it yet");
         if (cancel) {
             out.println(node + " is no longer drained: copies may be placed on it again");
             return 0;

@@ -216,4 +216,14 @@ public final class AllocationInputs {
                 .map(q -> q.inSync().stream().anyMatch(c -> c != q.master() && node.equals(q.nodes().get(c))))
                 .orElse(false);
     }
+
+    /**
+     * Whether a master running on {@code node} is stranded there: its log lives on another node that is up, and
+     * {@code node} holds no in-sync replica slot, so the Broker refuses to promote it (a planned hand-over whose target
+     * left the in-sync set meanwhile). It belongs back on its data node.
+     */
+    public boolean strandedMaster(CopyId master, String node, Set<String> upNodes) {
+        String dataNode = masterDataNode(master);
+        return !dataNode.isEmpty() && !dataNode.equals(node) && upNodes.contains(dataNode) && !holdsInSyncReplica(master, node);
+    }
 }

@@ -167,6 +167,13 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
         Set<String> out = new HashSet<>();
         Set<String> up = new HashSet<>();
         members.values().forEach(m -> up.add(AllocationInputs.nodeName(m)));
+        inputs.running().forEach((id, node) -> {
+            if (id.copy() == 0 && inputs.strandedMaster(id, node, up)) out.add(id.entityId());
+        });
+        if (!out.isEmpty()) {
+            log.warn("rebalance: masters the Broker cannot promote where they run go back to their data node {}", out);
+            return out;
+        }
         RoundResult round = allocator.round(inputs.view(members.values(), inputs.running()));
         for (Move move : round.moves()) {
             CopyId id = move.copy();

@@ -114,8 +114,16 @@ final class ClusterApi {
             if (!(rsp instanceof Replicator.UpdateSuccess<LWWMap<String, String>>))
                 throw new ApiException(503, "not_confirmed", "the settings change was not confirmed by a majority of nodes in time; retry");
             services.clusterInfo().learnSettings(next);
-            return Responses.json(200, Responses.map("persistent", new TreeMap<>(next)));
-        });
+            return next;
+        }).thenCompose(applied -> AskPattern.<Replicator.Command, Replicator.UpdateResponse<LWWMap<String, String>>>ask(dd.replicator(),
+                // As ES's "acknowledged": push the settings to every node (an unchanged update written to all), so an
+                // operator who stops a node right after "enable = primaries" knows every node, the coordinators' too, has it.
+                r -> new Replicator.Update<>(ClusterInfo.SETTINGS_KEY, LWWMap.create(), new Replicator.WriteAll(ACK_TIMEOUT), r, m -> m),
+                ACK_TIMEOUT.plusSeconds(1), services.system().scheduler())
+                .handle((rsp, failure) -> Responses.json(200, Responses.map("persistent", new TreeMap<>(applied),
+                        "acknowledged", rsp instanceof Replicator.UpdateSuccess<LWWMap<String, String>>))));
     }
+
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(3);
 
 }

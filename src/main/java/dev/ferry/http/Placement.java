@@ -36,8 +36,11 @@ final class Placement {
         List<EntityTypeKey<?>> types = List.of(Broker.TYPE_KEY, QueueEntity.TYPE_KEY, Replica.TYPE_KEY);
         List<CompletableFuture<Map<String, String>>> parts = types.stream().map(type -> stats(type).thenApply(s -> {
             Map<String, String> out = new TreeMap<>();
-            s.getRegions().forEach((address, region) -> region.getStats().keySet().forEach(shard ->
-                    out.put(type.name() + ":" + shard, names.getOrDefault(address.toString(), address.toString()))));
+            // A shard without a running entity holds nothing (e.g. a deleted topic's passivated copy): not listed, so
+            // a drained node shows empty once every entity has left it.
+            s.getRegions().forEach((address, region) -> region.getStats().forEach((shard, entities) -> {
+                if (((Number) entities).intValue() > 0) out.put(type.name() + ":" + shard, names.getOrDefault(address.toString(), address.toString()));
+            }));
             return out;
         }).toCompletableFuture()).toList();
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {

@@ -220,6 +220,8 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
      * unknown until a write is confirmed. Keep writing the desired set even when it equals the last confirmed one.
      */
     private boolean inSyncUnknown;
+    /** Slot -> node as the last route this master had confirmed (promotion, in-sync write) named it. */
+    private Map<Integer, String> confirmedNodes = Map.of();
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     /**
      * The high-water mark, as a sequence number: every in-sync copy holds the log up to it durably (sync topics;
@@ -397,6 +399,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     private Behavior<Command> onPromoted(Promoted p) {
         if (p.reply() instanceof Broker.RouteReply r) {
             term = r.route().term();
+            confirmedNodes = r.route().nodes();
             confirmedInSync.clear();
             r.route().inSync().forEach(c -> { if (c != 0) confirmedInSync.add(c); });
             desiredInSync.clear();
@@ -428,10 +431,35 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             topicState = s;
             if (term > 0 && queueId < s.queues().size() && s.queues().get(queueId).term() > term)
                 return fence("the topic's routing state names a newer master (term " + s.queues().get(queueId).term() + ")");
+            if (term > 0 && queueId < s.queues().size() && s.queues().get(queueId).term() == term) forgetRestartedReplicas(s.queues().get(queueId));
             // A new flush mode means a new journal plugin: restart the log on it once no write is in flight.
             if (log != null && ready && !s.settings().flush().journalPluginId().equals(logPluginId) && inFlight.isEmpty()) restartLog();
         }
         return this;
+    }
+
+    /**
+     * The Broker drops a replica slot from the in-sync set on its own only when the slot starts on another node (a
+     * relocation: a new, empty copy). Such a replica is not in sync until it catches up, even if its position looks
+     * like its predecessor's (an empty queue): forget what the old copy confirmed and write the smaller set, so the
+     * new copy rejoins — and becomes promotable — once it holds everything.
+     */
+    private void forgetRestartedReplicas(dev.ferry.broker.QueueRoute route) {
+        if (inSyncWriteInFlight || inSyncUnknown) return; // the Broker's set may be our own write in progress
+        for (int c : new ArrayList<>(desiredInSync)) {
+            // Only a slot that moved: an older state delivered after our own confirmed write names the same node.
+            if (!confirmedInSync.contains(c) || route.inSync().contains(c)
+                    || java.util.Objects.equals(route.nodes().get(c), confirmedNodes.get(c))) continue;
+            getContext().getLog().info("queue {}/{}: replica {} started anew on {}; in sync again once caught up", topic, queueId, c,
+                    route.nodes().getOrDefault(c, "?"));
+            desiredInSync.remove(c);
+            ReplicaState rs = replicas.get(c);
+            if (rs != null) {
+                rs.durable = -1;
+                rs.sent = -1;
+            }
+        }
+        writeInSync();
     }
 
     private void restartLog() {
@@ -795,6 +823,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         inSyncWriteInFlight = false;
         if (r.reply() instanceof Broker.RouteReply rr && rr.route().term() == term) {
             inSyncUnknown = false;
+            confirmedNodes = rr.route().nodes();
             confirmedInSync.clear();
             rr.route().inSync().forEach(c -> { if (c != 0) confirmedInSync.add(c); });
             releaseWaiting(false);

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,6 +44,20 @@ class AllocationInputsTest {
     void aReplicaOutsideTheInSyncSetIsNoHandOverTarget() {
         route(List.of(0));
         assertFalse(inputs.holdsInSyncReplica(master, "n2"), "the Broker would refuse to promote it");
+    }
+
+    @Test
+    void aMasterOnANodeWithoutAnInSyncCopyIsStrandedWhileItsDataNodeIsUp() {
+        route(List.of(0));   // replica slot 1 on n2 left the in-sync set: the Broker refuses to promote n2
+        assertTrue(inputs.strandedMaster(master, "n2", Set.of("n1", "n2", "n3")));
+        assertFalse(inputs.strandedMaster(master, "n2", Set.of("n2", "n3")), "its data node is down: nowhere better to go");
+        assertFalse(inputs.strandedMaster(master, "n1", Set.of("n1", "n2", "n3")), "it runs on its data node");
+    }
+
+    @Test
+    void aMasterBeingPromotedOntoAnInSyncReplicaIsNotStranded() {
+        route(List.of(0, 1));
+        assertFalse(inputs.strandedMaster(master, "n2", Set.of("n1", "n2", "n3")));
     }
 
     @Test

@@ -85,6 +85,7 @@ class NodeOperationsIT {
         String asyncTopic = createTopic("drain-term-async", "async");
         String drained = masterNode(topic, 0);
         int victim = cluster.indexOf(drained);
+        long gap;
         Producer producer = new Producer(topic);
         Producer asyncProducer = new Producer(asyncTopic);
         producer.start();
@@ -103,7 +104,7 @@ class NodeOperationsIT {
             cluster.stop(victim, 60);
             long stopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopAt);
             cluster.note("SIGTERM " + drained + ": exited after " + stopMs + " ms");
-            long gap = producer.firstAckIssuedAfter(stopAt, 30);
+            gap = producer.firstAckIssuedAfter(stopAt, 30);
             producer.awaitAcks(50, 60);
             asyncProducer.awaitAcks(50, 60);
             report("drain + SIGTERM: " + drained + " drained (two topics, " + 2 * QUEUES + " queues) in " + drainMs + " ms, exited "
@@ -112,6 +113,8 @@ class NodeOperationsIT {
             producer.finish();
             asyncProducer.finish();
         }
+        // Nothing of the topics was on the node: its graceful leave holds up no send through the other nodes.
+        assertTrue(gap < 2000, "a send waited " + gap + " ms after the drained node was stopped; logs in " + cluster.home());
         assertEverythingAcknowledgedIsThereOnceInOrder(topic, producer);
         assertEverythingAcknowledgedIsThereOnceInOrder(asyncTopic, asyncProducer);
     }
@@ -127,7 +130,7 @@ class NodeOperationsIT {
         long gap;
         try {
             producer.awaitAcks(100, 60);
-            long drainMs = drain(List.of(topic), drained);
+            long drainMs = drainWithTheCli(topic, drained);
             producer.awaitAcks(50, 60);
 
             producer.avoid(victim);
@@ -152,6 +155,27 @@ class NodeOperationsIT {
         long start = System.nanoTime();
         putSettings("{\"persistent\": {\"ferry.allocation.exclude._name\": \"" + node + "\"}}");
         cluster.note("exclude._name = " + node);
+        return awaitDrained(topics, node, start);
+    }
+
+    /** {@code ferry cluster drain NODE --wait 90} (the command line, in this JVM) against another node. */
+    long drainWithTheCli(String topic, String node) throws Exception {
+        long start = System.nanoTime();
+        int via = (cluster.indexOf(node) + 1) % cluster.size();
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int exit = dev.ferry.cli.FerryCommand.commandLine().setOut(new java.io.PrintWriter(out, true))
+                .setErr(new java.io.PrintWriter(err, true))
+                .execute("cluster", "drain", node, "--wait", "90", "--url", "http://127.0.0.1:" + (28280 + via));
+        cluster.note("ferry cluster drain " + node + " --wait 90: exit " + exit + "\n" + out + err);
+        assertEquals(0, exit, out + "\n" + err);
+        assertTrue(out.toString().contains(node + " is drained: nothing runs on it; it can be stopped"), out.toString());
+        assertTrue(!placement(topic).containsValue(node), "the command said drained, the placement disagrees: " + placement(topic));
+        return awaitDrained(List.of(topic), node, start);
+    }
+
+    /** Waits until nothing of {@code topics} runs on {@code node} and every copy runs elsewhere, in sync. */
+    long awaitDrained(List<String> topics, String node, long start) throws Exception {
         long deadline = start + TimeUnit.SECONDS.toNanos(90);
         Map<String, String> placement = Map.of();
         while (System.nanoTime() < deadline) {
@@ -430,6 +454,8 @@ class NodeOperationsIT {
     static void putSettings(String body) throws Exception {
         HttpResponse<String> r = cluster.send("PUT", cluster.anyLive(), "/cluster/settings", "application/json", body);
         assertEquals(200, r.statusCode(), r.body());
+        // Every node (the shard coordinators' too) has the change before the test stops a node.
+        assertTrue(NodeProcesses.JSON.readTree(r.body()).path("acknowledged").asBoolean(), r.body());
     }
 
     static JsonNode queueStates(String topic) throws IOException, InterruptedException {
