@@ -67,12 +67,17 @@ public record QueueRoute(int queueId, int master, long term, List<Integer> inSyn
         return new QueueRoute(queueId, master, term, withMaster(copies), nodes);
     }
 
-    /** Slot {@code copy}'s data now lives on {@code node}; a replica slot that changed node has a new log, not in sync. */
+    /**
+     * Slot {@code copy}'s data now lives on {@code node}; a replica slot that moved from another node has a new log, not
+     * in sync. A slot's first start keeps its place: only a running replica can have joined the in-sync set, so its
+     * master may have added it before this (late) report of where it started.
+     */
     public QueueRoute withReplicaOn(int copy, String node) {
         var m = new TreeMap<>(nodes);
         m.put(copy, node);
         List<Integer> isr = new java.util.ArrayList<>(inSync);
-        if (copy != 0 && !node.equals(nodes.get(copy))) isr.remove(Integer.valueOf(copy));
+        String before = nodes.getOrDefault(copy, "");
+        if (copy != 0 && !before.isEmpty() && !node.equals(before)) isr.remove(Integer.valueOf(copy));
         return new QueueRoute(queueId, master, term, isr, m);
     }
 

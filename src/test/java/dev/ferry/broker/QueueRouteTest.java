@@ -57,4 +57,13 @@ class QueueRouteTest {
         assertEquals(List.of(0), r.inSync());
         assertEquals(RUNNING.inSync(), RUNNING.withReplicaOn(1, "b").inSync());
     }
+
+    @Test
+    void aReplicaSlotsLateFirstStartReportKeepsItInTheInSyncSet() {
+        QueueRoute joined = QueueRoute.fresh(0).promotedOn("a").withInSync(2, List.of(1));
+        assertEquals(List.of(0, 1), joined.inSync());
+        QueueRoute reported = joined.withReplicaOn(1, "b");
+        assertEquals("b", reported.nodes().get(1));
+        assertEquals(List.of(0, 1), reported.inSync(), "the master added the running replica before its start was reported");
+    }
 }
