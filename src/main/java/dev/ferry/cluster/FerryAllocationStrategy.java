@@ -119,6 +119,7 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
             inputs.allocated(typeName, id, r.node().get());
             return regionByNode.get(r.node().get());
         }
+        if (r.type() == Decision.Type.THROTTLE) dev.ferry.node.FerryMetrics.ALLOCATIONS_THROTTLED.labels(typeName).inc();
         log.debug("{} {} not allocated now ({}): {}", typeName, shardId, r.type(), r.explanation());
         return notNow();
     }

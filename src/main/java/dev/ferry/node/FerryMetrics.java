@@ -26,6 +26,8 @@ public final class FerryMetrics {
             "Queue master copies that recovered their log from the journal (starts, failovers, restarts).").register();
     public static final Gauge COPIES = Gauge.build("ferry_copies", "Queue copies running on this node.")
             .labelNames("role").register();
+    public static final Counter ALLOCATIONS_THROTTLED = Counter.build("ferry_allocation_throttled_total",
+            "Copy placements the allocation strategy deferred for a recovery limit (THROTTLE), by entity type.").labelNames("type").register();
     public static final Counter BAD_REQUESTS = Counter.build("ferry_http_client_errors_total", "Requests answered with a 4xx status.")
             .labelNames("error").register();
     public static final Gauge CONSUME_STREAMS = Gauge.build("ferry_consume_streams", "Consume streams (queue or group) open on this node.")
