@@ -1,22 +1,18 @@
 package dev.ferry.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,9 +63,8 @@ class MasterKillsIT {
         cluster.awaitInSync(SYNC, 120);
         cluster.awaitInSync(ASYNC, 120);
 
-        AtomicBoolean stop = new AtomicBoolean();
-        Producer sync = new Producer(SYNC, stop);
-        Producer async = new Producer(ASYNC, stop);
+        ContinuousProducer sync = new ContinuousProducer(cluster, SYNC, 1, null, SEND_TIMEOUT);
+        ContinuousProducer async = new ContinuousProducer(cluster, ASYNC, 1, null, SEND_TIMEOUT);
         sync.start();
         async.start();
         List<Long> failoverMillis = new ArrayList<>();
@@ -89,7 +84,7 @@ class MasterKillsIT {
                 cluster.kill(victim);
                 long killedAt = System.nanoTime(); // once the process is gone: a send issued before may still be acked
                 cluster.note("kill " + kill + ": SIGKILL " + victimName + " (sync acks so far " + sync.acked() + ")");
-                long failover = sync.firstAckStartedAfter(killedAt, 90);
+                long failover = sync.firstAckIssuedAfter(killedAt, 90);
                 failoverMillis.add(failover);
                 cluster.note("kill " + kill + ": first sync ack " + failover + " ms after the kill; restarting " + victimName);
                 cluster.start(victim);
@@ -97,15 +92,14 @@ class MasterKillsIT {
             }
             sync.awaitAcks(20, 60);
         } finally {
-            stop.set(true);
-            sync.join(30_000);
-            async.join(30_000);
+            sync.finish();
+            async.finish();
         }
 
         List<String> syncLog = cluster.readQueue(SYNC);
         List<String> asyncLog = cluster.readQueue(ASYNC);
-        Check syncCheck = check(sync.ackedBodies(), syncLog);
-        Check asyncCheck = check(async.ackedBodies(), asyncLog);
+        ContinuousProducer.Check syncCheck = ContinuousProducer.check(sync.acked(0), syncLog);
+        ContinuousProducer.Check asyncCheck = ContinuousProducer.check(async.acked(0), asyncLog);
         List<Long> sorted = new ArrayList<>(failoverMillis);
         Collections.sort(sorted);
         String report = "kills: " + KILLS + "\n"
@@ -126,115 +120,6 @@ class MasterKillsIT {
         assertEquals(0, syncCheck.outOfOrder, "acknowledged sync messages out of acknowledgement order");
         assertTrue(asyncCheck.duplicated.isEmpty(), "async messages stored twice: " + asyncCheck.duplicated.stream().limit(10).toList());
         assertEquals(0, asyncCheck.outOfOrder, "surviving async messages out of acknowledgement order");
-    }
-
-    // ------------------------------------------------------------------ the producers
-
-    /** Sends "topic-n" bodies to queue 0 through a random live node, one at a time, and keeps what was acknowledged. */
-    static final class Producer extends Thread {
-        private final String topic;
-        private final AtomicBoolean stop;
-        private final List<String> acked = Collections.synchronizedList(new ArrayList<>());
-        /** Issue time (System.nanoTime) of each acknowledged send, in acknowledgement order. */
-        private final List<Long> ackedIssuedAt = Collections.synchronizedList(new ArrayList<>());
-
-        Producer(String topic, AtomicBoolean stop) {
-            super("producer-" + topic);
-            this.topic = topic;
-            this.stop = stop;
-            setDaemon(true);
-        }
-
-        @Override
-        public void run() {
-            long n = 0;
-            while (!stop.get()) {
-                String body = topic + "-" + n++;
-                long issuedAt = System.nanoTime();
-                try {
-                    HttpResponse<String> r = cluster.send("POST", cluster.anyLive(), "/topics/" + topic + "/messages", "text/plain",
-                            body, SEND_TIMEOUT, "Ferry-Queue", "0");
-                    if (r.statusCode() == 201) {
-                        ackedIssuedAt.add(issuedAt);
-                        acked.add(body);
-                    } else {
-                        Thread.sleep(50);
-                    }
-                } catch (IOException | IllegalStateException unavailable) {
-                    sleepQuietly();
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        private static void sleepQuietly() {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        int acked() {
-            return acked.size();
-        }
-
-        List<String> ackedBodies() {
-            synchronized (acked) {
-                return List.copyOf(acked);
-            }
-        }
-
-        void awaitAcks(int more, int seconds) throws InterruptedException {
-            int target = acked() + more;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            while (acked() < target) {
-                if (System.nanoTime() > deadline) fail(topic + ": no " + more + " acknowledged sends in " + seconds + " s; logs in " + cluster.home());
-                Thread.sleep(20);
-            }
-        }
-
-        /** Milliseconds from {@code since} to the acknowledgement of the first send issued after it. */
-        long firstAckStartedAfter(long since, int seconds) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            int from = 0;
-            while (System.nanoTime() < deadline) {
-                synchronized (ackedIssuedAt) {
-                    for (int i = from; i < ackedIssuedAt.size(); i++) {
-                        if (ackedIssuedAt.get(i) > since) return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
-                    }
-                    from = ackedIssuedAt.size();
-                }
-                Thread.sleep(5);
-            }
-            fail(topic + ": no send acknowledged within " + seconds + " s of the kill; logs in " + cluster.home());
-            return -1;
-        }
-    }
-
-    // ------------------------------------------------------------------ checks
-
-    record Check(List<String> lost, List<String> duplicated, int outOfOrder) {}
-
-    /** Compares what was acknowledged (in acknowledgement order) with the queue's log (in offset order). */
-    static Check check(List<String> acked, List<String> log) {
-        Map<String, Integer> position = new HashMap<>();
-        List<String> duplicated = new ArrayList<>();
-        for (int i = 0; i < log.size(); i++) if (position.put(log.get(i), i) != null) duplicated.add(log.get(i));
-        List<String> lost = new ArrayList<>();
-        int outOfOrder = 0;
-        int last = -1;
-        for (String body : acked) {
-            Integer at = position.get(body);
-            if (at == null) {
-                lost.add(body);
-                continue;
-            }
-            if (at < last) outOfOrder++;
-            last = at;
-        }
-        return new Check(lost, duplicated, outOfOrder);
     }
 
     static void createTopic(String topic, String replication) throws Exception {

@@ -15,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,8 +85,8 @@ class NodeOperationsIT {
         String drained = masterNode(topic, 0);
         int victim = cluster.indexOf(drained);
         long gap;
-        Producer producer = new Producer(topic);
-        Producer asyncProducer = new Producer(asyncTopic);
+        ContinuousProducer producer = new ContinuousProducer(cluster, topic, QUEUES, null, Duration.ofSeconds(5));
+        ContinuousProducer asyncProducer = new ContinuousProducer(cluster, asyncTopic, QUEUES, null, Duration.ofSeconds(5));
         producer.start();
         asyncProducer.start();
         try {
@@ -125,7 +124,7 @@ class NodeOperationsIT {
         String topic = createTopic("drain-kill");
         String drained = masterNode(topic, 0);
         int victim = cluster.indexOf(drained);
-        Producer producer = new Producer(topic);
+        ContinuousProducer producer = new ContinuousProducer(cluster, topic, QUEUES, null, Duration.ofSeconds(5));
         producer.start();
         long gap;
         try {
@@ -222,7 +221,7 @@ class NodeOperationsIT {
         int victim = cluster.indexOf(restarted);
         Map<Integer, Set<String>> before = queueNodes(placement(topic));
         long onRestartedBefore = before.values().stream().filter(s -> s.contains(restarted)).count();
-        Producer producer = new Producer(topic);
+        ContinuousProducer producer = new ContinuousProducer(cluster, topic, QUEUES, null, Duration.ofSeconds(5));
         PlacementWatch watch = new PlacementWatch(topic, before);
         producer.start();
         long recoveryMs;
@@ -317,115 +316,15 @@ class NodeOperationsIT {
         }
     }
 
-    // ------------------------------------------------------------------ the producer
-
-    /** Sends "topic-n" bodies round robin over the queues through a random live node and keeps what was acknowledged. */
-    static final class Producer extends Thread {
-        private final String topic;
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final Map<Integer, List<String>> acked = new HashMap<>();
-        /** Issue time (System.nanoTime) of each acknowledged send, in acknowledgement order. */
-        private final List<Long> ackedIssuedAt = Collections.synchronizedList(new ArrayList<>());
-        /** Acknowledgement time (System.nanoTime) of each acknowledged send, same order. */
-        private final List<Long> ackedAt = Collections.synchronizedList(new ArrayList<>());
-        /** A node about to be stopped: taken out of the producer's rotation first, as a load balancer would. */
-        private volatile int avoid = -1;
-
-        Producer(String topic) {
-            super("producer-" + topic);
-            this.topic = topic;
-            setDaemon(true);
-            for (int q = 0; q < QUEUES; q++) acked.put(q, Collections.synchronizedList(new ArrayList<>()));
-        }
-
-        @Override
-        public void run() {
-            long n = 0;
-            while (!stop.get()) {
-                int queue = (int) (n % QUEUES);
-                String body = topic + "-" + n++;
-                long issuedAt = System.nanoTime();
-                try {
-                    int via = cluster.anyLive();
-                    if (via == avoid) continue;
-                    HttpResponse<String> r = cluster.send("POST", via, "/topics/" + topic + "/messages", "text/plain",
-                            body, Duration.ofSeconds(5), "Ferry-Queue", String.valueOf(queue));
-                    if (r.statusCode() == 201) {
-                        acked.get(queue).add(body);
-                        synchronized (ackedIssuedAt) {
-                            ackedAt.add(System.nanoTime());
-                            ackedIssuedAt.add(issuedAt);
-                        }
-                    } else {
-                        Thread.sleep(20);
-                    }
-                } catch (IOException | IllegalStateException unavailable) {
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        void avoid(int node) {
-            avoid = node;
-        }
-
-        int acked() {
-            return ackedIssuedAt.size();
-        }
-
-        List<String> acked(int queue) {
-            List<String> l = acked.get(queue);
-            synchronized (l) {
-                return List.copyOf(l);
-            }
-        }
-
-        void awaitAcks(int more, int seconds) throws InterruptedException {
-            int target = acked() + more;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            while (acked() < target) {
-                if (System.nanoTime() > deadline) fail(topic + ": no " + more + " acknowledged sends in " + seconds + " s; logs in " + cluster.home());
-                Thread.sleep(20);
-            }
-        }
-
-        /** Milliseconds from {@code since} to the acknowledgement of the first send issued after it. */
-        long firstAckIssuedAfter(long since, int seconds) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            int from = 0;
-            while (System.nanoTime() < deadline) {
-                synchronized (ackedIssuedAt) {
-                    for (int i = from; i < ackedIssuedAt.size(); i++)
-                        if (ackedIssuedAt.get(i) > since) return TimeUnit.NANOSECONDS.toMillis(ackedAt.get(i) - since);
-                    from = ackedIssuedAt.size();
-                }
-                Thread.sleep(5);
-            }
-            fail(topic + ": no send acknowledged within " + seconds + " s; logs in " + cluster.home());
-            return -1;
-        }
-
-        void finish() throws InterruptedException {
-            stop.set(true);
-            join(30_000);
-        }
-    }
-
     // ------------------------------------------------------------------ checks
 
     /** Every queue holds each acknowledged message exactly once, in the order it was acknowledged. */
-    static void assertEverythingAcknowledgedIsThereOnceInOrder(String topic, Producer producer) throws Exception {
+    static void assertEverythingAcknowledgedIsThereOnceInOrder(String topic, ContinuousProducer producer) throws Exception {
         int total = 0;
         for (int q = 0; q < QUEUES; q++) {
             List<String> acked = producer.acked(q);
-            List<String> log = readQueue(topic, q);
-            MasterKillsIT.Check check = MasterKillsIT.check(acked, log);
+            List<String> log = cluster.readQueue(topic, q);
+            ContinuousProducer.Check check = ContinuousProducer.check(acked, log);
             total += acked.size();
             assertTrue(check.lost().isEmpty(), topic + "/" + q + ": " + check.lost().size() + " acknowledged messages lost, e.g. "
                     + check.lost().stream().limit(10).toList() + "; logs in " + cluster.home());
@@ -531,32 +430,6 @@ class NodeOperationsIT {
     static int queueOf(String entity) {
         String[] parts = entity.substring(entity.indexOf(':') + 1).split("/");
         return Integer.parseInt(parts[1]);
-    }
-
-    /** Every message body of one queue, in offset order, read from a live node. */
-    static List<String> readQueue(String topic, int queue) throws Exception {
-        List<String> bodies = new ArrayList<>();
-        long offset = 0;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            if (System.nanoTime() > deadline) fail(topic + "/" + queue + ": could not read the queue back in 60 s");
-            HttpResponse<String> r;
-            try {
-                r = cluster.send("GET", cluster.anyLive(), "/topics/" + topic + "/queues/" + queue + "/messages?offset=" + offset + "&max=1024", null, null);
-            } catch (IOException notNow) {
-                Thread.sleep(200);
-                continue;
-            }
-            if (r.statusCode() != 200) {
-                Thread.sleep(200);
-                continue;
-            }
-            JsonNode page = NodeProcesses.JSON.readTree(r.body());
-            for (JsonNode m : page.path("messages")) bodies.add(m.path("body").asText());
-            long next = page.path("nextOffset").asLong();
-            if (page.path("messages").isEmpty() && next >= page.path("maxOffset").asLong()) return bodies;
-            offset = next;
-        }
     }
 
     /**

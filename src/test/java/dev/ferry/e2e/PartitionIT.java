@@ -1,6 +1,5 @@
 package dev.ferry.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,12 +10,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,11 +92,10 @@ class PartitionIT {
         for (String topic : List.of(SYNC, ASYNC))
             for (int q = 0; q < QUEUES; q++) if (cluster.masterNode(topic, q).equals(cutName)) cutMasters.add(topic + "/" + q);
 
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Producer> producers = new ArrayList<>();
+        List<ContinuousProducer> producers = new ArrayList<>();
         for (int node = 0; node < cluster.size(); node++) {
-            producers.add(new Producer(SYNC, node, stop));
-            producers.add(new Producer(ASYNC, node, stop));
+            producers.add(new ContinuousProducer(cluster, SYNC, QUEUES, node, Duration.ofSeconds(2)));
+            producers.add(new ContinuousProducer(cluster, ASYNC, QUEUES, node, Duration.ofSeconds(2)));
         }
         producers.forEach(Thread::start);
         Thread.sleep(3_000);
@@ -119,8 +115,7 @@ class PartitionIT {
         cluster.start(cut);
         for (int i = 0; i < cluster.size(); i++) cluster.awaitHealthy(i, cluster.size(), 120);
         Thread.sleep(3_000);
-        stop.set(true);
-        for (Producer p : producers) p.join(30_000);
+        for (ContinuousProducer p : producers) p.finish();
 
         StringBuilder report = new StringBuilder("partition of " + cutName + ", master of " + cutMasters + "\n");
         Map<String, Outcome> outcomes = new HashMap<>();
@@ -145,80 +140,23 @@ class PartitionIT {
     record Outcome(int acknowledged, int conflicts, int lost, int duplicated) {}
 
     /** Compares every producer's acknowledgements of {@code topic} with what its queues hold now. */
-    static Outcome outcome(String topic, List<Producer> producers) throws Exception {
+    static Outcome outcome(String topic, List<ContinuousProducer> producers) throws Exception {
         Map<String, String> ackedAt = new HashMap<>(); // "queue/offset" -> body
         Map<String, Integer> inLog = new HashMap<>();
         for (int q = 0; q < QUEUES; q++) cluster.readQueue(topic, q).forEach(b -> inLog.merge(b, 1, Integer::sum));
         int acknowledged = 0, conflicts = 0, lost = 0, duplicated = 0;
-        for (Producer p : producers) {
-            if (!p.topic.equals(topic)) continue;
-            for (long[] a : p.acknowledged()) {
+        for (ContinuousProducer p : producers) {
+            if (!p.topic().equals(topic)) continue;
+            for (ContinuousProducer.Ack a : p.acks()) {
                 acknowledged++;
-                String body = p.body(a[2]);
-                String before = ackedAt.putIfAbsent(a[0] + "/" + a[1], body);
-                if (before != null && !before.equals(body)) conflicts++;
-                int n = inLog.getOrDefault(body, 0);
+                String before = ackedAt.putIfAbsent(a.queue() + "/" + a.offset(), a.body());
+                if (before != null && !before.equals(a.body())) conflicts++;
+                int n = inLog.getOrDefault(a.body(), 0);
                 if (n == 0) lost++;
                 if (n > 1) duplicated++;
             }
         }
         return new Outcome(acknowledged, conflicts, lost, duplicated);
-    }
-
-    /** Sends "topic-node-n" bodies (queues round robin) through one node, and keeps the acknowledged queue/offsets. */
-    static final class Producer extends Thread {
-        final String topic;
-        final int node;
-        private final AtomicBoolean stop;
-        private final List<long[]> acknowledged = Collections.synchronizedList(new ArrayList<>());
-
-        Producer(String topic, int node, AtomicBoolean stop) {
-            super("producer-" + topic + "-" + node);
-            this.topic = topic;
-            this.node = node;
-            this.stop = stop;
-            setDaemon(true);
-        }
-
-        String body(long n) {
-            return topic + "-" + node + "-" + n;
-        }
-
-        @Override
-        public void run() {
-            long n = 0;
-            while (!stop.get()) {
-                long seq = n++;
-                try {
-                    HttpResponse<String> r = cluster.send("POST", node, "/topics/" + topic + "/messages", "text/plain", body(seq),
-                            Duration.ofSeconds(2), "Ferry-Queue", Long.toString(seq % QUEUES));
-                    if (r.statusCode() == 201) {
-                        JsonNode ack = NodeProcesses.JSON.readTree(r.body());
-                        acknowledged.add(new long[] {ack.path("queue").asLong(), ack.path("offset").asLong(), seq});
-                    } else {
-                        Thread.sleep(100);
-                    }
-                } catch (IOException unavailable) {
-                    sleep100();
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        private static void sleep100() {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        List<long[]> acknowledged() {
-            synchronized (acknowledged) {
-                return List.copyOf(acknowledged);
-            }
-        }
     }
 
     // ------------------------------------------------------------------ network
