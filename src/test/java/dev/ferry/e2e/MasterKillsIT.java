@@ -105,21 +105,21 @@ class MasterKillsIT {
         String report = "kills: " + KILLS + "\n"
                 + "failover ms (SIGKILL of the sync master's node -> first acknowledged send issued after it): " + failoverMillis + "\n"
                 + "failover median " + sorted.get(sorted.size() / 2) + " ms, max " + sorted.get(sorted.size() - 1) + " ms\n"
-                + "sync: acknowledged " + sync.acked() + ", in the log " + syncLog.size() + ", lost " + syncCheck.lost.size()
-                + ", duplicated " + syncCheck.duplicated.size() + ", out of order " + syncCheck.outOfOrder + "\n"
-                + "async: acknowledged " + async.acked() + ", in the log " + asyncLog.size() + ", lost " + asyncCheck.lost.size()
-                + " (its master's node was killed " + asyncMasterKills + " times), duplicated " + asyncCheck.duplicated.size()
-                + ", out of order " + asyncCheck.outOfOrder + "\n";
+                + "sync: acknowledged " + sync.acked() + ", in the log " + syncLog.size() + ", lost " + syncCheck.lost().size()
+                + ", duplicated " + syncCheck.duplicated().size() + ", out of order " + syncCheck.outOfOrder() + "\n"
+                + "async: acknowledged " + async.acked() + ", in the log " + asyncLog.size() + ", lost " + asyncCheck.lost().size()
+                + " (its master's node was killed " + asyncMasterKills + " times), duplicated " + asyncCheck.duplicated().size()
+                + ", out of order " + asyncCheck.outOfOrder() + "\n";
         Files.writeString(cluster.home().resolve("report.txt"), report);
         System.out.println(report);
 
         assertTrue(sync.acked() > KILLS * 20, "too few sync sends acknowledged to mean anything: " + sync.acked());
-        assertTrue(syncCheck.lost.isEmpty(), syncCheck.lost.size() + " acknowledged sync messages lost, e.g. "
-                + syncCheck.lost.stream().limit(10).toList() + "; logs in " + cluster.home());
-        assertTrue(syncCheck.duplicated.isEmpty(), "sync messages stored twice: " + syncCheck.duplicated.stream().limit(10).toList());
-        assertEquals(0, syncCheck.outOfOrder, "acknowledged sync messages out of acknowledgement order");
-        assertTrue(asyncCheck.duplicated.isEmpty(), "async messages stored twice: " + asyncCheck.duplicated.stream().limit(10).toList());
-        assertEquals(0, asyncCheck.outOfOrder, "surviving async messages out of acknowledgement order");
+        assertTrue(syncCheck.lost().isEmpty(), syncCheck.lost().size() + " acknowledged sync messages lost, e.g. "
+                + syncCheck.lost().stream().limit(10).toList() + "; logs in " + cluster.home());
+        assertTrue(syncCheck.duplicated().isEmpty(), "sync messages stored twice: " + syncCheck.duplicated().stream().limit(10).toList());
+        assertEquals(0, syncCheck.outOfOrder(), "acknowledged sync messages out of acknowledgement order");
+        assertTrue(asyncCheck.duplicated().isEmpty(), "async messages stored twice: " + asyncCheck.duplicated().stream().limit(10).toList());
+        assertEquals(0, asyncCheck.outOfOrder(), "surviving async messages out of acknowledgement order");
     }
 
     static void createTopic(String topic, String replication) throws Exception {
