@@ -132,14 +132,29 @@ public final class Broker {
         });
         return Behaviors.receive(Command.class)
                 .onMessage(Loaded.class, l -> {
-                    if (!l.fromMajority()) return loadLocally();
+                    if (!l.fromMajority()) {
+                        // Another member may hold a newer state than this node's copy (a write confirmed by a majority
+                        // that did not include this node): ask the majority again. Only a lone node reads its own copy.
+                        if (otherMembers()) {
+                            ctx.getLog().warn("topic {}: no majority answered; asking again", topic);
+                            return loading();
+                        }
+                        return loadLocally();
+                    }
                     return stash.unstashAll(idle(l.state()));
                 })
                 .onAnyMessage(m -> { stash.stash(m); return Behaviors.same(); })
                 .build();
     }
 
-    /** A majority could not be reached (e.g. a lone node restarting): fall back to this node's durable copy. */
+    private boolean otherMembers() {
+        var self = akka.cluster.typed.Cluster.get(ctx.getSystem()).selfMember();
+        for (var m : akka.cluster.typed.Cluster.get(ctx.getSystem()).state().getMembers())
+            if (!m.equals(self) && m.status() != akka.cluster.MemberStatus.down() && m.status() != akka.cluster.MemberStatus.removed()) return true;
+        return false;
+    }
+
+    /** A majority could not be reached on a lone node (restarting alone): fall back to this node's durable copy. */
     private Behavior<Command> loadLocally() {
         ctx.getLog().warn("topic {}: no majority answered, using this node's copy of the metadata", topic);
         replicator.askGet(r -> new Replicator.Get<>(key, Replicator.readLocal(), r), rsp ->

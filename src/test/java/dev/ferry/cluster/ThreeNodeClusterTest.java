@@ -3,12 +3,11 @@ package dev.ferry.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.http.Http;
 import dev.ferry.node.FerryNode;
-import dev.ferry.node.TestNodes;
+import dev.ferry.node.InJvmCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,25 +25,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ThreeNodeClusterTest {
 
-    static final List<FerryNode> nodes = new ArrayList<>();
     static final List<Http> http = new ArrayList<>();
-    static final List<Path> dirs = new ArrayList<>();
     static final String[] ZONES = {"a", "b", "c"};
+    static InJvmCluster cluster;
 
     @BeforeAll
     static void start() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            Path dir = TestNodes.tempDir("ferry-cluster-" + i);
-            dirs.add(dir);
-            String extra = String.join("\n",
-                    "ferry.node.attributes.zone = " + ZONES[i],
-                    "ferry.node.attributes.host = host-" + i,
-                    "ferry.cluster.seed-nodes = [\"127.0.0.1:25530\"]",
-                    "ferry.allocation.awareness.attributes = zone",
-                    "akka.cluster.min-nr-of-members = 3");
-            nodes.add(FerryNode.start(TestNodes.config("n" + (i + 1), 25530 + i, 0, dir, extra)));
-            http.add(new Http(nodes.get(i).httpPort()));
-        }
+        cluster = InJvmCluster.start("n", 3, false, i -> String.join("\n",
+                "ferry.node.attributes.zone = " + ZONES[i],
+                "ferry.node.attributes.host = host-" + i,
+                "ferry.allocation.awareness.attributes = zone"));
+        http.clear();
+        for (FerryNode n : cluster.live()) http.add(new Http(n.httpPort()));
         eventually(() -> {
             for (Http h : http) if (h.get("/health").status() != 200) return false;
             return http.get(0).get("/cluster/nodes").json().path("nodes").size() == 3;
@@ -53,21 +45,12 @@ class ThreeNodeClusterTest {
 
     @AfterAll
     static void stop() {
-        for (int i = nodes.size() - 1; i >= 0; i--) nodes.get(i).shutdown();
-        dirs.forEach(TestNodes::deleteRecursively);
+        if (cluster != null) cluster.stop();
+        cluster = null;
     }
 
     static void eventually(Supplier<Boolean> condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 40_000;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                if (condition.get()) return;
-            } catch (RuntimeException | AssertionError ignored) {
-                // not yet
-            }
-            Thread.sleep(200);
-        }
-        assertTrue(condition.get(), "condition not met in 40 s");
+        InJvmCluster.eventually(40_000, condition);
     }
 
     /** entity -> node, for the copies of {@code topic}, as node 3 sees the placement. */

@@ -10,7 +10,7 @@ import dev.ferry.http.Http;
 import dev.ferry.journal.FerryJournalSettings;
 import dev.ferry.journal.FerryJournalStores;
 import dev.ferry.node.FerryNode;
-import dev.ferry.node.TestNodes;
+import dev.ferry.node.InJvmCluster;
 import dev.ferry.queue.QueueEntity;
 import dev.ferry.queue.StoredMessage;
 import dev.ferry.queue.TagFilter;
@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Peer recovery, the high-water mark and replica reads between three Ferry nodes (three ActorSystems in one JVM,
- * loopback, Akka ports 26100-26102, HTTP 26150-26152), on real stores. Every test uses its own topic; the nodes are
+ * free loopback ports, {@link InJvmCluster}), on real stores. Every test uses its own topic; the nodes are
  * shared. Recovery settings for the whole class: unthrottled unless a test sets a node's rate, at most one incoming
  * and one outgoing recovery per node, recovery for replicas more than 100 records behind, 64 KiB chunks; slave
  * reads on with a 64 KiB master read cache.
@@ -48,39 +48,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PeerRecoveryTest {
 
     static final List<FerryNode> nodes = new ArrayList<>();
-    static final List<Path> dirs = new ArrayList<>();
     static final Duration ASK = Duration.ofSeconds(10);
     static final int BODY = 1024;
+    static InJvmCluster cluster;
 
     @BeforeAll
     static void start() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            Path dir = TestNodes.tempDir("ferry-recovery-" + i);
-            dirs.add(dir);
-            String extra = String.join("\n",
-                    "ferry.cluster.seed-nodes = [\"127.0.0.1:26100\"]",
-                    "akka.cluster.min-nr-of-members = 3",
-                    "ferry.replication.in-sync-timeout = 5s",
-                    "ferry.replication.probe-interval = 200ms",
-                    "ferry.replication.slave-read-enable = on",
-                    "ferry.replication.recovery.max-bytes-per-sec = -1",
-                    "ferry.replication.recovery.chunk-size = 64k",
-                    "ferry.replication.recovery.min-lag-records = 100",
-                    "ferry.replication.recovery.retry-delay = 200ms",
-                    "ferry.allocation.node-concurrent-incoming-recoveries = 1",
-                    "ferry.allocation.node-concurrent-outgoing-recoveries = 1",
-                    "ferry.queue.read-cache-bytes = 64k",
-                    "ferry.journal.segment-size = 64m");
-            nodes.add(FerryNode.start(TestNodes.config("p" + (i + 1), 26100 + i, 26150 + i, dir, extra)));
-        }
-        eventually(() -> nodes.stream().allMatch(n -> up(n) == 3));
+        cluster = InJvmCluster.start("p", 3, false, i -> String.join("\n",
+                "ferry.replication.in-sync-timeout = 5s",
+                "ferry.replication.probe-interval = 200ms",
+                "ferry.replication.slave-read-enable = on",
+                "ferry.replication.recovery.max-bytes-per-sec = -1",
+                "ferry.replication.recovery.chunk-size = 64k",
+                "ferry.replication.recovery.min-lag-records = 100",
+                "ferry.replication.recovery.retry-delay = 200ms",
+                "ferry.allocation.node-concurrent-incoming-recoveries = 1",
+                "ferry.allocation.node-concurrent-outgoing-recoveries = 1",
+                "ferry.queue.read-cache-bytes = 64k",
+                "ferry.journal.segment-size = 64m"));
+        nodes.clear();
+        nodes.addAll(cluster.live());
     }
 
     @AfterAll
     static void stop() {
-        for (FerryNode n : nodes) n.system().terminate();
-        for (FerryNode n : nodes) n.whenTerminated().toCompletableFuture().join();
-        dirs.forEach(TestNodes::deleteRecursively);
+        if (cluster != null) cluster.stop();
+        cluster = null;
     }
 
     @AfterEach
@@ -90,28 +83,12 @@ class PeerRecoveryTest {
 
     // ---------------------------------------------------------------- helpers
 
-    static int up(FerryNode n) {
-        int c = 0;
-        for (var m : akka.cluster.typed.Cluster.get(n.system()).state().getMembers())
-            if (m.status() == akka.cluster.MemberStatus.up()) c++;
-        return c;
-    }
-
     static void eventually(Supplier<Boolean> condition) throws InterruptedException {
-        eventually(60_000, condition);
+        InJvmCluster.eventually(60_000, condition);
     }
 
     static void eventually(long ms, Supplier<Boolean> condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + ms;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                if (condition.get()) return;
-            } catch (RuntimeException | AssertionError ignored) {
-                // not yet
-            }
-            Thread.sleep(50);
-        }
-        assertTrue(condition.get(), "condition not met in " + ms + " ms");
+        InJvmCluster.eventually(ms, condition);
     }
 
     static NodeRecoveries recoveries(FerryNode n) {

@@ -8,7 +8,7 @@ import dev.ferry.broker.TopicSettings;
 import dev.ferry.journal.FerryJournalSettings;
 import dev.ferry.journal.FerryJournalStores;
 import dev.ferry.node.FerryNode;
-import dev.ferry.node.TestNodes;
+import dev.ferry.node.InJvmCluster;
 import dev.ferry.queue.QueueEntity;
 import dev.ferry.queue.StoredMessage;
 import dev.ferry.store.MessageStore;
@@ -37,75 +37,50 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Replication between three Ferry nodes (three ActorSystems in one JVM, loopback, Akka ports 25550-25552): shipping,
+ * Replication between three Ferry nodes (three ActorSystems in one JVM on free loopback ports, {@link InJvmCluster}): shipping,
  * sync acknowledgement, the in-sync set, term fencing and promotion after the master's node is lost. The last test
  * terminates a node without leaving the cluster (crash-like), so the order is fixed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicationTest {
 
-    static final List<FerryNode> nodes = new ArrayList<>();
-    static final List<Path> dirs = new ArrayList<>();
     static final Duration ASK = Duration.ofSeconds(10);
-    static final List<String> extras = new ArrayList<>();
+    static InJvmCluster cluster;
     static int crashed = -1;
 
     @BeforeAll
     static void start() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            Path dir = TestNodes.tempDir("ferry-repl-" + i);
-            dirs.add(dir);
-            String extra = String.join("\n",
-                    "ferry.cluster.seed-nodes = [\"127.0.0.1:25550\"]",
-                    "akka.cluster.min-nr-of-members = 3",
-                    // fast failure detection so the failover test stays short
-                    "ferry.cluster.acceptable-heartbeat-pause = 2s",
-                    "ferry.cluster.stable-after = 2s",
-                    "ferry.replication.in-sync-timeout = 1s",
-                    "ferry.replication.probe-interval = 200ms",
-                    // a terminated system must not leave the cluster gracefully: the failover test simulates a crash
-                    "akka.coordinated-shutdown.run-by-actor-system-terminate = off");
-            extras.add(extra);
-            nodes.add(FerryNode.start(TestNodes.config("r" + (i + 1), 25550 + i, 0, dir, extra)));
-        }
-        eventually(() -> nodes.stream().allMatch(n -> count(n) == 3));
-    }
-
-    static int count(FerryNode n) {
-        int c = 0;
-        for (var m : akka.cluster.typed.Cluster.get(n.system()).state().getMembers())
-            if (m.status() == akka.cluster.MemberStatus.up()) c++;
-        return c;
+        crashed = -1;
+        cluster = InJvmCluster.start("r", 3, false, i -> String.join("\n",
+                // fast failure detection so the failover test stays short
+                "ferry.cluster.acceptable-heartbeat-pause = 2s",
+                "ferry.cluster.stable-after = 2s",
+                // long enough that a master crashed right after storing an unacknowledged message has not yet
+                // dropped its silent replica, even on a loaded machine (the divergence test relies on it)
+                "ferry.replication.in-sync-timeout = 3s",
+                "ferry.replication.probe-interval = 200ms",
+                // a terminated system must not leave the cluster gracefully: the failover test simulates a crash
+                "akka.coordinated-shutdown.run-by-actor-system-terminate = off"));
     }
 
     @AfterAll
     static void stop() {
-        for (int i = nodes.size() - 1; i >= 0; i--) {
-            FerryNode n = nodes.get(i);
-            if (n != null) n.system().terminate();
-        }
-        for (FerryNode n : nodes) if (n != null) n.whenTerminated().toCompletableFuture().join();
-        dirs.forEach(TestNodes::deleteRecursively);
+        if (cluster != null) cluster.stop();
+        cluster = null;
     }
 
     // ---------------------------------------------------------------- helpers
 
     static void eventually(Supplier<Boolean> condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 40_000;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                if (condition.get()) return;
-            } catch (RuntimeException | AssertionError ignored) {
-                // not yet
-            }
-            Thread.sleep(100);
-        }
-        assertTrue(condition.get(), "condition not met in 40 s");
+        InJvmCluster.eventually(40_000, condition);
+    }
+
+    static void eventually(Supplier<Boolean> condition, Supplier<String> state) throws InterruptedException {
+        InJvmCluster.eventually(40_000, condition, state);
     }
 
     static FerryNode live() {
-        for (FerryNode n : nodes) if (n != null) return n;
-        throw new IllegalStateException("no node");
+        return cluster.live().get(0);
     }
 
     static void createTopic(String topic, int replicas, TopicSettings.Replication replication) throws Exception {
@@ -146,8 +121,7 @@ class ReplicationTest {
     }
 
     static FerryNode byName(String name) {
-        for (FerryNode n : nodes) if (n != null && n.settings().node().name().equals(name)) return n;
-        throw new IllegalStateException("no live node " + name);
+        return cluster.byName(name);
     }
 
     static List<StoredRecord> records(FerryNode n, String pid) throws Exception {
@@ -161,7 +135,7 @@ class ReplicationTest {
     void replicasReceiveEveryBatchInOrderUnderTheSamePersistenceId() throws Exception {
         String topic = "ordered";
         createTopic(topic, 2, TopicSettings.Replication.ASYNC);
-        for (int i = 0; i < 200; i++) assertInstanceOf(QueueEntity.Appended.class, send(nodes.get(i % 3), topic, "m-" + i));
+        for (int i = 0; i < 200; i++) assertInstanceOf(QueueEntity.Appended.class, send(cluster.node(i % 3), topic, "m-" + i));
         QueueRoute r = route(topic);
         FerryNode master = byName(r.masterNode());
         List<StoredRecord> expected = records(master, topic + "/0");
@@ -188,7 +162,7 @@ class ReplicationTest {
         awaitInSync(topic, 2);
         QueueRoute r = route(topic);
         for (int i = 0; i < 50; i++) {
-            var reply = send(nodes.get(i % 3), topic, "s-" + i);
+            var reply = send(cluster.node(i % 3), topic, "s-" + i);
             long offset = assertInstanceOf(QueueEntity.Appended.class, reply).firstOffset();
             for (int copy = 1; copy <= 2; copy++)
                 assertTrue(store(byName(r.nodes().get(copy))).highestSequence(topic + "/0") >= offset + 1,
@@ -256,7 +230,7 @@ class ReplicationTest {
         String masterName = before.masterNode();
         String replicaName;
         FerryNode producerNode = null;
-        for (FerryNode n : nodes) if (!n.settings().node().name().equals(masterName)) producerNode = n;
+        for (FerryNode n : cluster.live()) if (!n.settings().node().name().equals(masterName)) producerNode = n;
         FerryNode via = producerNode;
         List<String> acked = new ArrayList<>();
         Map<String, Long> offsets = new HashMap<>();
@@ -273,11 +247,9 @@ class ReplicationTest {
         awaitInSync(topic, 1);
         replicaName = route(topic).nodes().get(1);
         // Crash the master's node: its system stops without leaving the cluster.
-        int idx = nodes.indexOf(byName(masterName));
-        FerryNode master = nodes.set(idx, null);
+        int idx = cluster.indexOf(byName(masterName));
         crashed = idx;
-        master.system().terminate();
-        master.whenTerminated().toCompletableFuture().get();
+        cluster.terminate(idx);
         long crashedAt = System.currentTimeMillis();
         long firstAckAfter = -1;
         while (acked.size() < 200 && System.currentTimeMillis() - crashedAt < 60_000) {
@@ -353,9 +325,9 @@ class ReplicationTest {
     @Test @Order(7)
     void aFormerMasterThatReturnsDropsItsLogAndServesAsAReplicaWithTheNewMastersLog() throws Exception {
         String topic = "failover";
-        String name = "r" + (crashed + 1);
-        nodes.set(crashed, FerryNode.start(TestNodes.config(name, 25550 + crashed, 0, dirs.get(crashed), extras.get(crashed))));
-        eventually(() -> nodes.stream().allMatch(n -> count(n) == 3));
+        String name = cluster.name(crashed);
+        cluster.restart(crashed);
+        cluster.awaitAllUp();
         FerryNode n = live();
         Broker.Reply reply = AskPattern.<Broker.Command, Broker.Reply>ask(n.services().sharding().entityRefFor(Broker.TYPE_KEY, topic),
                 r -> new Broker.Patch(new dev.ferry.broker.SettingsPatch(null, 2, null, null, null, null), r), ASK, n.system().scheduler())
@@ -363,7 +335,7 @@ class ReplicationTest {
         assertInstanceOf(Broker.TopicReply.class, reply);
         // The only node without a copy is the former master: replica slot 2 lands there, drops the old log and copies the master's.
         eventually(() -> name.equals(route(topic).nodes().get(2)) && route(topic).inSync().contains(2));
-        FerryNode former = nodes.get(crashed);
+        FerryNode former = cluster.node(crashed);
         FerryNode masterNode = byName(route(topic).masterNode());
         List<StoredRecord> m = records(masterNode, topic + "/0");
         List<StoredRecord> r = records(former, topic + "/0");
@@ -382,9 +354,9 @@ class ReplicationTest {
         for (int i = 0; i < 10; i++) assertInstanceOf(QueueEntity.Appended.class, send(live(), topic, "d-" + i));
         QueueRoute before = route(topic);
         FerryNode replicaNode = byName(before.nodes().get(1));
-        int masterIdx = nodes.indexOf(byName(before.masterNode()));
+        int masterIdx = cluster.indexOf(byName(before.masterNode()));
         FerryNode via = null;
-        for (FerryNode n : nodes) if (n != null && nodes.indexOf(n) != masterIdx) via = n;
+        for (FerryNode n : cluster.live()) if (cluster.indexOf(n) != masterIdx) via = n;
         // Silence the replica (it stays in the in-sync set for in-sync-timeout), store one more message on the master
         // only, then crash the master before that message is acknowledged: the master's log now has a tail the
         // replica never had.
@@ -406,13 +378,11 @@ class ReplicationTest {
                 return null;
             }
         });
-        FerryNode master = nodes.get(masterIdx);
+        FerryNode master = cluster.node(masterIdx);
         long deadline = System.currentTimeMillis() + 2_000;
         while (store(master).highestSequence(topic + "/0") < 11 && System.currentTimeMillis() < deadline) Thread.sleep(5);
         assertEquals(11, store(master).highestSequence(topic + "/0"), "the master did not store the 11th message");
-        nodes.set(masterIdx, null);
-        master.system().terminate();
-        master.whenTerminated().toCompletableFuture().get();
+        cluster.terminate(masterIdx);
         LocalWriters.release(storeDir(replicaNode), topic + "/0", standIn);
         assertFalse(unacked.get() instanceof QueueEntity.Appended, "the 11th message was acknowledged without its replica");
 
@@ -423,13 +393,13 @@ class ReplicationTest {
             } catch (Exception notYet) {
                 return false;
             }
-        });
+        }, () -> "no promotion; the route as " + replicaNode.settings().node().name() + " sees it: " + route(topic));
         eventually(() -> replicaNode.settings().node().name().equals(route(topic).masterNode())); // route tables follow
 
         // The former master returns and gets a replica slot: its tail must not survive.
-        String name = "r" + (masterIdx + 1);
-        nodes.set(masterIdx, FerryNode.start(TestNodes.config(name, 25550 + masterIdx, 0, dirs.get(masterIdx), extras.get(masterIdx))));
-        eventually(() -> nodes.stream().allMatch(n -> count(n) == 3));
+        String name = cluster.name(masterIdx);
+        cluster.restart(masterIdx);
+        cluster.awaitAllUp();
         FerryNode n = live();
         assertInstanceOf(Broker.TopicReply.class, AskPattern.<Broker.Command, Broker.Reply>ask(
                 n.services().sharding().entityRefFor(Broker.TYPE_KEY, topic),
@@ -439,7 +409,7 @@ class ReplicationTest {
         eventually(() -> route(topic).inSync().equals(List.of(0, 1, 2)));
         assertTrue(route(topic).nodes().values().contains(name), "no copy on the former master: " + route(topic));
         List<StoredRecord> m = records(replicaNode, topic + "/0");
-        List<StoredRecord> r = records(nodes.get(masterIdx), topic + "/0");
+        List<StoredRecord> r = records(cluster.node(masterIdx), topic + "/0");
         assertEquals(m.size(), r.size());
         for (int i = 0; i < m.size(); i++) assertArrayEquals(m.get(i).payload(), r.get(i).payload(), "record " + (i + 1) + " differs");
     }
