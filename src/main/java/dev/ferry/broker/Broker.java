@@ -66,8 +66,13 @@ public final class Broker {
      */
     public record Promote(int queueId, String node, ActorRef<Reply> replyTo) implements Command {}
 
-    /** The master of {@code term} reports its in-sync set; answered with {@link RouteReply} once a majority has it. */
-    public record SetInSync(int queueId, long term, java.util.List<Integer> inSync, ActorRef<Reply> replyTo) implements Command {}
+    /**
+     * The master of {@code term} reports its in-sync set and the node each of those copies lives on (a copy that moved
+     * is recorded where the master heard it caught up, so a promotion never picks the copy's old node); answered with
+     * {@link RouteReply} once a majority has it.
+     */
+    public record SetInSync(int queueId, long term, java.util.List<Integer> inSync, java.util.Map<Integer, String> nodes,
+                            ActorRef<Reply> replyTo) implements Command {}
 
     private record Loaded(TopicState state, boolean fromMajority) implements Command {}
 
@@ -108,6 +113,8 @@ public final class Broker {
     private final SelfUniqueAddress self;
     private final akka.cluster.ddata.Key<LWWRegister<TopicState>> key;
     private final ActorRef<akka.cluster.sharding.typed.javadsl.ClusterSharding.ShardCommand> shard;
+    /** The state in memory is not known to be on a majority (its last write timed out or failed). */
+    private boolean unconfirmed;
 
     private Broker(String topic, Duration timeout, ActorContext<Command> ctx, StashBuffer<Command> stash,
                    ReplicatorMessageAdapter<Command, LWWRegister<TopicState>> replicator,
@@ -249,8 +256,10 @@ public final class Broker {
     private Behavior<Command> onCopyStarted(TopicState state, CopyStarted s) {
         if (state == null || state.deleted() || s.queueId() >= state.queues().size()) return Behaviors.same();
         QueueRoute route = state.queues().get(s.queueId());
-        if (Objects.equals(route.nodes().get(s.copy()), s.node())) return Behaviors.same();
-        return write(state.withQueue(route.withReplicaOn(s.copy(), s.node())), ok -> {});
+        if (Objects.equals(route.nodes().get(s.copy()), s.node()) && !unconfirmed) return Behaviors.same();
+        QueueRoute next = route.withReplicaOn(s.copy(), s.node());
+        ctx.getLog().info("topic {}: queue {} copy {} started on {}; in sync {}", topic, s.queueId(), s.copy(), s.node(), next.inSync());
+        return write(state.withQueue(next), ok -> {});
     }
 
     private Behavior<Command> onPromote(TopicState state, Promote p) {
@@ -276,15 +285,17 @@ public final class Broker {
             return Behaviors.same();
         }
         QueueRoute route = state.queues().get(i.queueId());
-        QueueRoute next = route.withInSync(i.term(), i.inSync());
+        QueueRoute next = route.withInSync(i.term(), i.inSync(), i.nodes());
         if (next == null) {
             i.replyTo().tell(new Rejected(409, "stale_term", "term " + i.term() + " is not the current term " + route.term()));
             return Behaviors.same();
         }
-        if (next.equals(route)) {
+        if (next.equals(route) && !unconfirmed) {
             i.replyTo().tell(new RouteReply(route));
             return Behaviors.same();
         }
+        if (!next.equals(route) || unconfirmed)
+            ctx.getLog().info("topic {}: queue {} in sync {} on {} (term {})", topic, i.queueId(), next.inSync(), next.nodes(), next.term());
         return write(state.withQueue(next), ok -> i.replyTo().tell(ok ? new RouteReply(next) : unconfirmed()));
     }
 
@@ -302,6 +313,9 @@ public final class Broker {
         });
         return Behaviors.receive(Command.class)
                 .onMessage(Written.class, w -> {
+                    // An unconfirmed state is written again by the next command, even one that changes nothing: a
+                    // master retrying its in-sync report must not be answered from this node's memory alone.
+                    unconfirmed = !w.confirmed();
                     if (!w.confirmed()) ctx.getLog().warn("topic {}: metadata write not confirmed by a majority ({})", topic, w.failure());
                     then.accept(w.confirmed());
                     // The local replica holds the new value even when the majority did not confirm in time.

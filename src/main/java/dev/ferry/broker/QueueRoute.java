@@ -61,10 +61,17 @@ public record QueueRoute(int queueId, int master, long term, List<Integer> inSyn
         return null;
     }
 
-    /** The in-sync set a master of {@code term} reported; null if that master is not the current one (stale term). */
-    public QueueRoute withInSync(long masterTerm, List<Integer> copies) {
+    /**
+     * The in-sync set a master of {@code term} reported, with the node of each copy it names (replica slots only: the
+     * master's own slot stays); null if that master is not the current one (stale term).
+     */
+    public QueueRoute withInSync(long masterTerm, List<Integer> copies, Map<Integer, String> copyNodes) {
         if (masterTerm != term) return null;
-        return new QueueRoute(queueId, master, term, withMaster(copies), nodes);
+        var m = new TreeMap<>(nodes);
+        copyNodes.forEach((copy, node) -> {
+            if (copy != master && copies.contains(copy) && node != null && !node.isEmpty()) m.put(copy, node);
+        });
+        return new QueueRoute(queueId, master, term, withMaster(copies), m);
     }
 
     /**

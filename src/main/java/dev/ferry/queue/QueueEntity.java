@@ -99,9 +99,10 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
 
     /**
      * A replica's position in this master's log: {@code durableSeq} is stored as durably as the topic's flush mode
-     * asks; {@code highestSeq} is its end; {@code gap} = the last shipment did not continue its log (ship from its end).
+     * asks; {@code highestSeq} is its end; {@code gap} = the last shipment did not continue its log (ship from its end);
+     * {@code node} is where this copy's data lives (the in-sync set the Broker records names it, see writeInSync).
      */
-    public record ReplicaAck(int copy, long term, long durableSeq, long highestSeq, boolean gap) implements Command {}
+    public record ReplicaAck(int copy, long term, long durableSeq, long highestSeq, boolean gap, String node) implements Command {}
 
     /** A replica has seen a newer term than the shipment's: this master is stale. */
     public record ReplicaRefused(int copy, long term) implements Command {}
@@ -244,6 +245,8 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         akka.stream.UniqueKillSwitch recoveryKill;
         /** The Replica entity incarnation this master last heard from (hello, comparison, recovery request). */
         ActorRef<Replica.Command> incarnation;
+        /** The node the copy this master last heard from runs on (null until it answered). */
+        String node;
 
         ReplicaState(long now) {
             caughtUpAt = now;
@@ -631,8 +634,12 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         long now = System.currentTimeMillis();
         rs.lastHeard = now;
         // A gap answer states where the replica stands after comparing its log with ours (it may have cut a tail):
-        // take it as is. Ordinary acks of one replica arrive in order; max() only guards against an older incarnation's.
-        rs.durable = a.gap() ? a.durableSeq() : Math.max(rs.durable, a.durableSeq());
+        // take it as is; so is an answer from another node than the last (the slot moved: position and node go
+        // together, as the sync acknowledgement reads them). Ordinary acks of one replica arrive in order; max() only
+        // guards against an older incarnation's on the same node.
+        boolean otherNode = rs.node != null && !rs.node.equals(a.node());
+        rs.node = a.node();
+        rs.durable = a.gap() || otherNode ? a.durableSeq() : Math.max(rs.durable, a.durableSeq());
         if (a.gap()) {
             // The replica follows shipments again (after a comparison or a recovery) from its end; far behind, it
             // catches up by peer recovery instead, and asks for it on the next probe.
@@ -659,6 +666,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         ReplicaState rs = replicas.get(r.copy());
         if (fenced || !ready || rs == null) return this; // a master that starts probes every replica anyway
         if (newIncarnation(r.copy(), rs, r.replica(), "restarted on " + r.node() + " at seq " + r.highestSeq())) probe(r.copy());
+        rs.node = r.node();
         return this;
     }
 
@@ -780,6 +788,9 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         for (int c : waitFor) {
             ReplicaState rs = replicas.get(c);
             if (rs == null || rs.durable < seq) return false;
+            // The Broker promotes a copy by the node it records for it: a copy that holds the message but lives on
+            // another node than the recorded one (it moved) does not make the message safe until the record follows.
+            if (confirmedInSync.contains(c) && !java.util.Objects.equals(rs.node, confirmedNodes.get(c))) return false;
         }
         return true;
     }
@@ -811,12 +822,26 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
 
     /** Brings the Broker's in-sync set to this master's view, one write at a time. */
     private void writeInSync() {
-        if (inSyncWriteInFlight || (!inSyncUnknown && desiredInSync.equals(confirmedInSync))) return;
+        if (inSyncWriteInFlight || (!inSyncUnknown && desiredInSync.equals(confirmedInSync) && inSyncNodesConfirmed())) return;
         inSyncWriteInFlight = true;
         List<Integer> copies = new ArrayList<>(desiredInSync);
+        Map<Integer, String> where = new java.util.TreeMap<>();
+        for (int c : copies) {
+            ReplicaState rs = replicas.get(c);
+            if (rs != null && rs.node != null) where.put(c, rs.node);
+        }
         long t = term;
         var broker = ClusterSharding.get(getContext().getSystem()).entityRefFor(Broker.TYPE_KEY, topic);
-        getContext().ask(Broker.Reply.class, broker, settings.askTimeout(), r -> new Broker.SetInSync(queueId, t, copies, r), InSyncReply::new);
+        getContext().ask(Broker.Reply.class, broker, settings.askTimeout(), r -> new Broker.SetInSync(queueId, t, copies, where, r), InSyncReply::new);
+    }
+
+    /** Whether the Broker records every in-sync copy on the node this master hears it from. */
+    private boolean inSyncNodesConfirmed() {
+        for (int c : desiredInSync) {
+            ReplicaState rs = replicas.get(c);
+            if (rs != null && rs.node != null && !rs.node.equals(confirmedNodes.get(c))) return false;
+        }
+        return true;
     }
 
     private Behavior<Command> onInSyncReply(InSyncReply r) {

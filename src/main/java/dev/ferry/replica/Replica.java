@@ -322,14 +322,14 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
         if (phase != Phase.FOLLOWING) return this; // comparing or recovering: the stream or the next probe carries it
         if (s.prevSeq() > highest) {
             if (s.prevSeq() - highest > recoveries.settings().minLagRecords()) startRecovery();
-            else s.master().tell(new QueueEntity.ReplicaAck(copy, term, durable, highest, true));
+            else s.master().tell(new QueueEntity.ReplicaAck(copy, term, durable, highest, true, nodeName));
             return this;
         }
         List<AppendRecord> group = new ArrayList<>(s.records().size());
         for (ShippedRecord r : s.records())
             if (r.sequenceNr() > highest) group.add(new AppendRecord(persistenceId, r.sequenceNr(), r.tagHash(), r.payload()));
         if (group.isEmpty()) {
-            s.master().tell(new QueueEntity.ReplicaAck(copy, term, durable, highest, false));
+            s.master().tell(new QueueEntity.ReplicaAck(copy, term, durable, highest, false, nodeName));
             return this;
         }
         long last = group.get(group.size() - 1).sequenceNr();
@@ -348,7 +348,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
             throw new IllegalStateException("replica write failed", w.failure());
         }
         durable = Math.max(durable, w.seq());
-        if (master != null && phase == Phase.FOLLOWING) master.tell(new QueueEntity.ReplicaAck(copy, term, durable, highest, false));
+        if (master != null && phase == Phase.FOLLOWING) master.tell(new QueueEntity.ReplicaAck(copy, term, durable, highest, false, nodeName));
         if (writesInFlight == 0) {
             if (handOverTo != null) return finishHandOver();
             if (checkPending) beginCheck();
@@ -437,7 +437,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
             return this;
         }
         phase = Phase.FOLLOWING;
-        master.tell(new QueueEntity.ReplicaAck(copy, term, durable, highest, true));
+        master.tell(new QueueEntity.ReplicaAck(copy, term, durable, highest, true, nodeName));
         return this;
     }
 
@@ -542,7 +542,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
             // Caught up with the master's end as the stream read it (or interrupted): the master ships the rest, or the
             // next probe finds us too far behind and a recovery resumes from what we hold now.
             phase = Phase.FOLLOWING;
-            if (master != null) master.tell(new QueueEntity.ReplicaAck(copy, term, durable, highest, true));
+            if (master != null) master.tell(new QueueEntity.ReplicaAck(copy, term, durable, highest, true, nodeName));
         }
         if (highest == before && d.streamFailure() != null && phase == Phase.FOLLOWING) {
             getContext().getLog().warn("replica {}: recovery made no progress ({})", entity.getEntityId(), outcome);

@@ -46,8 +46,8 @@ class QueueRouteTest {
 
     @Test
     void anInSyncSetFromAStaleTermIsRefused() {
-        assertNull(RUNNING.withInSync(3, List.of(1, 2)));
-        assertEquals(List.of(0, 1, 2), RUNNING.withInSync(4, List.of(1, 2)).inSync());
+        assertNull(RUNNING.withInSync(3, List.of(1, 2), Map.of()));
+        assertEquals(List.of(0, 1, 2), RUNNING.withInSync(4, List.of(1, 2), Map.of()).inSync());
     }
 
     @Test
@@ -60,10 +60,25 @@ class QueueRouteTest {
 
     @Test
     void aReplicaSlotsLateFirstStartReportKeepsItInTheInSyncSet() {
-        QueueRoute joined = QueueRoute.fresh(0).promotedOn("a").withInSync(2, List.of(1));
+        QueueRoute joined = QueueRoute.fresh(0).promotedOn("a").withInSync(2, List.of(1), Map.of());
         assertEquals(List.of(0, 1), joined.inSync());
         QueueRoute reported = joined.withReplicaOn(1, "b");
         assertEquals("b", reported.nodes().get(1));
         assertEquals(List.of(0, 1), reported.inSync(), "the master added the running replica before its start was reported");
+    }
+
+    @Test
+    void anInSyncReportRecordsEachCopyOnTheNodeItsMasterHeardItFrom() {
+        // Copy 2 moved from c to d and caught up there before the Broker heard of the move: the report is the truth.
+        QueueRoute r = RUNNING.withInSync(4, List.of(1, 2), Map.of(1, "b", 2, "d"));
+        assertEquals(Map.of(0, "a", 1, "b", 2, "d"), r.nodes());
+        assertEquals("d", r.promotedOn("d").masterNode());
+        assertNull(r.promotedOn("c"), "the copy's old node holds no in-sync data");
+    }
+
+    @Test
+    void anInSyncReportNeverMovesTheMastersSlotOrNamesCopiesOutsideTheSet() {
+        QueueRoute r = RUNNING.withInSync(4, List.of(1), Map.of(0, "x", 1, "b", 2, "d"));
+        assertEquals(Map.of(0, "a", 1, "b", 2, "c"), r.nodes());
     }
 }
