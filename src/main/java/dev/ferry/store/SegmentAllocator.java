@@ -89,6 +89,9 @@ final class SegmentAllocator implements Runnable {
             target = active;
         } else if (base == active.baseOffset() + size) {
             target = log.prepare(base, clock.millis());
+            if (target == null) {
+                return false; // the writer rolled since we read active; look again
+            }
         } else {
             return false;
         }
