@@ -21,7 +21,9 @@ import static dev.ferry.store.SegmentDescriptor.*;
  * <p>Threading: {@link #reserve} / {@link #publish} and the segment writes between them are called under the
  * store's writer lock; {@link #force} under the store's flush lock; {@link #removeOldest} under both the flush
  * lock and the retention monitor. {@link #segmentAt}, {@link #writePosition}, {@link #flushedPosition} and
- * {@link #firstOffset} are safe from any thread (volatile positions, concurrent segment map).
+ * {@link #firstOffset} are safe from any thread (volatile positions, concurrent segment map). The allocator's
+ * {@link #prepare} / {@link #discardPrepared} and the writer's roll exclude each other on one small monitor, so
+ * the next segment's file changes hands atomically; zero-filling uses the lock-free {@link #beginWarming} handshake.
  */
 final class CommitLog {
 
