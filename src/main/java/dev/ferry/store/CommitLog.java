@@ -21,7 +21,9 @@ import static dev.ferry.store.SegmentDescriptor.*;
  * <p>Threading: {@link #reserve} / {@link #publish} and the segment writes between them are called under the
  * store's writer lock; {@link #force} under the store's flush lock; {@link #removeOldest} under both the flush
  * lock and the retention monitor. {@link #segmentAt}, {@link #writePosition}, {@link #flushedPosition} and
- * {@link #firstOffset} are safe from any thread (volatile positions, concurrent segment map).
+ * {@link #firstOffset} are safe from any thread (volatile positions, concurrent segment map). The allocator's
+ * {@link #prepare} / {@link #discardPrepared} and the writer's roll exclude each other on one small monitor, so
+ * the next segment's file changes hands atomically; zero-filling uses the lock-free {@link #beginWarming} handshake.
  */
 final class CommitLog {
 
@@ -40,6 +42,17 @@ final class CommitLog {
     private volatile Segment active;
     /** The next segment, created and zero-filled ahead by the allocator; not part of the log until activated. */
     private volatile Segment prepared;
+    /**
+     * Guards the hand-over of the next segment: the writer's roll (take {@code prepared}, rename it, make it
+     * {@code active}) and the allocator's {@link #prepare} / {@link #discardPrepared} exclude each other. Without it
+     * an allocator acting on a stale {@code active} saw {@code prepared == null} mid-roll, deleted the
+     * {@code .prepared} file the writer was about to rename and created an empty one in its place: the writer
+     * renamed the empty file into the log and went on writing (and forcing) the unlinked one, so a reopen found
+     * a segment of zeros in the middle of the log. Never held while waiting for anything else.
+     */
+    private final Object handOver = new Object();
+    /** Test hook: runs during a roll after the prepared segment was taken, before it is renamed. Writer only. */
+    private Runnable rollHookForTesting = () -> { };
     /** Writer/allocator handshake (Dekker style): the end of the range the writer is about to write ... */
     private volatile long intendedEnd;
     /** ... and the start of the chunk the allocator is zero-filling, -1 if none. */
@@ -167,20 +180,24 @@ final class CommitLog {
         }
         long nextBase = active.baseOffset() + segmentSize;
         awaitAllocator(from, nextBase);
-        // The next file exists before the marker is written, so a marker always has a successor on disk.
-        Segment next = prepared;
-        Path finalPath = dir.resolve(fileName(nextBase));
-        if (next != null && next.baseOffset() == nextBase) {
-            prepared = null;
-            next.activate(finalPath, nowMillis);
-        } else {
-            next = Segment.create(finalPath, nextBase, segmentSize, nowMillis);
+        Segment next;
+        synchronized (handOver) {
+            // The next file exists before the marker is written, so a marker always has a successor on disk.
+            next = prepared;
+            Path finalPath = dir.resolve(fileName(nextBase));
+            if (next != null && next.baseOffset() == nextBase) {
+                prepared = null;
+                rollHookForTesting.run();
+                next.activate(finalPath, nowMillis);
+            } else {
+                next = Segment.create(finalPath, nextBase, segmentSize, nowMillis);
+            }
+            segments.put(next.baseOffset(), next);
+            directoryDirty = true;
+            active.writeEndMarker(position);
+            active = next;
+            writePosition = next.baseOffset() + SEGMENT_HEADER_LENGTH;
         }
-        segments.put(next.baseOffset(), next);
-        directoryDirty = true;
-        active.writeEndMarker(position);
-        active = next;
-        writePosition = next.baseOffset() + SEGMENT_HEADER_LENGTH;
         awaitAllocator(writePosition, writePosition + length);
         return next;
     }
@@ -227,29 +244,47 @@ final class CommitLog {
         return prepared;
     }
 
-    /** Allocator: creates the next segment under a temporary name, ready for the writer to activate. */
+    /**
+     * Allocator: creates the next segment under a temporary name, ready for the writer to activate.
+     *
+     * @return the prepared segment, or null when {@code baseOffset} is no longer the one after the active segment
+     *         (the writer rolled since the allocator looked; it must look again)
+     */
     Segment prepare(long baseOffset, long nowMillis) throws IOException {
-        Segment old = prepared;
-        if (old != null) {
-            if (old.baseOffset() == baseOffset) {
-                return old;
+        synchronized (handOver) {
+            if (baseOffset != active.baseOffset() + segmentSize) {
+                return null;
             }
-            discardPrepared(old);
+            Segment old = prepared;
+            if (old != null) {
+                if (old.baseOffset() == baseOffset) {
+                    return old;
+                }
+                discardPrepared(old);
+            }
+            Path path = dir.resolve(fileName(baseOffset) + PREPARED_SUFFIX);
+            Files.deleteIfExists(path); // a leftover of an earlier attempt; nobody else uses the name now
+            Segment s = Segment.create(path, baseOffset, segmentSize, nowMillis);
+            prepared = s;
+            return s;
         }
-        Path path = dir.resolve(fileName(baseOffset) + PREPARED_SUFFIX);
-        Files.deleteIfExists(path);
-        Segment s = Segment.create(path, baseOffset, segmentSize, nowMillis);
-        prepared = s;
-        return s;
     }
 
     /** Removes a prepared segment the writer no longer needs (it rolled without it, or the store closes). */
     void discardPrepared(Segment s) throws IOException {
-        if (prepared == s) {
+        synchronized (handOver) {
+            if (prepared != s) {
+                return; // the writer took it (it is part of the log now) or it was discarded already
+            }
             prepared = null;
+            s.close();
+            Files.deleteIfExists(s.path());
         }
-        s.close();
-        Files.deleteIfExists(s.path());
+    }
+
+    /** Test support: {@code hook} runs in each roll between taking the prepared segment and renaming it. */
+    void rollHookForTesting(Runnable hook) {
+        rollHookForTesting = hook;
     }
 
     /** Publishes everything written up to {@code end}: readers and the flusher see it from now on. Writer only. */

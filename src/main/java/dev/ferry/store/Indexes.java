@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -91,16 +94,28 @@ final class Indexes {
         }
     }
 
-    /** Writer lock: hands over the indexes to force and the new ones whose creation to make durable. */
+    /**
+     * Writer lock: hands over, in this order, the indexes to force, the new ones whose creation to make durable, and
+     * the older ones that gained a segment file (an index roll-over) whose directory to force.
+     */
     List<List<QueueIndex>> drainDirty() {
-        List<QueueIndex> d = new ArrayList<>(dirty);
-        for (QueueIndex i : d) {
-            i.dirty = false;
-        }
-        dirty.clear();
         List<QueueIndex> c = new ArrayList<>(created);
         created.clear();
-        return List.of(d, c);
+        Set<QueueIndex> createdNow = Collections.newSetFromMap(new IdentityHashMap<>());
+        createdNow.addAll(c); // their creation force covers the directory already
+        List<QueueIndex> d = new ArrayList<>(dirty);
+        List<QueueIndex> grown = new ArrayList<>();
+        for (QueueIndex i : d) {
+            i.dirty = false;
+            if (i.grew) {
+                i.grew = false;
+                if (!createdNow.contains(i)) {
+                    grown.add(i);
+                }
+            }
+        }
+        dirty.clear();
+        return List.of(d, c, grown);
     }
 
     Path root() {

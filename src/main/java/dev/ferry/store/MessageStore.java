@@ -477,6 +477,9 @@ public final class MessageStore implements Closeable {
                 for (QueueIndex index : drained.get(1)) {
                     index.forceCreation();
                 }
+                for (QueueIndex index : drained.get(2)) {
+                    CommitLog.forceDirectory(index.dir()); // its new segment file's name must survive a power loss
+                }
                 if (!drained.get(1).isEmpty()) {
                     CommitLog.forceDirectory(indexes.root());
                 }

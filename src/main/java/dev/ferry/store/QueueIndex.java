@@ -51,6 +51,8 @@ final class QueueIndex {
 
     /** Writer-only: queued for the next checkpoint's force. */
     boolean dirty;
+    /** Writer-only: a segment file was created since the last checkpoint, so the directory needs a force too. */
+    boolean grew;
     /** Writer-only scratch for validating a group: the group being checked and the highest seq seen in it. */
     long groupStamp = -1;
     long groupHighest;
@@ -185,6 +187,7 @@ final class QueueIndex {
         Recent r = recent;
         if ((r == null || r.start() != start || r.generation() != generation) && !segments.containsKey(start)) {
             segments.put(start, map(dir.resolve(SegmentDescriptor.fileName(start)), entriesPerFile));
+            grew = true;
         }
     }
 
@@ -310,12 +313,17 @@ final class QueueIndex {
                 removed++;
             }
         }
+        boolean dropped = false;
         for (long start : new ArrayList<>(segments.tailMap(segmentStart(keep + 1, entriesPerFile), true).keySet())) {
             if (start > keep) {
-                dropSegment(start);
+                dropped |= dropSegment(start) > 0;
             }
         }
         force();
+        if (dropped) {
+            // a dropped file that came back after a power loss would raise highest above keep again on open
+            CommitLog.forceDirectory(dir);
+        }
         deletedTo = Math.min(deletedTo, keep);
         highest = keep;
         return removed;

@@ -13,7 +13,9 @@ import static dev.ferry.store.SegmentDescriptor.*;
  * Crash recovery: scans the commit log forward from the checkpoint, re-indexes every record of every complete
  * group, stops at the first torn or corrupt record or at a group without its end, and discards everything from
  * there on (the rest of that segment becomes zeros, later segments are deleted), then drops index entries that
- * point past the new end. Runs single-threaded inside {@link MessageStore#open}, before anyone can read.
+ * point past the new end. Every index it edits is queued for the next checkpoint's force ({@link Indexes#markDirty}),
+ * since the checkpoint written after recovery declares everything below the new end indexed and durable. Runs
+ * single-threaded inside {@link MessageStore#open}, before anyone can read.
  */
 final class Recovery {
 
@@ -113,7 +115,11 @@ final class Recovery {
                 : Optional.of(new RecoveryReport.Truncation(stop, reason, dropped, segmentsDeleted));
         long removed = 0;
         for (QueueIndex index : indexes.all()) {
-            removed += index.removeEntriesFrom(stop);
+            long cut = index.removeEntriesFrom(stop);
+            if (cut > 0) {
+                indexes.markDirty(index);
+            }
+            removed += cut;
         }
         return new Result(stop, recordsScanned, bytesScanned, truncation, removed);
     }
@@ -122,6 +128,8 @@ final class Recovery {
         for (Pending p : group) {
             QueueIndex index = indexes.getOrCreate(p.persistenceId());
             index.putRecovered(p.sequenceNr(), p.offset(), p.length(), p.tagHash());
+            // the checkpoint written right after recovery claims these entries durable: it must force them
+            indexes.markDirty(index);
             recordsScanned++;
             bytesScanned += p.length();
         }

@@ -20,7 +20,9 @@ import static dev.ferry.store.SegmentDescriptor.SEGMENT_HEADER_LENGTH;
  * <p>Threading: its own thread. It never writes where the writer is or may be: before each chunk it announces
  * the chunk and re-checks the writer's announced range ({@link CommitLog#beginWarming}); the writer checks the
  * announced chunk before writing ({@code CommitLog.awaitAllocator}); with both fields volatile at least one of
- * them sees the other, so their ranges never overlap.
+ * them sees the other, so their ranges never overlap. Its view of the active segment may be stale by the time it
+ * acts: {@link CommitLog#prepare} re-checks it under the roll's monitor and refuses a segment the writer has
+ * already taken, so the allocator never creates, deletes or replaces a file the writer is taking over.
  */
 final class SegmentAllocator implements Runnable {
 
@@ -89,6 +91,9 @@ final class SegmentAllocator implements Runnable {
             target = active;
         } else if (base == active.baseOffset() + size) {
             target = log.prepare(base, clock.millis());
+            if (target == null) {
+                return false; // the writer rolled since we read active; look again
+            }
         } else {
             return false;
         }

@@ -34,6 +34,21 @@ class IndexTest {
         store.close();
     }
 
+    /**
+     * An index rolling over to a new file queues its directory for the next checkpoint's force: the checkpoint
+     * declares the entries durable, and after a power loss an unforced directory may not name the new file.
+     */
+    @Test
+    void indexRollOverQueuesItsDirectoryForTheCheckpoint() throws Exception {
+        for (long s = 1; s <= 16; s++) {
+            appendSync(store, record("a", s, ""));
+        }
+        store.checkpoint(); // the index and its first file are durable now
+        appendSync(store, record("a", 17, "")); // entry 17 opens the second 16-entry file
+        List<List<QueueIndex>> drained = store.indexesForTesting().drainDirty();
+        assertEquals(List.of(store.indexesForTesting().get("a")), drained.get(2));
+    }
+
     /** Records fill 64 KiB segments and roll into new files named by start offset; all read back after a restart. */
     @Test
     void segmentsRollOver() throws Exception {

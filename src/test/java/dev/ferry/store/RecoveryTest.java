@@ -46,6 +46,28 @@ class RecoveryTest {
         }
     }
 
+    /**
+     * The checkpoint written right after a recovery declares the re-indexed tail durable, so recovery queues every
+     * index it re-wrote for that checkpoint's force (after a power loss unforced entries would be gone for good).
+     */
+    @Test
+    void recoveryQueuesReindexedIndexesForTheCheckpointForce() throws Exception {
+        open();
+        writeSingles("a", 5);
+        store.checkpoint();
+        writeSingles("b", 20); // two 16-entry index files
+        store.abandonForTesting();
+        store = null;
+        CommitLog log = CommitLog.open(dir.resolve("commitlog"), SEGMENT_SIZE);
+        try {
+            Indexes indexes = Indexes.open(dir.resolve("index"), 16);
+            new Recovery(log, indexes).scan(Checkpoint.read(dir).orElseThrow());
+            assertEquals(List.of(indexes.get("b")), indexes.drainDirty().get(0));
+        } finally {
+            log.close();
+        }
+    }
+
     /** A clean close leaves no abort marker, so the next open resumes at the checkpoint without scanning. */
     @Test
     void cleanRestartDoesNotScan() throws Exception {
