@@ -42,6 +42,8 @@ public record Services(ActorSystem<Void> system, FerrySettings settings, Cluster
                 () -> allocation.settings().outgoingRecoveries());
         system.systemActorOf(dev.ferry.cluster.FloodStageMonitor.create(routes, allocation, settings.diskReportInterval(),
                 settings.http().askTimeout()), "ferry-flood-stage", Props.empty());
+        system.systemActorOf(dev.ferry.cluster.CrashDetector.create(dev.ferry.cluster.CrashDetector.Settings.fromConfig(system.settings().config())),
+                "ferry-crash-detector", Props.empty());
         ClusterSharding sharding = ClusterSharding.get(system);
         String nodeName = settings.node().name();
         var askTimeout = settings.http().askTimeout();
