@@ -79,12 +79,12 @@ public final class ClusterCommand {
     }
 
     @Command(name = "settings", mixinStandardHelpOptions = true,
-            description = {"Show the dynamic allocation settings, or change them with --set (PUT /cluster/settings; kept across restarts).",
+            description = {"Show the dynamic settings (allocation, recovery throttle), or change them with --set (PUT /cluster/settings; kept across restarts).",
                     "--set key= (empty value) resets a setting to its default."})
     static final class Settings implements Callable<Integer> {
         @Mixin ClientOptions client;
         @Spec CommandSpec spec;
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "e.g. ferry.allocation.enable=primaries (repeatable).")
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "e.g. ferry.allocation.enable=primaries, ferry.replication.recovery.max-bytes-per-sec=100mb (repeatable).")
         Map<String, String> set;
 
         @Override

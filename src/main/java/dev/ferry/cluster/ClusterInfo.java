@@ -15,15 +15,18 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
  * What this node knows about the cluster beyond membership, kept current from Distributed Data: every node's disk
  * usage (key {@code disk-usage}, published by each node for itself) and the dynamic cluster settings
- * (key {@code cluster-settings}, durable; allocation settings changed with PUT /cluster/settings). Thread-safe for
- * readers (HTTP, the allocation strategy).
+ * (key {@code cluster-settings}, durable; allocation and recovery-throttle settings changed with PUT /cluster/settings).
+ * Thread-safe for readers (HTTP, the allocation strategy); listeners ({@link #onSettings}) hear every change in order.
  */
 public final class ClusterInfo {
 
@@ -32,6 +35,7 @@ public final class ClusterInfo {
 
     private final Map<String, DiskUsage> disk = new ConcurrentHashMap<>();
     private volatile Map<String, String> dynamicSettings = Map.of();
+    private final List<Consumer<Map<String, String>>> settingsListeners = new CopyOnWriteArrayList<>();
 
     public Map<String, DiskUsage> disk() {
         return Map.copyOf(disk);
@@ -41,8 +45,19 @@ public final class ClusterInfo {
         return dynamicSettings;
     }
 
-    public void learnSettings(Map<String, String> s) {
+    /** The dynamic settings as Distributed Data (or this node's own PUT) has them now; every listener hears them. */
+    public synchronized void learnSettings(Map<String, String> s) {
         dynamicSettings = Map.copyOf(s);
+        for (Consumer<Map<String, String>> l : settingsListeners) l.accept(dynamicSettings);
+    }
+
+    /**
+     * Calls {@code listener} with the dynamic settings now and after every change, for parts that hold a setting
+     * rather than read it per decision (the recovery throttle). The listener runs on the caller's thread: keep it short.
+     */
+    public synchronized void onSettings(Consumer<Map<String, String>> listener) {
+        settingsListeners.add(listener);
+        listener.accept(dynamicSettings);
     }
 
     private sealed interface Msg {}

@@ -10,6 +10,7 @@ import dev.ferry.allocation.Allocator;
 import dev.ferry.allocation.CopyId;
 import dev.ferry.allocation.InvalidSettingException;
 import dev.ferry.node.Services;
+import dev.ferry.replica.RecoverySettings;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -83,12 +84,18 @@ final class AllocationApi {
         return services.allocation().staticSettings();
     }
 
-    /** Throws 400 naming the setting when {@code dynamic} (over the node's defaults) is not valid. */
+    /**
+     * Throws 400 naming the setting when {@code dynamic} (over the node's defaults) is not a valid set of allocation
+     * settings; the recovery keys it lets through are the caller's to check ({@link ClusterApi}).
+     */
     void validate(Map<String, String> dynamic) {
         for (String key : dynamic.keySet())
-            if (!key.startsWith(AllocationSettings.PREFIX) && !key.equals(AllocationSettings.MAX_QUEUE_COPIES_PER_NODE))
+            if (!key.startsWith(AllocationSettings.PREFIX) && !key.equals(AllocationSettings.MAX_QUEUE_COPIES_PER_NODE)
+                    && !RecoverySettings.DYNAMIC.contains(key))
                 throw ApiException.badRequest("invalid_settings", "setting [" + key + "] is not a dynamic cluster setting; only "
-                        + AllocationSettings.PREFIX + "* and " + AllocationSettings.MAX_QUEUE_COPIES_PER_NODE + " are (see docs/allocation.md)");
+                        + AllocationSettings.PREFIX + "*, " + AllocationSettings.MAX_QUEUE_COPIES_PER_NODE + ", "
+                        + RecoverySettings.MAX_BYTES_PER_SEC + " and " + RecoverySettings.CHUNK_SIZE
+                        + " are (see docs/allocation.md, docs/replication.md)");
         Map<String, String> merged = new HashMap<>(services.allocation().staticSettings());
         merged.putAll(dynamic);
         try {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.cluster.ClusterInfo;
 import dev.ferry.cluster.DiskUsage;
 import dev.ferry.node.Services;
+import dev.ferry.replica.RecoverySettings;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,8 +86,10 @@ final class ClusterApi {
     }
 
     CompletionStage<HttpResponse> getSettings() {
+        Map<String, String> defaults = new TreeMap<>(allocation.defaults());
+        defaults.putAll(RecoverySettings.configured(services.system().settings().config()));
         return CompletableFuture.completedFuture(Responses.json(200, Responses.map(
-                "persistent", new TreeMap<>(services.clusterInfo().dynamicSettings()), "defaults", allocation.defaults())));
+                "persistent", new TreeMap<>(services.clusterInfo().dynamicSettings()), "defaults", defaults)));
     }
 
     CompletionStage<HttpResponse> putSettings(byte[] body) {
@@ -96,12 +99,15 @@ final class ClusterApi {
         req.persistent().forEach((k, v) -> {
             String value = v == null || v.isNull() ? null : (v.isValueNode() ? v.asText() : null);
             if (v != null && !v.isNull() && !v.isValueNode())
-                throw ApiException.badRequest("invalid_field", "persistent." + k + ": expected a string, number or boolean, got " + v.getNodeType().name().toLowerCase());
+                throw ApiException.badRequest(RecoverySettings.DYNAMIC.contains(k) ? "invalid_settings" : "invalid_field", "persistent." + k
+                        + ": expected a string, number or boolean, got " + v.getNodeType().name().toLowerCase()
+                        + (RecoverySettings.DYNAMIC.contains(k) ? "; the setting " + RecoverySettings.accepted(k, maxChunkSize()) : ""));
             changes.put(k, value);
         });
         Map<String, String> next = new HashMap<>(services.clusterInfo().dynamicSettings());
         changes.forEach((k, v) -> { if (v == null) next.remove(k); else next.put(k, v); });
         allocation.validate(next); // throws 400 naming the setting
+        validateRecovery(changes);
         var dd = DistributedData.get(services.system());
         var self = dd.selfUniqueAddress();
         Duration timeout = Duration.ofSeconds(5);
@@ -125,5 +131,21 @@ final class ClusterApi {
     }
 
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(3);
+
+    /** Throws 400 naming the setting and the accepted format when a recovery-throttle value is not valid on this node. */
+    private void validateRecovery(Map<String, String> changes) {
+        changes.forEach((k, v) -> {
+            if (v == null || !RecoverySettings.DYNAMIC.contains(k)) return;
+            try {
+                RecoverySettings.validate(k, v, maxChunkSize());
+            } catch (RecoverySettings.InvalidValue e) {
+                throw ApiException.badRequest("invalid_settings", e.getMessage());
+            }
+        });
+    }
+
+    private long maxChunkSize() {
+        return RecoverySettings.maxChunkSize(services.system().settings().config());
+    }
 
 }

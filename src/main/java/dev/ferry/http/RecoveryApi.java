@@ -38,6 +38,7 @@ final class RecoveryApi {
         return CompletableFuture.completedFuture(Responses.json(200, Responses.map(
                 "node", services.settings().node().name(),
                 "maxBytesPerSec", r.bucket().bytesPerSecond(),
+                "chunkSize", r.settings().chunkSize(),
                 "bytes", r.bucket().grantedBytes(),
                 "throttledMs", r.bucket().throttledNanos() / 1_000_000,
                 "incoming", slots(r.incoming()),

@@ -40,6 +40,8 @@ public record Services(ActorSystem<Void> system, FerrySettings settings, Cluster
         // Peer recoveries on the data path obey the same limits as the allocator, dynamic cluster settings included.
         dev.ferry.replica.NodeRecoveries.get(system).limits(() -> allocation.settings().incomingRecoveries(),
                 () -> allocation.settings().outgoingRecoveries());
+        // The recovery throttle (max-bytes-per-sec, chunk-size) is held by the node's bucket: pushed to it on every change.
+        info.onSettings(dev.ferry.replica.NodeRecoveries.get(system)::applyClusterSettings);
         system.systemActorOf(dev.ferry.cluster.FloodStageMonitor.create(routes, allocation, settings.diskReportInterval(),
                 settings.http().askTimeout()), "ferry-flood-stage", Props.empty());
         system.systemActorOf(dev.ferry.cluster.CrashDetector.create(dev.ferry.cluster.CrashDetector.Settings.fromConfig(system.settings().config())),

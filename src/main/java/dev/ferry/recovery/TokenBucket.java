@@ -9,6 +9,10 @@ import java.util.function.LongSupplier;
  * streams share the bucket, the bytes sent by time t never exceed {@code burstBytes + bytesPerSecond * (t - start)}.
  * A rate of 0 or less means unthrottled (reservations never wait, bytes are still counted).
  *
+ * <p>The rate can change at any time ({@link #setRate}, a dynamic cluster setting), and a sender that is already
+ * waiting follows it: {@link #claim} hands out a position in the bucket's refill, and {@link #nanosUntil} says how long
+ * until the refill reaches it <em>at the rate of now</em> — a sender that asks again after a change waits the new time.
+ *
  * <p>Thread-safe (synchronized); time comes from an injected nanosecond clock.
  */
 public final class TokenBucket {
@@ -20,6 +24,8 @@ public final class TokenBucket {
     private long lastRefill;
     private long grantedBytes;
     private long throttledNanos;
+    /** Bytes claimed while throttled; {@code tokens + claimed} is how far the refill has come (positions are paid below it). */
+    private long claimed;
 
     /**
      * @param bytesPerSecond refill rate; 0 or negative = unthrottled
@@ -37,18 +43,34 @@ public final class TokenBucket {
 
     /**
      * Takes {@code bytes} from the bucket (it may go into debt) and returns how long the caller must wait before
-     * sending them, in nanoseconds: 0 while the bucket holds enough.
+     * sending them, in nanoseconds: 0 while the bucket holds enough. The wait is fixed at the rate of now; a caller
+     * that should follow later rate changes uses {@link #claim} and {@link #nanosUntil} instead.
      */
     public synchronized long reserve(long bytes) {
+        return nanosUntil(claim(bytes));
+    }
+
+    /**
+     * Takes {@code bytes} from the bucket (it may go into debt) and returns their position: the caller may send them
+     * once {@link #nanosUntil nanosUntil(position)} is 0.
+     */
+    public synchronized long claim(long bytes) {
         if (bytes < 0) throw new IllegalArgumentException("bytes must be >= 0, was " + bytes);
         grantedBytes += bytes;
-        if (bytesPerSecond <= 0) return 0;
+        if (bytesPerSecond <= 0) return claimed; // paid: while unthrottled the bucket stays full
         refill();
         tokens -= bytes;
-        if (tokens >= 0) return 0;
-        long wait = (long) Math.ceil(-tokens * 1e9 / bytesPerSecond);
-        throttledNanos += wait;
-        return wait;
+        claimed += bytes;
+        if (tokens < 0) throttledNanos += (long) Math.ceil(-tokens * 1e9 / bytesPerSecond);
+        return claimed;
+    }
+
+    /** How long until the bytes claimed at {@code position} may be sent, at the current rate: 0 = now. */
+    public synchronized long nanosUntil(long position) {
+        if (bytesPerSecond <= 0) return 0;
+        refill();
+        double missing = position - (tokens + claimed);
+        return missing <= 0 ? 0 : (long) Math.ceil(missing * 1e9 / bytesPerSecond);
     }
 
     private void refill() {
@@ -60,13 +82,18 @@ public final class TokenBucket {
         }
     }
 
-    /** Changes the rate (and burst) from now on; bytes already reserved keep their waits. */
+    /**
+     * Changes the rate (and burst) from now on: what was refilled so far stays, what is still missing refills at the
+     * new rate ({@link #nanosUntil} answers accordingly; waits {@link #reserve} handed out stay as they were). Turning
+     * the throttle off forgives the debt and fills the bucket, so every claimed position is paid at once.
+     */
     public synchronized void setRate(long bytesPerSecond, long burstBytes) {
         if (burstBytes <= 0) throw new IllegalArgumentException("burstBytes must be > 0, was " + burstBytes);
-        refill();
+        if (this.bytesPerSecond > 0) refill();
+        else lastRefill = nanoClock.getAsLong(); // no refill accrues while unthrottled
         this.bytesPerSecond = bytesPerSecond;
         this.burstBytes = burstBytes;
-        this.tokens = Math.min(tokens, burstBytes);
+        this.tokens = bytesPerSecond <= 0 ? burstBytes : Math.min(tokens, burstBytes);
     }
 
     public synchronized long bytesPerSecond() {

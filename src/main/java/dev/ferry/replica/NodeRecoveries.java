@@ -14,7 +14,7 @@ import java.util.function.IntSupplier;
  * One node's peer-recovery resources (an ActorSystem extension, so each node of a multi-node test JVM has its own):
  * the live incoming and outgoing recovery slots, limited by {@code ferry.allocation.node-concurrent-incoming-recoveries}
  * / {@code -outgoing-recoveries} (dynamic cluster settings included once {@link #limits} is wired by the node), the
- * node-wide byte-rate cap shared by every recovery stream in and out, and a short history of recoveries and tail cuts
+ * node-wide byte-rate cap shared by every recovery stream in and out (dynamic: {@link #applyClusterSettings}), and a short history of recoveries and tail cuts
  * (diagnostics and tests). Thread-safe.
  */
 public final class NodeRecoveries implements Extension {
@@ -30,7 +30,7 @@ public final class NodeRecoveries implements Extension {
 
     public static final ExtensionId<NodeRecoveries> ID = new ExtensionId<>() {
         @Override public NodeRecoveries createExtension(ActorSystem<?> system) {
-            return new NodeRecoveries(ReplicationSettings.fromConfig(system.settings().config()), system.settings().config());
+            return new NodeRecoveries(ReplicationSettings.fromConfig(system.settings().config()), system.settings().config(), system.log());
         }
     };
 
@@ -38,7 +38,10 @@ public final class NodeRecoveries implements Extension {
         return ID.apply(system);
     }
 
-    private final ReplicationSettings.Recovery settings;
+    private final ReplicationSettings.Recovery configured;
+    private final long maxChunkSize;
+    private final org.slf4j.Logger log;
+    private volatile ReplicationSettings.Recovery settings;
     private volatile IntSupplier incomingLimit;
     private volatile IntSupplier outgoingLimit;
     private final RecoverySlots incoming;
@@ -47,15 +50,18 @@ public final class NodeRecoveries implements Extension {
     private final ArrayDeque<Record> records = new ArrayDeque<>();
     private final ArrayDeque<Truncation> truncations = new ArrayDeque<>();
 
-    private NodeRecoveries(ReplicationSettings replication, com.typesafe.config.Config config) {
-        this.settings = replication.recovery();
+    private NodeRecoveries(ReplicationSettings replication, com.typesafe.config.Config config, org.slf4j.Logger log) {
+        this.configured = replication.recovery();
+        this.settings = configured;
+        this.maxChunkSize = RecoverySettings.maxChunkSize(config);
+        this.log = log;
         int in = config.getInt("ferry.allocation.node-concurrent-incoming-recoveries");
         int out = config.getInt("ferry.allocation.node-concurrent-outgoing-recoveries");
         this.incomingLimit = () -> in;
         this.outgoingLimit = () -> out;
         this.incoming = new RecoverySlots(() -> incomingLimit.getAsInt());
         this.outgoing = new RecoverySlots(() -> outgoingLimit.getAsInt());
-        this.bucket = new TokenBucket(settings.maxBytesPerSec(), settings.chunkSize(), System::nanoTime);
+        this.bucket = new TokenBucket(configured.maxBytesPerSec(), configured.chunkSize(), System::nanoTime);
     }
 
     /** Reads the limits from here on (the node passes its allocation settings, which follow PUT /cluster/settings). */
@@ -64,8 +70,37 @@ public final class NodeRecoveries implements Extension {
         this.outgoingLimit = outgoing;
     }
 
+    /** The recovery settings in effect: the node's config overridden by the dynamic cluster settings. */
     public ReplicationSettings.Recovery settings() {
         return settings;
+    }
+
+    /** The node's configured recovery settings (what a reset of the dynamic ones returns to). */
+    public ReplicationSettings.Recovery configured() {
+        return configured;
+    }
+
+    /**
+     * Applies the dynamic cluster settings (all of them, as PUT /cluster/settings left them; only
+     * {@link RecoverySettings#DYNAMIC} keys matter): a changed {@code max-bytes-per-sec} or {@code chunk-size} goes to
+     * the bucket at once, so chunks already waiting in running recoveries follow it; a removed key returns to the
+     * node's configured value. A value this node cannot use (PUT validates, but a node with a smaller frame size may
+     * disagree on chunk-size) is logged and the configured value kept for that key.
+     */
+    public synchronized void applyClusterSettings(java.util.Map<String, String> cluster) {
+        java.util.Map<String, String> usable = new java.util.HashMap<>(cluster);
+        ReplicationSettings.Recovery next = null;
+        while (next == null) {
+            try {
+                next = RecoverySettings.effective(configured, usable, maxChunkSize);
+            } catch (RecoverySettings.InvalidValue e) {
+                log.warn("ignoring the dynamic cluster setting [{}], keeping this node's configured value: {}", e.key(), e.getMessage());
+                usable.remove(e.key());
+            }
+        }
+        if (next.equals(settings)) return;
+        settings = next;
+        bucket.setRate(next.maxBytesPerSec(), next.chunkSize());
     }
 
     public RecoverySlots incoming() {

@@ -65,12 +65,21 @@ final class RecoveryStreams {
         }
     }
 
-    /** Each chunk waits for its bytes in the node's {@link TokenBucket} (ES indices.recovery.max_bytes_per_sec). */
+    /**
+     * Each chunk waits for its bytes in the node's {@link TokenBucket} (ES indices.recovery.max_bytes_per_sec). The
+     * rate is a dynamic cluster setting: a waiting chunk asks the bucket again at least every {@link #RECHECK}, so a
+     * changed rate applies to the chunk already waiting, not only to the next one.
+     */
     static Flow<RecoveryChunk, RecoveryChunk, NotUsed> throttle(TokenBucket bucket, ActorSystem<?> system) {
-        return Flow.<RecoveryChunk>create().mapAsync(1, chunk -> {
-            long waitNanos = bucket.reserve(chunk.bytes());
-            CompletionStage<RecoveryChunk> now = CompletableFuture.completedFuture(chunk);
-            return waitNanos <= 0 ? now : Patterns.after(Duration.ofNanos(waitNanos), system, () -> now);
-        });
+        return Flow.<RecoveryChunk>create().mapAsync(1, chunk -> whenPaid(bucket, bucket.claim(chunk.bytes()), chunk, system));
+    }
+
+    static final Duration RECHECK = Duration.ofMillis(100);
+
+    private static CompletionStage<RecoveryChunk> whenPaid(TokenBucket bucket, long position, RecoveryChunk chunk, ActorSystem<?> system) {
+        long waitNanos = bucket.nanosUntil(position);
+        if (waitNanos <= 0) return CompletableFuture.completedFuture(chunk);
+        Duration wait = Duration.ofNanos(Math.min(waitNanos, RECHECK.toNanos()));
+        return Patterns.after(wait, system, () -> whenPaid(bucket, position, chunk, system));
     }
 }

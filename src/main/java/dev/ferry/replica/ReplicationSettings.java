@@ -19,8 +19,9 @@ public record ReplicationSettings(Duration inSyncTimeout, int maxShipmentRecords
                                   Recovery recovery, boolean slaveReadEnable) {
 
     /**
-     * @param maxBytesPerSec node-wide cap on recovery bytes, in and out (ES indices.recovery.max_bytes_per_sec); <= 0 = none
-     * @param chunkSize      bytes per stream element (ES indices.recovery.chunk_size); also the throttle's burst
+     * @param maxBytesPerSec node-wide cap on recovery bytes, in and out (ES indices.recovery.max_bytes_per_sec); <= 0 = none;
+     *                       dynamic ({@link RecoverySettings})
+     * @param chunkSize      bytes per stream element (ES indices.recovery.chunk_size); also the throttle's burst; dynamic
      * @param minLagRecords  a replica further behind its master than this catches up by peer recovery, nearer by shipments
      * @param retryDelay     wait before trying again after a refused or failed recovery (ES indices.recovery.retry_delay_network)
      */
@@ -29,11 +30,11 @@ public record ReplicationSettings(Duration inSyncTimeout, int maxShipmentRecords
     public static ReplicationSettings fromConfig(Config root) {
         Config c = root.getConfig("ferry.replication");
         Config r = c.getConfig("recovery");
-        // "-1" is ES's spelling of "no limit"; HOCON's getBytes refuses negatives, so read it as a number first.
-        long rate = r.getValue("max-bytes-per-sec").unwrapped() instanceof Number n ? n.longValue() : r.getBytes("max-bytes-per-sec");
-        Recovery recovery = new Recovery(rate, (int) Math.min(Integer.MAX_VALUE, r.getBytes("chunk-size")),
+        // The same parser as PUT /cluster/settings, so the file and the API accept the same values ("-1", "40mb").
+        Recovery recovery = new Recovery(RecoverySettings.maxBytesPerSec(r.getValue("max-bytes-per-sec").unwrapped()),
+                // No frame-size bound here (single-node configs run on Akka's 256 KiB default); PUT checks it.
+                RecoverySettings.chunkSize(r.getValue("chunk-size").unwrapped(), Integer.MAX_VALUE),
                 r.getLong("min-lag-records"), r.getDuration("retry-delay"));
-        if (recovery.chunkSize() <= 0) throw new IllegalArgumentException("ferry.replication.recovery.chunk-size must be > 0");
         return new ReplicationSettings(c.getDuration("in-sync-timeout"), c.getInt("max-shipment-records"),
                 c.getInt("max-unacked-records"), c.getDuration("probe-interval"), recovery, c.getBoolean("slave-read-enable"));
     }

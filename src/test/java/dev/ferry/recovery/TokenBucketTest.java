@@ -71,4 +71,49 @@ class TokenBucketTest {
         b.setRate(2_000_000, 100_000);
         assertEquals(500_000_000L, b.reserve(1_000_000));
     }
+
+    @Test
+    void aClaimWaitingForItsBytesFollowsARateRaisedWhileItWaits() {
+        TokenBucket b = new TokenBucket(100_000, 100_000, now::get);
+        b.claim(100_000);
+        long position = b.claim(1_000_000);
+        assertEquals(10_000_000_000L, b.nanosUntil(position)); // 1 MB at 100 kB/s
+        now.addAndGet(1_000_000_000L); // 100 kB refilled of the 1 MB
+        b.setRate(10_000_000, 100_000);
+        assertEquals(90_000_000L, b.nanosUntil(position)); // the missing 900 kB at 10 MB/s
+    }
+
+    @Test
+    void aClaimWaitingForItsBytesWaitsLongerWhenTheRateIsLowered() {
+        TokenBucket b = new TokenBucket(1_000_000, 100_000, now::get);
+        b.claim(100_000);
+        long position = b.claim(1_000_000);
+        b.setRate(500_000, 100_000);
+        assertEquals(2_000_000_000L, b.nanosUntil(position));
+    }
+
+    @Test
+    void turningTheThrottleOffReleasesEveryWaitingClaimAndForgivesTheDebt() {
+        TokenBucket b = new TokenBucket(1_000, 100_000, now::get);
+        b.claim(100_000);
+        long first = b.claim(1_000_000);
+        long second = b.claim(1_000_000);
+        b.setRate(-1, 100_000);
+        assertEquals(0, b.nanosUntil(first));
+        assertEquals(0, b.nanosUntil(second));
+        b.setRate(1_000, 100_000);
+        assertEquals(0, b.reserve(100_000), "the debt of the released claims was forgiven");
+    }
+
+    @Test
+    void laterClaimsArePaidAfterEarlierOnes() {
+        TokenBucket b = new TokenBucket(1_000_000, 100_000, now::get);
+        long first = b.claim(200_000);
+        long second = b.claim(200_000);
+        assertEquals(100_000_000L, b.nanosUntil(first));
+        assertEquals(300_000_000L, b.nanosUntil(second));
+        now.addAndGet(100_000_000L);
+        assertEquals(0, b.nanosUntil(first));
+        assertEquals(200_000_000L, b.nanosUntil(second));
+    }
 }
