@@ -23,9 +23,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * Downs a member whose host refuses connections to its cluster port (see {@link PortRefusals}): a killed or crashed
- * node is out of the cluster in well under a second instead of after the failure detector's pause plus the
- * split-brain resolver's stable-after, so its queues fail over sooner. Every node probes every Up member with a
+ * Downs an unreachable member whose host refuses connections to its cluster port (see {@link PortRefusals}): a killed
+ * or crashed node leaves the cluster as soon as the failure detector gives up on it, without the split-brain
+ * resolver's stable-after on top, so its queues fail over sooner. Every node probes every Up member with a
  * plain TCP connect that it closes at once; the probes run on the blocking dispatcher.
  */
 public final class CrashDetector {
@@ -103,6 +103,9 @@ public final class CrashDetector {
             if (!refusals.record(p.member(), p.probe())) return Behaviors.same();
             for (Member m : cluster.state().getMembers()) {
                 if (!m.uniqueAddress().equals(p.member()) || !probed(m)) continue;
+                // Akka removes a downed member only once the failure detector finds it unreachable, so downing it
+                // earlier gains nothing; waiting for that keeps a member from being Down while it still looks alive.
+                if (!cluster.state().getUnreachable().contains(m)) continue;
                 ctx.getLog().warn("cluster member {} refused {} connections in a row on its cluster port: its process is gone; downing it",
                         m.address(), settings.refusalsToDown());
                 cluster.manager().tell(new Down(m.address()));

@@ -27,14 +27,14 @@ public final class PortRefusals<M> {
         this.refusalsToDown = refusalsToDown;
     }
 
-    /** Records one probe's outcome; true exactly once, when {@code member} reaches the refusals that mark a crash. */
+    /** Records one probe's outcome; true while {@code member}'s unbroken run of refusals marks it as crashed. */
     public boolean record(M member, Probe probe) {
         if (probe != Probe.REFUSED) {
             refusals.remove(member); // only an unbroken run of refusals counts
             return false;
         }
         int n = refusals.merge(member, 1, Integer::sum);
-        return n == refusalsToDown;
+        return n >= refusalsToDown;
     }
 
     /** Forgets members that are no longer probed (left, removed). */

@@ -216,7 +216,15 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
 
     @Override public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Wake.class, w -> this)
+                .onMessage(Wake.class, w -> {
+                    // A dormant copy whose local writer has gone starts up now, not only on the master's next
+                    // shipment: an idle master that believes this copy in sync sends none.
+                    if (dormant && handOverTo == null && lease != null && LocalWriters.holder(lease.dir(), persistenceId).isEmpty()) {
+                        dormant = false;
+                        loadTopic();
+                    }
+                    return this;
+                })
                 .onMessage(TopicDeleted.class, d -> {
                     entity.getShard().tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
                     return this;

@@ -56,7 +56,10 @@ public final class InJvmCluster {
         String more = String.join("\n",
                 "ferry.cluster.seed-nodes = [" + seedList + "]",
                 "akka.cluster.min-nr-of-members = " + akkaPorts.length,
-                extra.apply(i));
+                extra.apply(i),
+                // -Dferry.test.akka-loglevel=INFO (or DEBUG) shows the cluster's membership changes when diagnosing
+                System.getProperty("ferry.test.akka-loglevel") == null ? ""
+                        : "akka.loglevel = " + System.getProperty("ferry.test.akka-loglevel"));
         return TestNodes.config(name(i), akkaPorts[i], httpPorts[i], dirs.get(i), more);
     }
 

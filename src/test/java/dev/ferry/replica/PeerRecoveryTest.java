@@ -215,10 +215,15 @@ class PeerRecoveryTest {
      * write) and a stand-in holds the lease, so the replica stays dormant. Returns the stand-in; release it to wake it.
      */
     static Object silence(String topic, int copy) throws Exception {
-        FerryNode n = replicaNode(topic, copy);
         Object standIn = new Object();
-        TestProbe<Replica.HandedOver> handedOver = TestProbe.create(n.system());
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 40; i++) {
+            // The copy must run on the node the route names (the balancer may be moving it): its lease is held there.
+            FerryNode n = replicaNode(topic, copy);
+            if (LocalWriters.holder(storeDir(n), topic + "/0").isEmpty()) {
+                Thread.sleep(250);
+                continue;
+            }
+            TestProbe<Replica.HandedOver> handedOver = TestProbe.create(n.system());
             n.services().sharding().entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, 0, copy)).tell(new Replica.HandOver(handedOver.getRef()));
             handedOver.expectMessageClass(Replica.HandedOver.class, Duration.ofSeconds(10));
             if (LocalWriters.tryAcquire(storeDir(n), topic + "/0", standIn, true).isEmpty()) return standIn;
