@@ -31,12 +31,12 @@ import java.util.concurrent.Executor;
 public final class CrashDetector {
     private CrashDetector() {}
 
-    /** ferry.cluster.down-on-refused-connection and its probe settings. */
-    public record Settings(boolean enabled, Duration interval, int refusalsToDown, Duration connectTimeout) {
+    /** ferry.cluster.down-on-refused-connection and its probe settings; a probe's connect timeout is the interval. */
+    public record Settings(boolean enabled, Duration interval, int refusalsToDown) {
         public static Settings fromConfig(Config config) {
             Config c = config.getConfig("ferry.cluster");
             return new Settings(c.getBoolean("down-on-refused-connection"), c.getDuration("refused-connection-probe-interval"),
-                    c.getInt("refused-connections-to-down"), c.getDuration("refused-connection-probe-interval"));
+                    c.getInt("refused-connections-to-down"));
         }
     }
 
@@ -89,7 +89,7 @@ public final class CrashDetector {
                 String host = m.address().getHost().orElse(null);
                 Integer port = m.address().getPort().orElse(null);
                 if (host == null || port == null) continue;
-                int timeout = (int) settings.connectTimeout().toMillis();
+                int timeout = (int) settings.interval().toMillis();
                 ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> probe(host, port, timeout), blocking),
                         (p, failure) -> new Probed(m.uniqueAddress(), p != null ? p : PortRefusals.Probe.NO_ANSWER));
             }
