@@ -9,14 +9,17 @@
 #   bench/node.sh replication  three nodes, one replica per queue: sync vs async replication (issue #5 figures)
 #   SECONDS_PER_RUN=10 bench/node.sh one     shorter runs (default 20 s measured after 5 s warm-up)
 #   PROFILE=1 bench/node.sh one              also record the node with JFR during the 64-in-flight single run
+#   PORT_OFFSET=100 bench/node.sh one        every port below shifted by 100
 #
-# Ports: HTTP 28080-28082 (nodes), 28090 (baseline); Akka 26550-26552. Data and results under target/bench-node/.
+# Ports (plus PORT_OFFSET): HTTP 28080-28082 (nodes), 28090 (baseline); Akka 26550-26552. Data and results under target/bench-node/.
 # Everything runs on this machine: the load tool shares the CPU with the node(s), as the targets assume.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 what=${1:-all}
 secs=${SECONDS_PER_RUN:-20}
+off=${PORT_OFFSET:-0}   # shifts every port, so two engineers can benchmark at once
+h0=$((28080 + off)); h1=$((28081 + off)); h2=$((28082 + off))
 out=$root/target/bench-node
 mkdir -p "$out"
 results=$out/results-$(date +%Y%m%d-%H%M%S).txt
@@ -57,13 +60,13 @@ start_node() {  # K NODES EXTRA_JVM_OPTS
   local home=$out/node$k
   rm -rf "$home"; mkdir -p "$home"
   local seeds=""
-  for i in $(seq 0 $((n - 1))); do seeds+="\"127.0.0.1:$((26550 + i))\","; done
+  for i in $(seq 0 $((n - 1))); do seeds+="\"127.0.0.1:$((26550 + off + i))\","; done
   cat > "$home/node.conf" <<CONF
 ferry {
   node { name = "node$k", attributes.zone = "zone-$k" }
   data-dir = "$home/data"
-  http { host = "127.0.0.1", port = $((28079 + k)) }
-  cluster { host = "127.0.0.1", port = $((26549 + k)), seed-nodes = [${seeds%,}] }
+  http { host = "127.0.0.1", port = $((28079 + off + k)) }
+  cluster { host = "127.0.0.1", port = $((26549 + off + k)), seed-nodes = [${seeds%,}] }
 }
 CONF
   java -Xmx1g $extra $jvm_opens -jar "$root/target/ferry.jar" start -c "$home/node.conf" > "$home/node.log" 2>&1 &
@@ -106,15 +109,15 @@ produce_set() {  # URL TOPIC LABEL-PREFIX
 
 baseline() {
   header "bare Akka HTTP 10.2.10 baseline (dev.ferry.bench.BareHttpBaseline)"
-  java -Xmx512m -cp "$root/target/benchmarks.jar" dev.ferry.bench.BareHttpBaseline 28090 > "$out/baseline.log" 2>&1 &
+  java -Xmx512m -cp "$root/target/benchmarks.jar" dev.ferry.bench.BareHttpBaseline $((28090 + off)) > "$out/baseline.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 60); do grep -q listening "$out/baseline.log" && break; sleep 0.5; done
-  produce_set http://127.0.0.1:28090 baseline "baseline"
+  produce_set http://127.0.0.1:$((28090 + off)) baseline "baseline"
   if command -v wrk >/dev/null; then
     head -c 1024 /dev/zero | tr '\0' 'a' > "$out/body1k"
     printf 'wrk.method = "POST"\nlocal f = io.open("%s", "rb"); wrk.body = f:read("*all"); f:close()\n' "$out/body1k" > "$out/post.lua"
     for c in 1 64; do
-      log "$(printf '%-44s %s' "baseline wrk, $c connections" "$(wrk -t1 -c$c -d${secs}s -s "$out/post.lua" http://127.0.0.1:28090/topics/x/messages | grep Requests/sec)")"
+      log "$(printf '%-44s %s' "baseline wrk, $c connections" "$(wrk -t1 -c$c -d${secs}s -s "$out/post.lua" http://127.0.0.1:$((28090 + off))/topics/x/messages | grep Requests/sec)")"
     done
   fi
   stop_nodes
@@ -125,10 +128,10 @@ one_node() {
   local profile=""
   [[ -n "${PROFILE:-}" ]] && profile="-XX:+FlightRecorder"
   start_node 1 1 "$profile"
-  await_health 28080
-  topic 28080 bench-async async
-  topic 28080 bench-sync sync
-  local common=(--url http://127.0.0.1:28080 --size 1024 --duration "$secs" --warmup 5)
+  await_health $h0
+  topic $h0 bench-async async
+  topic $h0 bench-sync sync
+  local common=(--url http://127.0.0.1:$h0 --size 1024 --duration "$secs" --warmup 5)
   if [[ -n "${PROFILE:-}" ]]; then
     jcmd "${pids[-1]}" JFR.start name=bench settings=profile filename="$out/node-single64.jfr" >/dev/null
     bench "one node async: single, 64 in flight (JFR)" produce "${common[@]}" --topic bench-async --mode single --producers 64
@@ -137,13 +140,13 @@ one_node() {
     bench "one node async: stream 4 x 256 (JFR)" produce "${common[@]}" --topic bench-async --mode stream --producers 4 --window 256
     jcmd "${pids[-1]}" JFR.stop name=bench2 >/dev/null
   fi
-  produce_set http://127.0.0.1:28080 bench-async "one node, flush async:"
-  produce_set http://127.0.0.1:28080 bench-sync "one node, flush sync: "
-  topic 28080 bench-drain async
-  bench "one node: fill 1,000,000 (batch 64 x 8)" produce --url http://127.0.0.1:28080 --topic bench-drain --size 1024 \
+  produce_set http://127.0.0.1:$h0 bench-async "one node, flush async:"
+  produce_set http://127.0.0.1:$h0 bench-sync "one node, flush sync: "
+  topic $h0 bench-drain async
+  bench "one node: fill 1,000,000 (batch 64 x 8)" produce --url http://127.0.0.1:$h0 --topic bench-drain --size 1024 \
     --mode batch --producers 8 --batch 64 --messages 1000000
-  bench "one node: drain 1,000,000 raw, 4 readers" consume --url http://127.0.0.1:28080 --topic bench-drain --max 1000
-  bench "one node: drain 1,000,000 by group, 4 pullers" consume --url http://127.0.0.1:28080 --topic bench-drain --mode group \
+  bench "one node: drain 1,000,000 raw, 4 readers" consume --url http://127.0.0.1:$h0 --topic bench-drain --max 1000
+  bench "one node: drain 1,000,000 by group, 4 pullers" consume --url http://127.0.0.1:$h0 --topic bench-drain --mode group \
     --group drain --max 1000 --consumers 4
   stop_nodes
 }
@@ -151,14 +154,14 @@ one_node() {
 three_nodes() {
   header "three nodes (one machine, zones 1-3)"
   for k in 1 2 3; do start_node $k 3; done
-  for port in 28080 28081 28082; do await_health $port; done
+  for port in $h0 $h1 $h2; do await_health $port; done
   sleep 5
-  topic 28080 bench-async async
-  topic 28080 bench-sync sync
-  topic 28080 bench-async-r1 async 1
-  produce_set http://127.0.0.1:28080 bench-async "three nodes, flush async:"
-  produce_set http://127.0.0.1:28080 bench-sync "three nodes, flush sync: "
-  bench "three nodes, 1 replica: stream 4 x 256" produce --url http://127.0.0.1:28080 --topic bench-async-r1 --size 1024 \
+  topic $h0 bench-async async
+  topic $h0 bench-sync sync
+  topic $h0 bench-async-r1 async 1
+  produce_set http://127.0.0.1:$h0 bench-async "three nodes, flush async:"
+  produce_set http://127.0.0.1:$h0 bench-sync "three nodes, flush sync: "
+  bench "three nodes, 1 replica: stream 4 x 256" produce --url http://127.0.0.1:$h0 --topic bench-async-r1 --size 1024 \
     --duration "$secs" --warmup 5 --mode stream --producers 4 --window 256
   stop_nodes
 }
@@ -166,13 +169,13 @@ three_nodes() {
 replication() {
   header "three nodes, 1 replica per queue, flush async: sync vs async replication"
   for k in 1 2 3; do start_node $k 3; done
-  for port in 28080 28081 28082; do await_health $port; done
-  topic 28080 repl-sync async 1 sync
-  topic 28080 repl-async async 1 async
-  await_in_sync 28080 repl-sync
-  await_in_sync 28080 repl-async
+  for port in $h0 $h1 $h2; do await_health $port; done
+  topic $h0 repl-sync async 1 sync
+  topic $h0 repl-async async 1 async
+  await_in_sync $h0 repl-sync
+  await_in_sync $h0 repl-async
   for t in repl-sync repl-async; do
-    local common=(--url http://127.0.0.1:28080 --topic $t --size 1024 --duration "$secs" --warmup 5)
+    local common=(--url http://127.0.0.1:$h0 --topic $t --size 1024 --duration "$secs" --warmup 5)
     bench "$t: single, 1 in flight"           produce "${common[@]}" --mode single --producers 1
     bench "$t: stream 1 x 64, 64 in flight"   produce "${common[@]}" --mode stream --producers 1 --window 64
     bench "$t: batch 16 x 4, 64 in flight"    produce "${common[@]}" --mode batch --producers 4 --batch 16
@@ -184,11 +187,11 @@ case $what in
   baseline) baseline ;;
   one) one_node ;;
   three) three_nodes ;;
-  drain) header "one node: drain only"; start_node 1 1; await_health 28080; topic 28080 bench-drain async
-         bench "one node: fill 1,000,000 (batch 64 x 8)" produce --url http://127.0.0.1:28080 --topic bench-drain --size 1024 \
+  drain) header "one node: drain only"; start_node 1 1; await_health $h0; topic $h0 bench-drain async
+         bench "one node: fill 1,000,000 (batch 64 x 8)" produce --url http://127.0.0.1:$h0 --topic bench-drain --size 1024 \
            --mode batch --producers 8 --batch 64 --messages 1000000
-         bench "one node: drain 1,000,000 raw, 4 readers" consume --url http://127.0.0.1:28080 --topic bench-drain --max 1000
-         bench "one node: drain 1,000,000 by group, 4 pullers" consume --url http://127.0.0.1:28080 --topic bench-drain --mode group \
+         bench "one node: drain 1,000,000 raw, 4 readers" consume --url http://127.0.0.1:$h0 --topic bench-drain --max 1000
+         bench "one node: drain 1,000,000 by group, 4 pullers" consume --url http://127.0.0.1:$h0 --topic bench-drain --mode group \
            --group drain --max 1000 --consumers 4
          stop_nodes ;;
   replication) replication ;;
