@@ -37,6 +37,11 @@ public final class InJvmCluster {
 
     /**
      * Starts {@code size} nodes named prefix1..prefixN and waits until every one sees all of them Up.
+     * <p>
+     * It waits here rather than with {@code akka.cluster.min-nr-of-members}: a shard coordinator answers no
+     * GetShardHome until that many regions have registered, also when it takes over after the oldest node crashed,
+     * so with min-nr-of-members = size a crash of the coordinator's node stalled every new allocation until the
+     * node came back.
      *
      * @param http  whether each node gets an HTTP port of its own (otherwise 0: any free port)
      * @param extra more HOCON for node i, highest precedence
@@ -55,7 +60,6 @@ public final class InJvmCluster {
         String seedList = seeds.stream().map(s -> "\"127.0.0.1:" + akkaPorts[s] + "\"").collect(Collectors.joining(", "));
         String more = String.join("\n",
                 "ferry.cluster.seed-nodes = [" + seedList + "]",
-                "akka.cluster.min-nr-of-members = " + akkaPorts.length,
                 extra.apply(i),
                 // -Dferry.test.akka-loglevel=INFO (or DEBUG) shows the cluster's membership changes when diagnosing
                 System.getProperty("ferry.test.akka-loglevel") == null ? ""
