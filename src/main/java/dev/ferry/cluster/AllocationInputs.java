@@ -36,6 +36,19 @@ public final class AllocationInputs {
     private final Map<String, Map<CopyId, String>> runningByType = new ConcurrentHashMap<>();
     /** Hand-offs started by rebalance and not yet finished: copy -> move. */
     final Map<CopyId, Move> moving = new ConcurrentHashMap<>();
+
+    /**
+     * A replica relocation whose target copies the log before the replica moves ({@link dev.ferry.replica.RelocationTargets}):
+     * the move, the target member it asked ({@code target}: a restarted target never answers), and the answer so far.
+     */
+    record PreCopy(Move move, String target, boolean prepared, String failure) {}
+
+    /** Relocations waiting for their target's copy: copy -> state (the source keeps serving meanwhile). */
+    final Map<CopyId, PreCopy> preCopies = new ConcurrentHashMap<>();
+    /** Replicas handed off to a target that holds their log: the next allocation of the copy goes there. */
+    final Map<CopyId, String> preparedTargets = new ConcurrentHashMap<>();
+    /** This node's relocation-targets actor, which passes the targets' answers to {@link #relocationReport}. */
+    volatile akka.actor.typed.ActorRef<dev.ferry.replica.RelocationTargets.Report> relocationReports;
     private volatile Map<String, String> lastSettingsInput;
     private volatile AllocationSettings lastSettings;
 
@@ -58,6 +71,25 @@ public final class AllocationInputs {
 
     public Map<String, String> staticSettings() {
         return staticSettings;
+    }
+
+    /** Where relocation targets send their answers on this node (set by the node at start). */
+    public void relocationReportsTo(akka.actor.typed.ActorRef<dev.ferry.replica.RelocationTargets.Report> ref) {
+        relocationReports = ref;
+    }
+
+    /** A relocation target answered; an answer about another target than the one now expected is ignored. */
+    public void relocationReport(dev.ferry.replica.RelocationTargets.Report r) {
+        CopyId id = new CopyId(r.topic(), r.queue(), r.copy());
+        preCopies.computeIfPresent(id, (k, p) -> !p.move().to().equals(r.node()) ? p
+                : r instanceof dev.ferry.replica.RelocationTargets.NotPrepared n ? new PreCopy(p.move(), p.target(), false, n.reason())
+                : new PreCopy(p.move(), p.target(), true, null));
+    }
+
+    /** Whether the routing state has replica {@code id} in sync on {@code node}. */
+    boolean inSyncOn(CopyId id, String node) {
+        return routes.get(id.topic()).filter(t -> id.queue() < t.queues().size()).map(t -> t.queues().get(id.queue()))
+                .map(q -> q.inSync().contains(id.copy()) && node.equals(q.nodes().get(id.copy()))).orElse(false);
     }
 
     void running(String type, Map<CopyId, String> copies) {

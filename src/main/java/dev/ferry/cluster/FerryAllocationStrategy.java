@@ -112,6 +112,13 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
                 return regionByNode.get(promoted);
             }
         }
+        String prepared = id.copy() > 0 ? inputs.preparedTargets.remove(id) : null;
+        if (prepared != null && regionByNode.containsKey(prepared)) {
+            // Its relocation target copied the log before the replica moved: it starts there, on that copy.
+            log.info("{} {}: starting on {}, which holds its log", typeName, shardId, prepared);
+            inputs.allocated(typeName, id, prepared);
+            return regionByNode.get(prepared);
+        }
         ClusterView view = inputs.view(members.values(), inputs.running());
         AllocationResult r = allocator.allocate(view, id);
         if (r.type() == Decision.Type.YES && r.node().isPresent() && regionByNode.containsKey(r.node().get())) {
@@ -145,17 +152,68 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
                 return Futures.successful(out);
             }
             if (!settled) return Futures.successful(out);
+            out.addAll(relocationsReady(members));
             RoundResult round = allocator.round(inputs.view(members.values(), inputs.running()));
+            Set<String> now = new HashSet<>();
             for (Move move : round.moves()) {
-                if (move.copy().copy() == 0) continue;
-                inputs.moving.put(move.copy(), move);
-                out.add(move.copy().entityId());
+                CopyId id = move.copy();
+                if (id.copy() == 0 || inputs.preCopies.containsKey(id)) continue;
+                inputs.moving.put(id, move);
+                if (!prepareTarget(move, members)) now.add(id.entityId());
             }
-            if (!out.isEmpty()) log.info("rebalance: moving replicas {}", out);
+            if (!now.isEmpty()) log.info("rebalance: moving replicas {}", now);
+            out.addAll(now);
         } catch (RuntimeException e) {
             log.warn("{}: rebalance round failed: {}", typeName, e.toString());
         }
         return Futures.successful(out);
+    }
+
+    /**
+     * Relocations whose target has copied the log: their replicas are handed off now (the next allocation puts each on
+     * its target). A relocation whose target failed, left or restarted, or whose replica no longer runs on the source
+     * (in sync or not), is dropped: a later round may move the copy again.
+     */
+    private Set<String> relocationsReady(Map<ActorRef, Member> members) {
+        Set<String> out = new HashSet<>();
+        Map<String, String> targets = new HashMap<>();
+        members.values().forEach(m -> targets.put(AllocationInputs.nodeName(m), m.uniqueAddress().toString()));
+        Map<CopyId, String> running = inputs.running();
+        inputs.preCopies.forEach((id, p) -> {
+            String dropped = p.failure() != null ? p.failure()
+                    : !p.target().equals(targets.get(p.move().to())) ? "the target left or restarted"
+                    : !p.move().from().equals(running.get(id)) ? "the replica no longer runs on " + p.move().from() : null;
+            if (dropped != null) {
+                inputs.preCopies.remove(id);
+                inputs.moving.remove(id, p.move());
+                log.info("rebalance: relocation of {} to {} dropped: {}", id.entityId(), p.move().to(), dropped);
+            } else if (p.prepared()) {
+                inputs.preCopies.remove(id);
+                inputs.preparedTargets.put(id, p.move().to());
+                out.add(id.entityId());
+            }
+        });
+        if (!out.isEmpty()) log.info("rebalance: moving replicas {} onto the nodes that copied their logs", out);
+        return out;
+    }
+
+    /**
+     * A replica that serves in sync where it is keeps doing so while its target copies the log: asks the target node
+     * to prepare ({@link dev.ferry.replica.RelocationTargets}) and returns true; the replica moves in a later round, once
+     * the copy is done. A replica that is not in sync has nothing to keep: false, it moves now and recovers there.
+     */
+    private boolean prepareTarget(Move move, Map<ActorRef, Member> members) {
+        CopyId id = move.copy();
+        var reports = inputs.relocationReports;
+        if (reports == null || !move.from().equals(inputs.running().get(id)) || !inputs.inSyncOn(id, move.from())) return false;
+        Member target = null;
+        for (Member m : members.values()) if (AllocationInputs.nodeName(m).equals(move.to())) target = m;
+        if (target == null) return false;
+        inputs.preCopies.put(id, new AllocationInputs.PreCopy(move, target.uniqueAddress().toString(), false, null));
+        Adapter.toClassic(system).actorSelection(target.address() + "/system/" + dev.ferry.replica.RelocationTargets.NAME)
+                .tell(new dev.ferry.replica.RelocationTargets.Prepare(id.topic(), id.queue(), id.copy(), reports), ActorRef.noSender());
+        log.info("rebalance: {} stays on {} while {} copies its log", id.entityId(), move.from(), move.to());
+        return true;
     }
 
     /**

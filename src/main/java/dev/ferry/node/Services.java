@@ -44,6 +44,9 @@ public record Services(ActorSystem<Void> system, FerrySettings settings, Cluster
         info.onSettings(dev.ferry.replica.NodeRecoveries.get(system)::applyClusterSettings);
         system.systemActorOf(dev.ferry.cluster.FloodStageMonitor.create(routes, allocation, settings.diskReportInterval(),
                 settings.http().askTimeout()), "ferry-flood-stage", Props.empty());
+        // Relocation targets copy a replica's log before it moves here; the same actor takes the answers for this node's strategy.
+        allocation.relocationReportsTo(system.systemActorOf(dev.ferry.replica.RelocationTargets.create(settings.node().name(),
+                allocation::relocationReport), dev.ferry.replica.RelocationTargets.NAME, Props.empty()).narrow());
         system.systemActorOf(dev.ferry.cluster.CrashDetector.create(dev.ferry.cluster.CrashDetector.Settings.fromConfig(system.settings().config())),
                 "ferry-crash-detector", Props.empty());
         ClusterSharding sharding = ClusterSharding.get(system);

@@ -123,6 +123,19 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     private record RecoveryEnded(int copy, long recoveryId) implements Command {}
 
     /**
+     * A node about to receive replica {@code copy} copies this master's log before the replica moves there
+     * ({@link dev.ferry.replica.RelocationTargets}): the log from {@code fromSeq} as a recovery stream, answered with a
+     * {@link RelocationCopyOffer}. The copy's slot is not touched: its replica keeps serving, in sync, until it moves.
+     */
+    public record StartRelocationCopy(int copy, long term, long fromSeq, String node, ActorRef<RelocationCopyOffer> replyTo) implements Command {}
+
+    /** The stream for a {@link StartRelocationCopy}, or {@code refusal} (and no source) saying why not now. */
+    public record RelocationCopyOffer(long term, akka.stream.SourceRef<dev.ferry.replica.RecoveryChunk> source, String refusal)
+            implements CborSerializable {}
+
+    private record RelocationCopyEnded(akka.stream.UniqueKillSwitch kill) implements Command {}
+
+    /**
      * A Replica entity (re)started — on a new node after a relocation, or after a restart — holding its log up to
      * {@code highestSeq}: whatever this master knew of that copy is stale. Sent through sharding.
      */
@@ -211,6 +224,8 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     private java.nio.file.Path storeDir;
     private String writerPid;
     private final Map<Integer, ReplicaState> replicas = new HashMap<>();
+    /** Streams copying this log to relocation targets (aborted when this master stops). */
+    private final Set<akka.stream.UniqueKillSwitch> relocationCopies = new java.util.HashSet<>();
     /** Replicas this master counts as in sync; a sync send waits for desired and confirmed alike. */
     private final Set<Integer> desiredInSync = new TreeSet<>();
     /** The in-sync replicas a majority has in the Broker's routing state (promotion picks from these). */
@@ -327,6 +342,11 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
                 .onMessage(ReplicaStarted.class, this::onReplicaStarted)
                 .onMessage(CompareLog.class, this::onCompareLog)
                 .onMessage(StartRecovery.class, this::onStartRecovery)
+                .onMessage(StartRelocationCopy.class, this::onStartRelocationCopy)
+                .onMessage(RelocationCopyEnded.class, e -> {
+                    relocationCopies.remove(e.kill());
+                    return this;
+                })
                 .onMessage(RecoveryEnded.class, e -> {
                     ReplicaState rs = replicas.get(e.copy());
                     if (rs != null && rs.recoveryId == e.recoveryId()) {
@@ -338,6 +358,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
                 .onSignal(Terminated.class, this::onLogTerminated)
                 .onSignal(akka.actor.typed.PostStop.class, s -> {
                     replicas.values().forEach(rs -> { if (rs.recoveryKill != null) rs.recoveryKill.abort(new IllegalStateException("master stopped")); });
+                    relocationCopies.forEach(k -> k.abort(new IllegalStateException("master stopped")));
                     if (holdsWriter) LocalWriters.release(storeDir, writerPid, getContext().getSelf());
                     FerryMetrics.COPIES.labels("master").dec();
                     return this;
@@ -765,6 +786,38 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         rs.recoveryKill = offer.first();
         getContext().getLog().info("queue {}/{}: peer recovery of replica {} from seq {} (master at {})", topic, queueId, s.copy(), s.fromSeq(), nextOffset);
         s.replyTo().tell(new Replica.RecoveryOffer(term, s.recoveryId(), offer.second(), s.fromSeq()));
+        return this;
+    }
+
+    /**
+     * Serves a relocation target's copy (see {@link StartRelocationCopy}) like a peer recovery — same stream, same
+     * outgoing slot and throttle — without touching the slot's state: the replica that will move keeps its place.
+     */
+    private Behavior<Command> onStartRelocationCopy(StartRelocationCopy s) {
+        if (fenced || !ready) {
+            s.replyTo().tell(new RelocationCopyOffer(term, null, "the master of " + topic + "/" + queueId + " is not serving yet"));
+            return this;
+        }
+        if (s.term() > term) return fence("a relocation target has seen term " + s.term());
+        if (s.term() < term || !replicas.containsKey(s.copy())) {
+            s.replyTo().tell(new RelocationCopyOffer(term, null, "stale term " + s.term() + " or unknown copy " + s.copy() + " (master at term " + term + ")"));
+            return this;
+        }
+        var node = dev.ferry.replica.NodeRecoveries.get(getContext().getSystem());
+        if (!node.outgoing().tryAcquire()) {
+            s.replyTo().tell(new RelocationCopyOffer(term, null, "this node serves ferry.allocation.node-concurrent-outgoing-recoveries = "
+                    + node.outgoing().limit() + " recoveries already"));
+            return this;
+        }
+        var kill = new java.util.concurrent.atomic.AtomicReference<akka.stream.UniqueKillSwitch>();
+        var offer = dev.ferry.replica.RecoveryServer.serve(getContext().getSystem(), node, store.raw(), topicState.persistenceId(queueId),
+                s.copy(), s.fromSeq(), settings.replication().maxShipmentRecords(), blocking, getContext().getSelf(),
+                () -> new RelocationCopyEnded(kill.get()));
+        kill.set(offer.first());
+        relocationCopies.add(offer.first());
+        getContext().getLog().info("queue {}/{}: copying the log from seq {} to {} ahead of replica {}'s relocation (master at {})",
+                topic, queueId, s.fromSeq(), s.node(), s.copy(), nextOffset);
+        s.replyTo().tell(new RelocationCopyOffer(term, offer.second(), null));
         return this;
     }
 

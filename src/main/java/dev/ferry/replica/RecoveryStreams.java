@@ -1,12 +1,21 @@
 package dev.ferry.replica;
 
+import akka.Done;
 import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
 import akka.japi.Pair;
 import akka.pattern.Patterns;
+import akka.stream.KillSwitches;
+import akka.stream.Materializer;
+import akka.stream.SourceRef;
+import akka.stream.UniqueKillSwitch;
 import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.Keep;
+import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import dev.ferry.recovery.TokenBucket;
+import dev.ferry.store.AppendRecord;
+import dev.ferry.store.FlushMode;
 import dev.ferry.store.MessageStore;
 import dev.ferry.store.ReadResult;
 import dev.ferry.store.StoredRecord;
@@ -21,11 +30,14 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The two halves of a peer-recovery stream that are not entity state: reading a log from the master's store in
  * chunks, and the node-wide byte-rate throttle both ends pass every chunk through. The stream itself is assembled by
- * the Queue entity (source, offered to the replica as a SourceRef) and the Replica entity (sink into its store).
+ * the Queue entity (source, offered to the replica as a SourceRef); the receiving half ({@link #writeInto}) serves the
+ * Replica entity and a relocation target's {@link RelocationCopy}.
  */
 final class RecoveryStreams {
     private RecoveryStreams() {}
@@ -75,6 +87,40 @@ final class RecoveryStreams {
     }
 
     static final Duration RECHECK = Duration.ofMillis(100);
+
+    /** A running copy into the local store: abort it with {@code kill}; {@code done} completes when the stream ends. */
+    record Copying(UniqueKillSwitch kill, CompletionStage<Done> done) {}
+
+    /**
+     * The receiving half: subscribes to {@code source}, passes every chunk through the node's throttle and appends
+     * the records past {@code afterSeq} to {@code store} in order (a few appends in flight at once). {@code bytes}
+     * counts what was appended; {@code appends} always holds a future of every append issued so far, so the caller
+     * can wait for the last ones once the stream has ended, before anything else writes the log.
+     */
+    static Copying writeInto(SourceRef<RecoveryChunk> source, MessageStore store, String persistenceId, long afterSeq,
+                             FlushMode mode, TokenBucket bucket, ActorSystem<?> system,
+                             AtomicLong bytes,
+                             AtomicReference<CompletableFuture<Void>> appends) {
+        AtomicLong last = new AtomicLong(afterSeq);
+        Pair<UniqueKillSwitch, CompletionStage<Done>> run = source.getSource()
+                .viaMat(KillSwitches.single(), Keep.right())
+                .via(throttle(bucket, system))
+                // Appends are issued in order (mapAsync calls in element order); a few may be in flight at once.
+                .mapAsync(4, chunk -> {
+                    List<AppendRecord> group = new ArrayList<>(chunk.records().size());
+                    for (ShippedRecord r : chunk.records())
+                        if (r.sequenceNr() > last.get()) group.add(new AppendRecord(persistenceId, r.sequenceNr(), r.tagHash(), r.payload()));
+                    if (group.isEmpty()) return CompletableFuture.completedFuture(Done.getInstance());
+                    last.set(group.get(group.size() - 1).sequenceNr());
+                    bytes.addAndGet(chunk.bytes());
+                    CompletableFuture<Void> written = store.append(group, mode);
+                    appends.updateAndGet(prev -> CompletableFuture.allOf(prev, written));
+                    return written.thenApply(v -> Done.getInstance());
+                })
+                .toMat(Sink.ignore(), Keep.both())
+                .run(Materializer.matFromSystem(system));
+        return new Copying(run.first(), run.second());
+    }
 
     private static CompletionStage<RecoveryChunk> whenPaid(TokenBucket bucket, long position, RecoveryChunk chunk, ActorSystem<?> system) {
         long waitNanos = bucket.nanosUntil(position);

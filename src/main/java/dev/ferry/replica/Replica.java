@@ -11,13 +11,8 @@ import akka.actor.typed.javadsl.Receive;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityContext;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
-import akka.japi.Pair;
-import akka.stream.KillSwitches;
-import akka.stream.Materializer;
 import akka.stream.SourceRef;
 import akka.stream.UniqueKillSwitch;
-import akka.stream.javadsl.Keep;
-import akka.stream.javadsl.Sink;
 import dev.ferry.broker.Broker;
 import dev.ferry.broker.QueueRoute;
 import dev.ferry.broker.TopicSettings;
@@ -493,30 +488,12 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
         recoveryBytes.set(0);
         recoveryAppends.set(CompletableFuture.completedFuture(null));
         getContext().getLog().info("replica {}: recovering {} from seq {} (master at {})", entity.getEntityId(), persistenceId, o.fromSeq(), masterHighestSeen);
-        AtomicLong last = new AtomicLong(highest);
         FlushMode mode = flush == TopicSettings.Flush.SYNC ? FlushMode.SYNC : FlushMode.ASYNC;
-        MessageStore s = store;
-        String pid = persistenceId;
-        Pair<UniqueKillSwitch, java.util.concurrent.CompletionStage<Done>> run = o.source().getSource()
-                .viaMat(KillSwitches.single(), Keep.right())
-                .via(RecoveryStreams.throttle(recoveries.bucket(), getContext().getSystem()))
-                // Appends are issued in order (mapAsync calls in element order); a few may be in flight at once.
-                .mapAsync(4, chunk -> {
-                    List<AppendRecord> group = new ArrayList<>(chunk.records().size());
-                    for (ShippedRecord r : chunk.records())
-                        if (r.sequenceNr() > last.get()) group.add(new AppendRecord(pid, r.sequenceNr(), r.tagHash(), r.payload()));
-                    if (group.isEmpty()) return CompletableFuture.completedFuture(Done.getInstance());
-                    last.set(group.get(group.size() - 1).sequenceNr());
-                    recoveryBytes.addAndGet(chunk.bytes());
-                    CompletableFuture<Void> written = s.append(group, mode);
-                    recoveryAppends.updateAndGet(prev -> CompletableFuture.allOf(prev, written));
-                    return written.thenApply(v -> Done.getInstance());
-                })
-                .toMat(Sink.ignore(), Keep.both())
-                .run(Materializer.matFromSystem(getContext().getSystem()));
-        recoveryKill = run.first();
+        RecoveryStreams.Copying run = RecoveryStreams.writeInto(o.source(), store, persistenceId, highest, mode, recoveries.bucket(),
+                getContext().getSystem(), recoveryBytes, recoveryAppends);
+        recoveryKill = run.kill();
         long id = recoveryId;
-        getContext().pipeToSelf(run.second(), (done, failure) -> new RecoveryEnded(id, failure));
+        getContext().pipeToSelf(run.done(), (done, failure) -> new RecoveryEnded(id, failure));
         return this;
     }
 

@@ -329,6 +329,57 @@ class PeerRecoveryTest {
     }
 
     @Test
+    void aRelocatingReplicaServesInSyncUntilItsTargetHasCopiedTheLog() throws Exception {
+        // ES keeps a relocating shard's source started until the target has recovered: here the replica moves only
+        // once its target node holds the log, and sync sends sent meanwhile are acknowledged by the source copy.
+        String topic = "relocated";
+        String pid = topic + "/0";
+        createTopic(topic, 1, TopicSettings.Replication.SYNC);
+        awaitInSync(topic, 1);
+        sendMany(topic, "r", 2000);
+        awaitInSync(topic, 1);
+        String source = route(topic).nodes().get(1);
+        FerryNode sourceNode = byName(source);
+        FerryNode target = nodes.stream().filter(n -> !n.settings().node().name().equals(source)
+                && !n.settings().node().name().equals(route(topic).masterNode())).findFirst().orElseThrow();
+        for (FerryNode n : nodes) recoveries(n).bucket().setRate(512 << 10, 64 << 10); // ~4 s for the ~2 MiB log
+        FerryNode n0 = nodes.get(0);
+        assertInstanceOf(Broker.TopicReply.class, AskPattern.<Broker.Command, Broker.Reply>ask(
+                n0.services().sharding().entityRefFor(Broker.TYPE_KEY, topic),
+                r -> new Broker.Patch(new SettingsPatch(null, null, null, null, null, Map.of("topic.allocation.exclude._name", source)), r),
+                ASK, n0.system().scheduler()).toCompletableFuture().get());
+
+        // Wait until the target copies, then send while it does: the copy on the source still acknowledges sync sends.
+        eventually(() -> LocalWriters.holder(storeDir(target), pid).isPresent());
+        sendMany(topic, "during", 100);
+        long sourceStopped = -1;
+        boolean alwaysInSync = true;
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            boolean serving = LocalWriters.holder(storeDir(sourceNode), pid).isPresent();
+            if (!serving) {
+                sourceStopped = System.currentTimeMillis();
+                break;
+            }
+            alwaysInSync &= route(topic).inSync().contains(1);
+            Thread.sleep(10);
+        }
+        assertTrue(sourceStopped > 0, "the replica never left " + source + "; " + diagnostics(topic, target));
+        assertTrue(alwaysInSync, "the replica left the in-sync set before it moved");
+        List<NodeRecoveries.Record> copied = incoming(target, pid);
+        assertFalse(copied.isEmpty(), "the target had not copied the log when the replica left its source");
+        assertEquals("completed (relocation)", copied.get(0).outcome());
+        assertEquals(1, copied.get(0).fromSeq());
+        assertTrue(copied.get(0).endedMillis() <= sourceStopped, "the source stopped before the target's copy was done: " + copied);
+
+        for (FerryNode n : nodes) recoveries(n).bucket().setRate(-1, 64 << 10);
+        eventually(() -> route(topic).nodes().get(1).equals(target.settings().node().name()) && route(topic).inSync().contains(1));
+        assertSameLog(masterNode(topic), target, pid);
+        for (NodeRecoveries.Record r : incoming(target, pid).subList(1, incoming(target, pid).size()))
+            assertTrue(r.fromSeq() > 1, "the moved replica copied the log from the start again: " + r);
+    }
+
+    @Test
     void anInterruptedRecoveryResumesFromTheReplicasLastPersistedEntry() throws Exception {
         String topic = "interrupted";
         createTopic(topic, 0, TopicSettings.Replication.ASYNC);
