@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * the node's writer lease for it ({@link LocalWriters}) and an incoming recovery slot for as long as it runs, and
  * gives both back before it reports: the Replica that starts here next takes them. A log this node already held for
  * the queue is dropped first (it may be older than, or diverge from, the master's). The stream is the peer-recovery
- * stream (same throttle, same history in {@link NodeRecoveries}, outcome "completed (relocation)").
+ * stream (same throttle, same history in {@link NodeRecoveries}, outcome "completed", before the replica moves).
  */
 final class RelocationCopy extends AbstractBehavior<RelocationCopy.Command> {
 
@@ -161,7 +161,7 @@ final class RelocationCopy extends AbstractBehavior<RelocationCopy.Command> {
         copying = null;
         long highest = store.highestSequence(persistenceId);
         String outcome = d.writeFailure() != null ? "write failed: " + d.writeFailure()
-                : d.streamFailure() != null ? "interrupted: " + d.streamFailure().getMessage() : "completed (relocation)";
+                : d.streamFailure() != null ? "interrupted: " + d.streamFailure().getMessage() : "completed";
         recoveries.record(new NodeRecoveries.Record(persistenceId, copy, "incoming", 1, highest, bytes.get(), started,
                 System.currentTimeMillis(), outcome));
         getContext().getLog().info("relocation copy of {} for replica {}: {} at seq {} ({} bytes)", persistenceId, copy, outcome, highest, bytes.get());

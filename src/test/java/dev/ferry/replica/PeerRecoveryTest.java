@@ -368,7 +368,7 @@ class PeerRecoveryTest {
         assertTrue(alwaysInSync, "the replica left the in-sync set before it moved");
         List<NodeRecoveries.Record> copied = incoming(target, pid);
         assertFalse(copied.isEmpty(), "the target had not copied the log when the replica left its source");
-        assertEquals("completed (relocation)", copied.get(0).outcome());
+        assertEquals("completed", copied.get(0).outcome());
         assertEquals(1, copied.get(0).fromSeq());
         assertTrue(copied.get(0).endedMillis() <= sourceStopped, "the source stopped before the target's copy was done: " + copied);
 
