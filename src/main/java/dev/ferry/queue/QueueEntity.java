@@ -980,7 +980,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         int replica = settings.replication().slaveReadEnable() ? readReplica() : 0;
         if (replica > 0) {
             ClusterSharding.get(getContext().getSystem()).entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, queueId, replica))
-                    .tell(new Replica.Read(offset, r.max(), r.filter(), end, r.replyTo()));
+                    .tell(new Replica.Read(offset, r.max(), r.filter(), end, 0, r.replyTo()));
             return this;
         }
         // Read that range from the store, off the entity's thread.

@@ -121,9 +121,12 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
 
     /**
      * A consumer's read (like {@link QueueEntity.Read}), served from this copy up to what it holds durable and what
-     * the master committed — at least {@code committedSeq} when the master forwards a read (slave read).
+     * the master committed — at least {@code committedSeq} when the master forwards a read (slave read). With
+     * {@code waitMs} > 0 a read at the readable end waits (long polling) until more is readable here or the time is up.
      */
-    public record Read(long offset, int max, TagFilter filter, long committedSeq, ActorRef<QueueEntity.ReadReply> replyTo) implements Command {}
+    public record Read(long offset, int max, TagFilter filter, long committedSeq, long waitMs, ActorRef<QueueEntity.ReadReply> replyTo) implements Command {}
+
+    private record ReadExpired(long id) implements Command {}
 
     private record TopicLoaded(Broker.Reply reply, Throwable failure) implements Command {}
 
@@ -164,6 +167,9 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
     private FerryJournalStores.Lease lease;
     private MessageStore store;
     private QueueStore reader;
+    /** Long-polling reads waiting for more to be readable, by id (answered in order of arrival). */
+    private final java.util.LinkedHashMap<Long, Read> parked = new java.util.LinkedHashMap<>();
+    private long lastParkedId;
     private boolean ready;
     private boolean dormant;
     private boolean holdsLease;
@@ -248,8 +254,15 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
                 .onMessage(RecoveryEnded.class, this::onRecoveryEnded)
                 .onMessage(RecoveryDrained.class, this::onRecoveryDrained)
                 .onMessage(Read.class, this::onRead)
+                .onMessage(ReadExpired.class, e -> {
+                    Read r = parked.remove(e.id());
+                    if (r != null) serve(r);
+                    return this;
+                })
                 .onSignal(PostStop.class, s -> {
                     if (recoveryKill != null) recoveryKill.abort(new IllegalStateException("replica stopped"));
+                    parked.values().forEach(r -> r.replyTo().tell(new QueueEntity.ReadRejected(503, "replica_unavailable",
+                            "replica " + copy + " of " + topic + "/" + queueId + " stopped (it moved or is moving); retry")));
                     releaseIncomingSlot();
                     releaseWriter();
                     FerryMetrics.COPIES.labels("replica").dec();
@@ -322,6 +335,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
             return this;
         }
         masterCommitted = Math.max(masterCommitted, s.committedSeq());
+        releaseParked();
         if (phase != Phase.FOLLOWING) return this; // comparing or recovering: the stream or the next probe carries it
         if (s.prevSeq() > highest) {
             if (s.prevSeq() - highest > recoveries.settings().minLagRecords()) startRecovery();
@@ -351,6 +365,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
             throw new IllegalStateException("replica write failed", w.failure());
         }
         durable = Math.max(durable, w.seq());
+        releaseParked();
         if (master != null && phase == Phase.FOLLOWING) master.tell(new QueueEntity.ReplicaAck(copy, term, durable, highest, false, nodeName));
         if (writesInFlight == 0) {
             if (handOverTo != null) return finishHandOver();
@@ -510,6 +525,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
         releaseIncomingSlot();
         long before = highest;
         highest = durable = store.highestSequence(persistenceId);
+        releaseParked();
         String outcome = d.writeFailure() != null ? "write failed: " + d.writeFailure()
                 : d.streamFailure() != null ? "interrupted: " + d.streamFailure().getMessage() : "completed";
         recoveries.record(new NodeRecoveries.Record(persistenceId, copy, "incoming", recoveryFrom, highest, recoveryBytes.get(),
@@ -551,13 +567,41 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
     // ---------------------------------------------------------------- reads
 
     private Behavior<Command> onRead(Read r) {
+        if (r.waitMs() > 0 && ready && !dormant && persistenceId != null && r.offset() >= readable(r)) {
+            // Long polling: answered when more is readable here (releaseParked) or when the wait is over.
+            long id = ++lastParkedId;
+            parked.put(id, r);
+            getContext().scheduleOnce(Duration.ofMillis(r.waitMs()), getContext().getSelf(), new ReadExpired(id));
+            return this;
+        }
+        return serve(r);
+    }
+
+    /** What a read may see: never past what the master committed nor past what this copy holds durably. */
+    private long readable(Read r) {
+        return Math.min(durable, Math.max(masterCommitted, r.committedSeq()));
+    }
+
+    /** Answers the parked reads that have something to read now (after a durable write or a newer committed offset). */
+    private void releaseParked() {
+        if (parked.isEmpty()) return;
+        var it = parked.values().iterator();
+        while (it.hasNext()) {
+            Read r = it.next();
+            if (r.offset() < readable(r)) {
+                it.remove();
+                serve(r);
+            }
+        }
+    }
+
+    private Behavior<Command> serve(Read r) {
         if (!ready || dormant || persistenceId == null) {
             r.replyTo().tell(new QueueEntity.ReadRejected(503, "replica_unavailable",
                     "replica " + copy + " of " + topic + "/" + queueId + " is not serving yet; read from the master or retry"));
             return this;
         }
-        // Never past what the master committed (its high-water mark) nor past what this copy holds durably.
-        long readable = Math.min(durable, Math.max(masterCommitted, r.committedSeq()));
+        long readable = readable(r);
         if (reader == null) reader = new QueueStore(getContext().getSystem(), pluginId);
         QueueStore rd = reader;
         String pid = persistenceId;

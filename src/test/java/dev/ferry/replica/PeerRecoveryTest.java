@@ -166,11 +166,15 @@ class PeerRecoveryTest {
     }
 
     static QueueEntity.Messages readReplica(String topic, int copy, long offset, int max) {
+        return readReplica(topic, copy, offset, max, 0).toCompletableFuture().join();
+    }
+
+    static java.util.concurrent.CompletionStage<QueueEntity.Messages> readReplica(String topic, int copy, long offset, int max, long waitMs) {
         FerryNode via = nodes.get(0);
-        QueueEntity.ReadReply reply = AskPattern.<Replica.Command, QueueEntity.ReadReply>ask(
+        return AskPattern.<Replica.Command, QueueEntity.ReadReply>ask(
                 via.services().sharding().entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, 0, copy)),
-                r -> new Replica.Read(offset, max, TagFilter.ALL, 0, r), ASK, via.system().scheduler()).toCompletableFuture().join();
-        return assertInstanceOf(QueueEntity.Messages.class, reply);
+                r -> new Replica.Read(offset, max, TagFilter.ALL, 0, waitMs, r), ASK.plusMillis(waitMs), via.system().scheduler())
+                .thenApply(reply -> assertInstanceOf(QueueEntity.Messages.class, reply));
     }
 
     static MessageStore store(FerryNode n) {
@@ -582,6 +586,35 @@ class PeerRecoveryTest {
         assertEquals(10, page.messages().size(), "replica 1 served a message replica 2 does not have yet");
         wake(topic, 2, standIn);
         eventually(() -> readReplica(topic, 1, 0, 100).messages().size() == 11);
+    }
+
+    @Test
+    void aLongPollingReplicaReadIsAnsweredOnceAMessageIsCommitted() throws Exception {
+        String topic = "replica-poll";
+        createTopic(topic, 1, TopicSettings.Replication.SYNC);
+        awaitInSync(topic, 1);
+        sendMany(topic, "w", 5);
+        eventually(() -> readReplica(topic, 1, 0, 100).messages().size() == 5);
+        var waiting = readReplica(topic, 1, 5, 100, 20_000).toCompletableFuture();
+        Thread.sleep(300);
+        assertFalse(waiting.isDone(), "a read at the end answered at once instead of waiting: " + (waiting.isDone() ? waiting.join() : ""));
+        sendMany(topic, "w-late", 1);
+        QueueEntity.Messages page = waiting.get(15, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, page.copy());
+        assertEquals(1, page.messages().size(), "the long poll did not return the new message: " + page);
+        assertEquals("w-late-0", page.messages().get(0).message().id());
+    }
+
+    @Test
+    void aLongPollingReplicaReadWithNothingNewAnswersEmptyWhenItsWaitIsOver() throws Exception {
+        String topic = "replica-poll-idle";
+        createTopic(topic, 1, TopicSettings.Replication.SYNC);
+        awaitInSync(topic, 1);
+        sendMany(topic, "i", 3);
+        eventually(() -> readReplica(topic, 1, 0, 100).messages().size() == 3);
+        QueueEntity.Messages page = readReplica(topic, 1, 3, 100, 500).toCompletableFuture().get(15, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(page.messages().isEmpty(), "nothing was sent, yet the poll returned " + page);
+        assertEquals(3, page.nextOffset());
     }
 
     @Test
