@@ -42,8 +42,19 @@ public class StoreAppendBenchmark {
         store = BenchStores.open(dir, 4L << 30);
     }
 
+    private long forcesAtStart;
+    private long iterationStart;
+
+    @Setup(Level.Iteration)
+    public void countForces() {
+        forcesAtStart = store.forceCount();
+        iterationStart = System.nanoTime();
+    }
+
     @TearDown(Level.Iteration)
     public void trim() throws Exception {
+        // Forces per second: with the score (records per second) it gives records per force, the group size.
+        System.out.printf("  [forces] %,.0f forces/s%n", (store.forceCount() - forcesAtStart) * 1e9 / (System.nanoTime() - iterationStart));
         store.runRetention();
     }
 
