@@ -102,9 +102,19 @@ final class QueueIndex {
         return index;
     }
 
+    private static final int FIRST_PAGE = 4096;
+
     private static MappedByteBuffer map(Path path, int entriesPerFile) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            MappedByteBuffer b = ch.map(FileChannel.MapMode.READ_WRITE, 0, (long) entriesPerFile * ENTRY_LENGTH);
+            long size = (long) entriesPerFile * ENTRY_LENGTH;
+            boolean fresh = ch.size() < size;
+            MappedByteBuffer b = ch.map(FileChannel.MapMode.READ_WRITE, 0, size); // sizes a new file (sparse)
+            if (fresh) {
+                // The first write fault on a new file's mapping costs ms here (the block allocation is journaled in the
+                // fault); a write() of its first page allocates it cheaply and leaves the same zeros behind.
+                ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(size, FIRST_PAGE));
+                while (zeros.hasRemaining()) ch.write(zeros, zeros.position());
+            }
             b.order(SegmentDescriptor.ORDER);
             return b;
         }
