@@ -75,4 +75,44 @@ class AllocationInputsTest {
         info.learnSettings(Map.of("ferry.allocation.include.zone", "a,c"));
         assertTrue(inputs.clusterFiltersAccept(node("n1")));
     }
+
+    // ---------------------------------------------------------------- relocation copies
+
+    private final CopyId replica = new CopyId("orders", 0, 1);
+
+    private void preparing(String target) {
+        inputs.preCopies.put(replica, new AllocationInputs.PreCopy(
+                new dev.ferry.allocation.Move(replica, "n2", target, dev.ferry.allocation.Move.Kind.REBALANCE), "uid-" + target, false, null));
+    }
+
+    @Test
+    void aReplicaIsInSyncOnlyOnTheNodeTheRouteNamesForItsSlot() {
+        route(List.of(0, 1));
+        assertTrue(inputs.inSyncOn(replica, "n2"));
+        assertFalse(inputs.inSyncOn(replica, "n3"), "the route has slot 1 on n2");
+        route(List.of(0));
+        assertFalse(inputs.inSyncOn(replica, "n2"), "out of the in-sync set: nothing to keep serving while it moves");
+    }
+
+    @Test
+    void aPreparedReportFromTheTargetMarksTheRelocationReady() {
+        preparing("n3");
+        inputs.relocationReport(new dev.ferry.replica.RelocationTargets.Prepared("orders", 0, 1, "n3", 42));
+        assertTrue(inputs.preCopies.get(replica).prepared());
+    }
+
+    @Test
+    void aRefusalFromTheTargetMarksTheRelocationFailedWithItsReason() {
+        preparing("n3");
+        inputs.relocationReport(new dev.ferry.replica.RelocationTargets.NotPrepared("orders", 0, 1, "n3", "no free slot"));
+        assertFalse(inputs.preCopies.get(replica).prepared());
+        assertTrue("no free slot".equals(inputs.preCopies.get(replica).failure()));
+    }
+
+    @Test
+    void aReportFromAnotherNodeThanTheExpectedTargetIsIgnored() {
+        preparing("n3");
+        inputs.relocationReport(new dev.ferry.replica.RelocationTargets.Prepared("orders", 0, 1, "n4", 42));
+        assertFalse(inputs.preCopies.get(replica).prepared(), "a stale answer (an earlier target) must not move the replica");
+    }
 }
