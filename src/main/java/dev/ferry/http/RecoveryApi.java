@@ -13,7 +13,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * {@code GET /cluster/recoveries}: this node's peer recoveries (ES {@code _cat/recovery}, per node): live slots against
- * their limits, the byte-rate cap and what it has counted, the last finished recoveries and divergent-tail cuts
+ * their limits, the byte-rate cap and what it has counted, the recoveries under way (bytes so far; {@code type}
+ * "relocation" for a copy made before a replica moves), the last finished recoveries and divergent-tail cuts
  * (docs/http-api.md, "Cluster"; docs/replication.md, "Peer recovery").
  */
 final class RecoveryApi {
@@ -31,6 +32,12 @@ final class RecoveryApi {
             records.add(Responses.map("persistenceId", x.persistenceId(), "copy", x.copy(), "direction", x.direction(),
                     "fromSeq", x.fromSeq(), "toSeq", x.toSeq(), "bytes", x.bytes(), "startedAt", x.startedMillis(),
                     "tookMs", x.endedMillis() - x.startedMillis(), "outcome", x.outcome()));
+        long now = System.currentTimeMillis();
+        List<Object> live = new ArrayList<>();
+        for (NodeRecoveries.Active a : r.active())
+            live.add(Responses.map("persistenceId", a.persistenceId(), "copy", a.copy(), "direction", a.direction(),
+                    "fromSeq", a.fromSeq(), "bytes", a.bytes().get(), "startedAt", a.startedMillis(), "runningMs", now - a.startedMillis(),
+                    "type", a.relocation() ? "relocation" : "peer"));
         List<Object> cuts = new ArrayList<>();
         for (NodeRecoveries.Truncation t : r.truncations())
             cuts.add(Responses.map("persistenceId", t.persistenceId(), "copy", t.copy(), "highestSeq", t.highestSeq(),
@@ -43,6 +50,7 @@ final class RecoveryApi {
                 "throttledMs", r.bucket().throttledNanos() / 1_000_000,
                 "incoming", slots(r.incoming()),
                 "outgoing", slots(r.outgoing()),
+                "active", live,
                 "recoveries", records,
                 "truncations", cuts)));
     }

@@ -778,7 +778,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         String pid = topicState.persistenceId(queueId);
         var offer = dev.ferry.replica.RecoveryServer.serve(getContext().getSystem(), node, store.raw(), pid, s.copy(), s.fromSeq(),
                 settings.replication().maxShipmentRecords(), blocking, getContext().getSelf().narrow(),
-                () -> new RecoveryEnded(s.copy(), s.recoveryId()));
+                () -> new RecoveryEnded(s.copy(), s.recoveryId()), false);
         rs.recovering = true;
         rs.needsRecovery = false;
         rs.sent = -1;
@@ -812,7 +812,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         var kill = new java.util.concurrent.atomic.AtomicReference<akka.stream.UniqueKillSwitch>();
         var offer = dev.ferry.replica.RecoveryServer.serve(getContext().getSystem(), node, store.raw(), topicState.persistenceId(queueId),
                 s.copy(), s.fromSeq(), settings.replication().maxShipmentRecords(), blocking, getContext().getSelf(),
-                () -> new RelocationCopyEnded(kill.get()));
+                () -> new RelocationCopyEnded(kill.get()), true);
         kill.set(offer.first());
         relocationCopies.add(offer.first());
         getContext().getLog().info("queue {}/{}: copying the log from seq {} to {} ahead of replica {}'s relocation (master at {})",

@@ -23,6 +23,13 @@ public final class NodeRecoveries implements Extension {
     public record Record(String persistenceId, int copy, String direction, long fromSeq, long toSeq, long bytes,
                          long startedMillis, long endedMillis, String outcome) {}
 
+    /**
+     * A recovery under way (ES {@code _cat/recovery?active_only}): {@code bytes} counts what it has moved so far.
+     * {@code relocation}: a relocation target's copy made before the replica moves there.
+     */
+    public record Active(String persistenceId, int copy, String direction, long fromSeq, long startedMillis,
+                         java.util.concurrent.atomic.AtomicLong bytes, boolean relocation) {}
+
     /** A replica cut its log after {@code keptSeq} (it held up to {@code highestSeq}) because the rest diverged. */
     public record Truncation(String persistenceId, int copy, long highestSeq, long keptSeq, long atMillis) {}
 
@@ -49,6 +56,7 @@ public final class NodeRecoveries implements Extension {
     private final TokenBucket bucket;
     private final ArrayDeque<Record> records = new ArrayDeque<>();
     private final ArrayDeque<Truncation> truncations = new ArrayDeque<>();
+    private final java.util.Set<Active> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private NodeRecoveries(ReplicationSettings replication, com.typesafe.config.Config config, org.slf4j.Logger log) {
         this.configured = replication.recovery();
@@ -124,6 +132,23 @@ public final class NodeRecoveries implements Extension {
     synchronized void truncated(Truncation t) {
         if (truncations.size() >= HISTORY) truncations.removeFirst();
         truncations.addLast(t);
+    }
+
+    /** Notes a recovery that has started moving data; {@link #ended} takes it off (before its {@link Record}). */
+    Active started(String persistenceId, int copy, String direction, long fromSeq, java.util.concurrent.atomic.AtomicLong bytes,
+                   boolean relocation) {
+        Active a = new Active(persistenceId, copy, direction, fromSeq, System.currentTimeMillis(), bytes, relocation);
+        active.add(a);
+        return a;
+    }
+
+    void ended(Active a) {
+        if (a != null) active.remove(a);
+    }
+
+    /** Recoveries under way on this node, in and out. */
+    public List<Active> active() {
+        return List.copyOf(active);
     }
 
     /** Finished recoveries (completed or failed), oldest first, the last 1000. */

@@ -25,13 +25,16 @@ public final class RecoveryServer {
 
     /**
      * @param ended message for {@code notify} when the stream has terminated (the entity clears its recovery state)
+     * @param relocation whether it copies the log to a relocation target (shown with the live recoveries)
      * @return the switch to abort the stream, and the reference to offer
      */
     public static <M> Pair<UniqueKillSwitch, SourceRef<RecoveryChunk>> serve(ActorSystem<?> system, NodeRecoveries node, MessageStore store,
                                                                       String persistenceId, int copy, long fromSeq, int maxRecords,
-                                                                      Executor blocking, ActorRef<M> notify, Supplier<? extends M> ended) {
+                                                                      Executor blocking, ActorRef<M> notify, Supplier<? extends M> ended,
+                                                                      boolean relocation) {
         long started = System.currentTimeMillis();
         AtomicLong bytes = new AtomicLong();
+        NodeRecoveries.Active active = node.started(persistenceId, copy, "outgoing", fromSeq, bytes, relocation);
         AtomicLong last = new AtomicLong(fromSeq - 1);
         return RecoveryStreams.read(store, persistenceId, fromSeq, maxRecords, node.settings().chunkSize(), blocking)
                 .via(RecoveryStreams.throttle(node.bucket(), system))
@@ -44,6 +47,7 @@ public final class RecoveryServer {
                 .watchTermination((kill, done) -> {
                     done.whenComplete((ok, failure) -> {
                         node.outgoing().release();
+                        node.ended(active);
                         node.record(new NodeRecoveries.Record(persistenceId, copy, "outgoing", fromSeq, last.get(), bytes.get(), started,
                                 System.currentTimeMillis(), failure == null ? "completed" : "interrupted: " + failure.getMessage()));
                         notify.tell(ended.get());

@@ -71,6 +71,7 @@ final class RelocationCopy extends AbstractBehavior<RelocationCopy.Command> {
     private boolean holdsWriter;
     private boolean holdsSlot;
     private RecoveryStreams.Copying copying;
+    private NodeRecoveries.Active active;
     private long started;
 
     private RelocationCopy(ActorContext<Command> ctx, String topic, int queue, int copy, String nodeName, String key,
@@ -99,6 +100,7 @@ final class RelocationCopy extends AbstractBehavior<RelocationCopy.Command> {
                 .onMessage(Drained.class, this::onDrained)
                 .onSignal(PostStop.class, s -> {
                     if (copying != null) copying.kill().abort(new IllegalStateException("relocation copy stopped"));
+                    recoveries.ended(active);
                     release();
                     return this;
                 })
@@ -151,6 +153,7 @@ final class RelocationCopy extends AbstractBehavior<RelocationCopy.Command> {
         if (o.offer().source() == null) return notPrepared("the master refused: " + o.offer().refusal());
         started = System.currentTimeMillis();
         getContext().getLog().info("relocation copy of {} for replica {}: copying the master's log (term {})", persistenceId, copy, term);
+        active = recoveries.started(persistenceId, copy, "incoming", 1, bytes, true);
         copying = RecoveryStreams.writeInto(o.offer().source(), store, persistenceId, 0, mode, recoveries.bucket(),
                 getContext().getSystem(), bytes, appends);
         getContext().pipeToSelf(copying.done(), (ok, failure) -> new StreamEnded(failure));
@@ -159,6 +162,7 @@ final class RelocationCopy extends AbstractBehavior<RelocationCopy.Command> {
 
     private Behavior<Command> onDrained(Drained d) {
         copying = null;
+        recoveries.ended(active);
         long highest = store.highestSequence(persistenceId);
         String outcome = d.writeFailure() != null ? "write failed: " + d.writeFailure()
                 : d.streamFailure() != null ? "interrupted: " + d.streamFailure().getMessage() : "completed";

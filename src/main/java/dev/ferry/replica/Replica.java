@@ -167,6 +167,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
     private FerryJournalStores.Lease lease;
     private MessageStore store;
     private QueueStore reader;
+    private NodeRecoveries.Active activeRecovery;
     /** Long-polling reads waiting for more to be readable, by id (answered in order of arrival). */
     private final java.util.LinkedHashMap<Long, Read> parked = new java.util.LinkedHashMap<>();
     private long lastParkedId;
@@ -261,6 +262,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
                 })
                 .onSignal(PostStop.class, s -> {
                     if (recoveryKill != null) recoveryKill.abort(new IllegalStateException("replica stopped"));
+                    recoveries.ended(activeRecovery);
                     parked.values().forEach(r -> r.replyTo().tell(new QueueEntity.ReadRejected(503, "replica_unavailable",
                             "replica " + copy + " of " + topic + "/" + queueId + " stopped (it moved or is moving); retry")));
                     releaseIncomingSlot();
@@ -502,6 +504,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
         recoveryStarted = System.currentTimeMillis();
         recoveryBytes.set(0);
         recoveryAppends.set(CompletableFuture.completedFuture(null));
+        activeRecovery = recoveries.started(persistenceId, copy, "incoming", o.fromSeq(), recoveryBytes, false);
         getContext().getLog().info("replica {}: recovering {} from seq {} (master at {})", entity.getEntityId(), persistenceId, o.fromSeq(), masterHighestSeen);
         FlushMode mode = flush == TopicSettings.Flush.SYNC ? FlushMode.SYNC : FlushMode.ASYNC;
         RecoveryStreams.Copying run = RecoveryStreams.writeInto(o.source(), store, persistenceId, highest, mode, recoveries.bucket(),
@@ -523,6 +526,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
     private Behavior<Command> onRecoveryDrained(RecoveryDrained d) {
         streamActive = false;
         releaseIncomingSlot();
+        recoveries.ended(activeRecovery);
         long before = highest;
         highest = durable = store.highestSequence(persistenceId);
         releaseParked();

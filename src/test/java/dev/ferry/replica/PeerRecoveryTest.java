@@ -266,6 +266,7 @@ class PeerRecoveryTest {
         var json = new Http(replicaNode(topic, 1).httpPort()).get("/cluster/recoveries").json();
         assertEquals(replicaNode(topic, 1).settings().node().name(), json.get("node").asText());
         assertEquals(1, json.get("incoming").get("limit").asInt());
+        assertTrue(json.get("active").isArray(), "no list of recoveries under way: " + json);
         boolean found = false;
         for (var r : json.get("recoveries"))
             if (r.get("persistenceId").asText().equals(topic + "/0") && r.get("direction").asText().equals("incoming")) {
@@ -355,6 +356,12 @@ class PeerRecoveryTest {
 
         // Wait until the target copies, then send while it does: the copy on the source still acknowledges sync sends.
         eventually(() -> LocalWriters.holder(storeDir(target), pid).isPresent());
+        // Both ends list it among their recoveries under way, as a relocation (GET /cluster/recoveries "active").
+        eventually(() -> recoveries(target).active().stream().anyMatch(a -> a.persistenceId().equals(pid) && a.relocation()
+                && a.direction().equals("incoming")));
+        FerryNode master = masterNode(topic);
+        assertTrue(recoveries(master).active().stream().anyMatch(a -> a.persistenceId().equals(pid) && a.relocation()
+                && a.direction().equals("outgoing")), "the master does not list the copy it serves: " + recoveries(master).active());
         sendMany(topic, "during", 100);
         long sourceStopped = -1;
         boolean alwaysInSync = true;
@@ -379,6 +386,7 @@ class PeerRecoveryTest {
         for (FerryNode n : nodes) recoveries(n).bucket().setRate(-1, 64 << 10);
         eventually(() -> route(topic).nodes().get(1).equals(target.settings().node().name()) && route(topic).inSync().contains(1));
         assertSameLog(masterNode(topic), target, pid);
+        assertTrue(recoveries(target).active().stream().noneMatch(a -> a.persistenceId().equals(pid)), "a finished copy is still listed as under way");
         for (NodeRecoveries.Record r : incoming(target, pid).subList(1, incoming(target, pid).size()))
             assertTrue(r.fromSeq() > 1, "the moved replica copied the log from the start again: " + r);
     }
