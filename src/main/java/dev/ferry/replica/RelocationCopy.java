@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@link RelocationTargets}), then reports and stops. It writes the persistence id like a replica would, so it holds
  * the node's writer lease for it ({@link LocalWriters}) and an incoming recovery slot for as long as it runs, and
  * gives both back before it reports: the Replica that starts here next takes them. A log this node already held for
- * the queue is dropped first (it may be older than, or diverge from, the master's). The stream is the peer-recovery
+ * the queue is dropped first (it may be older than, or diverge from, the master's), and so is a copy the stream left
+ * unfinished. The stream is the peer-recovery
  * stream (same throttle, same history in {@link NodeRecoveries}, outcome "completed", before the replica moves).
  */
 final class RelocationCopy extends AbstractBehavior<RelocationCopy.Command> {
@@ -72,6 +73,8 @@ final class RelocationCopy extends AbstractBehavior<RelocationCopy.Command> {
     private boolean holdsSlot;
     private RecoveryStreams.Copying copying;
     private NodeRecoveries.Active active;
+    /** Set once an interrupted copy is being dropped: why it was not prepared. */
+    private String droppingBecause;
     private long started;
 
     private RelocationCopy(ActorContext<Command> ctx, String topic, int queue, int copy, String nodeName, String key,
@@ -128,17 +131,28 @@ final class RelocationCopy extends AbstractBehavior<RelocationCopy.Command> {
                     + recoveries.incoming().limit() + " recoveries already");
         holdsSlot = true;
         if (store.highestSequence(persistenceId) > 0) {
-            ActorRef<TruncateAfter.Reply> replyTo = getContext().messageAdapter(TruncateAfter.Reply.class, TailCut::new);
-            FerryJournal.pluginActor(getContext().getSystem(), pluginId)
-                    .tell(new TruncateAfter(persistenceId, 0, replyTo), akka.actor.ActorRef.noSender());
+            dropLocalLog();
             return this;
         }
         return requestCopy();
     }
 
     private Behavior<Command> onTailCut(TailCut c) {
+        if (droppingBecause != null) {
+            // An unfinished copy is not left behind to take disk space (ES deletes a cancelled relocation's files).
+            if (c.reply() instanceof TruncateAfter.Failed f)
+                getContext().getLog().warn("relocation copy of {}: dropping the unfinished copy failed: {}", persistenceId, f.error());
+            return notPrepared(droppingBecause);
+        }
         if (c.reply() instanceof TruncateAfter.Failed f) return notPrepared("dropping this node's old log failed: " + f.error());
         return requestCopy();
+    }
+
+    /** Cuts this node's log of the queue back to nothing (old or unfinished copy); the answer comes as a {@link TailCut}. */
+    private void dropLocalLog() {
+        ActorRef<TruncateAfter.Reply> replyTo = getContext().messageAdapter(TruncateAfter.Reply.class, TailCut::new);
+        FerryJournal.pluginActor(getContext().getSystem(), pluginId)
+                .tell(new TruncateAfter(persistenceId, 0, replyTo), akka.actor.ActorRef.noSender());
     }
 
     private Behavior<Command> requestCopy() {
@@ -169,7 +183,12 @@ final class RelocationCopy extends AbstractBehavior<RelocationCopy.Command> {
         recoveries.record(new NodeRecoveries.Record(persistenceId, copy, "incoming", 1, highest, bytes.get(), started,
                 System.currentTimeMillis(), outcome));
         getContext().getLog().info("relocation copy of {} for replica {}: {} at seq {} ({} bytes)", persistenceId, copy, outcome, highest, bytes.get());
-        if (d.writeFailure() != null || d.streamFailure() != null) return notPrepared(outcome);
+        if (d.writeFailure() != null) return notPrepared(outcome);
+        if (d.streamFailure() != null) {
+            droppingBecause = outcome;
+            dropLocalLog();
+            return this;
+        }
         release();
         parent.tell(new RelocationTargets.Finished(key, new RelocationTargets.Prepared(topic, queue, copy, nodeName, highest)));
         return Behaviors.stopped();
