@@ -10,6 +10,9 @@
 #   SECONDS_PER_RUN=10 bench/node.sh one     shorter runs (default 20 s measured after 5 s warm-up)
 #   PROFILE=1 bench/node.sh one              also record the node with JFR during the 64-in-flight single run
 #   PORT_OFFSET=100 bench/node.sh one        every port below shifted by 100
+#   REPLICATION_TOPICS=repl-sync REPLICATION_RUNS="single stream" NODE_JVM_OPTS=-D... bench/node.sh replication
+#                                            a subset of the replication runs, extra JVM options for the three nodes
+#   REPLICATION_WARMUP_SECONDS=0 bench/node.sh replication   no untimed warm-up (default 20 s per topic, stream 64)
 #
 # Ports (plus PORT_OFFSET): HTTP 28080-28082 (nodes), 28090 (baseline); Akka 26550-26552. Data and results under target/bench-node/.
 # Everything runs on this machine: the load tool shares the CPU with the node(s), as the targets assume.
@@ -42,9 +45,21 @@ jvm_opens="--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.
 # bench LABEL ARGS...: one ferry bench run; its JSON summary goes to the results file.
 bench() {
   local label=$1; shift
-  local json
+  local json c0 c1 n
+  c0=$(node_cpu_ticks)
   json=$($client bench "$@" --json 2>>"$out/bench-stderr.log" | tail -1) || true
-  log "$(printf '%-44s %s' "$label" "$json")"
+  c1=$(node_cpu_ticks)
+  n=$(echo "$json" | grep -o '"messages":[0-9]*' | cut -d: -f2)
+  # Node CPU per message: the nodes' CPU over warm-up + run, scaled to the measured part (steady load assumed).
+  local per=""
+  [[ -n "$n" && "$n" -gt 0 ]] && per=$(( (c1 - c0) * (1000000 / $(getconf CLK_TCK)) * secs / (secs + 5) / n ))
+  log "$(printf '%-44s %s nodeCpuUsPerMsg=%s' "$label" "$json" "$per")"
+}
+
+node_cpu_ticks() {  # user + system clock ticks of the node JVMs this script started
+  local t=0
+  for p in "${pids[@]:-}"; do [[ -n "$p" && -r /proc/$p/stat ]] && t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done
+  echo $t
 }
 
 await_health() {  # PORT
@@ -168,17 +183,30 @@ three_nodes() {
 
 replication() {
   header "three nodes, 1 replica per queue, flush async: sync vs async replication"
-  for k in 1 2 3; do start_node $k 3; done
+  for k in 1 2 3; do start_node $k 3 "${NODE_JVM_OPTS:-}"; done
   for port in $h0 $h1 $h2; do await_health $port; done
   topic $h0 repl-sync async 1 sync
   topic $h0 repl-async async 1 async
   await_in_sync $h0 repl-sync
   await_in_sync $h0 repl-async
-  for t in repl-sync repl-async; do
+  # Fresh JVMs spend their first ~30 s compiling (C2 took ~40% of a core per node during the first run): unwarmed,
+  # the first measured run (one in flight) paid for JIT compilation on the shared cores. Warm every topic first.
+  local warm=${REPLICATION_WARMUP_SECONDS:-20}
+  if (( warm > 0 )); then
+    for t in ${REPLICATION_TOPICS:-repl-sync repl-async}; do
+      $client bench produce --url http://127.0.0.1:$h0 --topic $t --size 1024 --duration "$warm" --warmup 0 \
+        --mode stream --producers 1 --window 64 --json >/dev/null 2>>"$out/bench-stderr.log" || true
+    done
+  fi
+  for t in ${REPLICATION_TOPICS:-repl-sync repl-async}; do
     local common=(--url http://127.0.0.1:$h0 --topic $t --size 1024 --duration "$secs" --warmup 5)
-    bench "$t: single, 1 in flight"           produce "${common[@]}" --mode single --producers 1
-    bench "$t: stream 1 x 64, 64 in flight"   produce "${common[@]}" --mode stream --producers 1 --window 64
-    bench "$t: batch 16 x 4, 64 in flight"    produce "${common[@]}" --mode batch --producers 4 --batch 16
+    for m in ${REPLICATION_RUNS:-single stream batch}; do
+      case $m in
+        single) bench "$t: single, 1 in flight"           produce "${common[@]}" --mode single --producers 1 ;;
+        stream) bench "$t: stream 1 x 64, 64 in flight"   produce "${common[@]}" --mode stream --producers 1 --window 64 ;;
+        batch)  bench "$t: batch 16 x 4, 64 in flight"    produce "${common[@]}" --mode batch --producers 4 --batch 16 ;;
+      esac
+    done
   done
   stop_nodes
 }

@@ -355,6 +355,8 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
         var written = store.append(group, s.syncFlush() ? FlushMode.SYNC : FlushMode.ASYNC);
         highest = last;
         writesInFlight++;
+        // An async-flush append is done on return: acknowledge now rather than after a trip through the mailbox.
+        if (written.isDone() && !written.isCompletedExceptionally()) return onWritten(new Written(last, null));
         getContext().pipeToSelf(written, (ok, failure) -> new Written(last, failure));
         return this;
     }
