@@ -5,13 +5,13 @@
 #
 #   bench/send-profile.sh MODE PRODUCERS [BATCH|WINDOW] [FLUSH] [JFR=file.jfr]
 #   e.g. bench/send-profile.sh single 64;  bench/send-profile.sh batch 4 16;  bench/send-profile.sh single 1 "" async /tmp/x.jfr
-# Ports: HTTP 18120, Akka 25580 (plus PORT_OFFSET). Data under target/send-profile/.
+# Ports: HTTP 18120, Akka 25580 (plus PORT_OFFSET, or HTTP_PORT / AKKA_PORT). Data under target/send-profile/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 mode=${1:-single}; producers=${2:-64}; n=${3:-16}; flush=${4:-async}; jfr=${5:-}
 secs=${SECONDS_PER_RUN:-15}
-off=${PORT_OFFSET:-0}; hp=$((18120 + off)); ap=$((25580 + off))
+off=${PORT_OFFSET:-0}; hp=${HTTP_PORT:-$((18120 + off))}; ap=${AKKA_PORT:-$((25580 + off))}
 home=$root/target/send-profile
 rm -rf "$home"; mkdir -p "$home"
 cat > "$home/node.conf" <<CONF
