@@ -10,6 +10,7 @@
 #   SECONDS_PER_RUN=10 bench/node.sh one     shorter runs (default 20 s measured after 5 s warm-up)
 #   PROFILE=1 bench/node.sh one              also record the node with JFR during the 64-in-flight single run
 #   PORT_OFFSET=100 bench/node.sh one        every port below shifted by 100
+#   JAR=/tmp/old.jar bench/node.sh one      the node(s) from another build (the load tool stays target/ferry.jar): before/after pairs
 #
 # Ports (plus PORT_OFFSET): HTTP 28080-28082 (nodes), 28090 (baseline); Akka 26550-26552. Data and results under target/bench-node/.
 # Everything runs on this machine: the load tool shares the CPU with the node(s), as the targets assume.
@@ -69,7 +70,7 @@ ferry {
   cluster { host = "127.0.0.1", port = $((26549 + off + k)), seed-nodes = [${seeds%,}] }
 }
 CONF
-  java -Xmx1g $extra $jvm_opens -jar "$root/target/ferry.jar" start -c "$home/node.conf" > "$home/node.log" 2>&1 &
+  java -Xmx1g $extra $jvm_opens -jar "${JAR:-$root/target/ferry.jar}" start -c "$home/node.conf" > "$home/node.log" 2>&1 &
   pids+=($!)
 }
 
@@ -124,7 +125,7 @@ baseline() {
 }
 
 one_node() {
-  header "one node"
+  header "one node${JAR:+ ($JAR)}"
   local profile=""
   [[ -n "${PROFILE:-}" ]] && profile="-XX:+FlightRecorder"
   start_node 1 1 "$profile"
