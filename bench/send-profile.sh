@@ -50,4 +50,4 @@ c0,c1,t,m=map(float,sys.argv[1:])
 cpu=(c1-c0)/t
 print(f"node cpu {cpu:.2f} s for {int(m)} msgs = {cpu*1e6/max(m,1):.1f} us/msg")
 PY
-[[ -f bench/thread-cpu-diff.py && -f "$home/t1.json" ]] && python3 bench/thread-cpu-diff.py "$home/t0.json" "$home/t1.json" || true
+[[ -f bench/thread-cpu-diff.py && -f "$home/t1.json" ]] && python3 bench/thread-cpu-diff.py "$home/t0.json" "$home/t1.json" "$msgs" || true
