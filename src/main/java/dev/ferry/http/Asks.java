@@ -10,7 +10,8 @@ import java.util.concurrent.Executor;
  * and then CompletableFuture runs each async callback on a NEW THREAD (ThreadPerTaskExecutor): one thread started and
  * torn down per Append reply, the largest single cost of the send path (BENCHMARKS.md "Session 4"). Every ask here goes
  * through {@link #inline}, whose result completes on the thread that completed the ask (the replying actor's), as a
- * Scala future's parasitic callbacks would.
+ * Scala future's parasitic callbacks would, or, when what follows is heavy (rendering a read of up to a thousand
+ * messages), through {@link #on} an Akka dispatcher, so the queue's actor is not held while its reply is rendered.
  */
 final class Asks {
 
@@ -26,6 +27,16 @@ final class Asks {
             if (failure != null) plain.completeExceptionally(failure);
             else plain.complete(value);
         }, DIRECT);
+        return plain;
+    }
+
+    /** Like {@link #inline}, but the chained stages run as one task on {@code executor} (an Akka dispatcher). */
+    static <T> CompletableFuture<T> on(Executor executor, CompletionStage<T> ask) {
+        CompletableFuture<T> plain = new CompletableFuture<>();
+        ask.whenCompleteAsync((value, failure) -> {
+            if (failure != null) plain.completeExceptionally(failure);
+            else plain.complete(value);
+        }, executor);
         return plain;
     }
 }

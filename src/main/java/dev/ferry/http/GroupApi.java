@@ -103,7 +103,7 @@ final class GroupApi {
     }
 
     private CompletableFuture<QueueEntity.Messages> read(TopicState t, ConsumerGroup.QueueFetch f, int max, TagFilter filter, long waitMs) {
-        return Asks.inline(sender.queueRef(t.name(), f.queueId())
+        return Asks.on(services.system().executionContext(), sender.queueRef(t.name(), f.queueId())
                 .<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(f.offset(), max, filter, waitMs, r), timeout.plusMillis(waitMs)))
                 .thenApply(reply -> {
                     if (reply instanceof QueueEntity.Messages m) return m;
