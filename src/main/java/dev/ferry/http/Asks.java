@@ -16,18 +16,13 @@ import java.util.concurrent.Executor;
 final class Asks {
 
     /** Runs a callback on the completing thread: the callbacks chained on asks are short and never block. */
-    static final Executor DIRECT = Runnable::run;
+    private static final Executor DIRECT = Runnable::run;
 
     private Asks() {}
 
     /** A plain CompletableFuture with the ask's outcome, so the stages chained on it run inline, not on a new thread. */
     static <T> CompletableFuture<T> inline(CompletionStage<T> ask) {
-        CompletableFuture<T> plain = new CompletableFuture<>();
-        ask.whenCompleteAsync((value, failure) -> {
-            if (failure != null) plain.completeExceptionally(failure);
-            else plain.complete(value);
-        }, DIRECT);
-        return plain;
+        return on(DIRECT, ask);
     }
 
     /** Like {@link #inline}, but the chained stages run as one task on {@code executor} (an Akka dispatcher). */
