@@ -216,7 +216,7 @@ final class GroupApi {
 
     CompletionStage<HttpResponse> describe(String group) {
         checkGroup(group);
-        return groupRef(group).<ConsumerGroup.GroupView>ask(ConsumerGroup.Describe::new, timeout).thenCompose(view -> {
+        return Asks.inline(groupRef(group).<ConsumerGroup.GroupView>ask(ConsumerGroup.Describe::new, timeout)).thenCompose(view -> {
             if (view.topics().isEmpty())
                 throw new ApiException(404, "group_not_found", "group " + group + " has never pulled or committed: "
                         + "a group comes into being with its first POST /groups/" + group + "/pull or /commit");
@@ -232,8 +232,8 @@ final class GroupApi {
         int queues = state.map(s -> s.settings().queues()).orElse(0);
         List<CompletableFuture<QueueEntity.Stats>> stats = new ArrayList<>();
         for (int q = 0; q < queues; q++)
-            stats.add(sender.queueRef(tv.topic(), q).<QueueEntity.Stats>ask(QueueEntity.GetStats::new, Duration.ofSeconds(2))
-                    .toCompletableFuture().exceptionally(e -> null));
+            stats.add(Asks.inline(sender.queueRef(tv.topic(), q).<QueueEntity.Stats>ask(QueueEntity.GetStats::new, Duration.ofSeconds(2)))
+                    .exceptionally(e -> null));
         return CompletableFuture.allOf(stats.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<Object> rows = new ArrayList<>();
             for (int q = 0; q < queues; q++) {
