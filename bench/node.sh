@@ -13,6 +13,7 @@
 #   REPLICATION_TOPICS=repl-sync REPLICATION_RUNS="single stream" NODE_JVM_OPTS=-D... bench/node.sh replication
 #                                            a subset of the replication runs, extra JVM options for the three nodes
 #   REPLICATION_WARMUP_SECONDS=0 bench/node.sh replication   no untimed warm-up (default 20 s per topic, stream 64)
+#   JAR=/tmp/old.jar bench/node.sh one      the node(s) from another build (the load tool stays target/ferry.jar): before/after pairs
 #
 # Ports (plus PORT_OFFSET): HTTP 28080-28082 (nodes), 28090 (baseline); Akka 26550-26552. Data and results under target/bench-node/.
 # Everything runs on this machine: the load tool shares the CPU with the node(s), as the targets assume.
@@ -84,7 +85,7 @@ ferry {
   cluster { host = "127.0.0.1", port = $((26549 + off + k)), seed-nodes = [${seeds%,}] }
 }
 CONF
-  java -Xmx1g $extra $jvm_opens -jar "$root/target/ferry.jar" start -c "$home/node.conf" > "$home/node.log" 2>&1 &
+  java -Xmx1g $extra $jvm_opens -jar "${JAR:-$root/target/ferry.jar}" start -c "$home/node.conf" > "$home/node.log" 2>&1 &
   pids+=($!)
 }
 
@@ -139,7 +140,7 @@ baseline() {
 }
 
 one_node() {
-  header "one node"
+  header "one node${JAR:+ ($JAR)}"
   local profile=""
   [[ -n "${PROFILE:-}" ]] && profile="-XX:+FlightRecorder"
   start_node 1 1 "$profile"

@@ -88,8 +88,8 @@ final class ConsumeStreams {
     private CompletionStage<Optional<Pair<QueueCursor, ByteString>>> readQueue(String topic, int queue, long offset, int max, TagFilter filter) {
         FerryMetrics.CONSUME_STREAM_READS.labels("queue").inc();
         long waitMs = pollMs();
-        return sender.queueRef(topic, queue)
-                .<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(offset, max, filter, waitMs, r), timeout.plusMillis(waitMs))
+        return Asks.on(services.system().executionContext(), sender.queueRef(topic, queue)
+                .<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(offset, max, filter, waitMs, r), timeout.plusMillis(waitMs)))
                 .handle((reply, failure) -> {
                     if (reply instanceof QueueEntity.Messages m) {
                         FerryMetrics.MESSAGES_READ.labels(topic).inc(m.messages().size());

@@ -84,8 +84,8 @@ final class GroupApi {
      * nothing is there), takes at most {@code max} messages and tells the group how far each queue was delivered.
      */
     CompletionStage<Delivery> pullOnce(String group, TopicState t, String consumer, int max, TagFilter filter, long waitMs) {
-        return groupRef(group)
-                .<ConsumerGroup.Assignment>ask(r -> new ConsumerGroup.Pull(t.name(), t.settings().queues(), consumer, r), timeout)
+        return Asks.inline(groupRef(group)
+                .<ConsumerGroup.Assignment>ask(r -> new ConsumerGroup.Pull(t.name(), t.settings().queues(), consumer, r), timeout))
                 .thenCompose(assignment -> readAssigned(t, assignment, max, filter, 0)
                         .thenCompose(first -> total(first) > 0 || waitMs == 0 || assignment.queues().isEmpty()
                                 ? CompletableFuture.completedFuture(first)
@@ -103,9 +103,8 @@ final class GroupApi {
     }
 
     private CompletableFuture<QueueEntity.Messages> read(TopicState t, ConsumerGroup.QueueFetch f, int max, TagFilter filter, long waitMs) {
-        return sender.queueRef(t.name(), f.queueId())
-                .<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(f.offset(), max, filter, waitMs, r), timeout.plusMillis(waitMs))
-                .toCompletableFuture()
+        return Asks.on(services.system().executionContext(), sender.queueRef(t.name(), f.queueId())
+                .<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(f.offset(), max, filter, waitMs, r), timeout.plusMillis(waitMs)))
                 .thenApply(reply -> {
                     if (reply instanceof QueueEntity.Messages m) return m;
                     QueueEntity.ReadRejected r = (QueueEntity.ReadRejected) reply;
@@ -175,7 +174,7 @@ final class GroupApi {
 
     /** Commits {@code offset} (the next to consume) without checking it against the queue: for offsets this node delivered. */
     CompletionStage<ConsumerGroup.Committed> commitDelivered(String group, String topic, int queue, long offset) {
-        return groupRef(group).ask(r -> new ConsumerGroup.Commit(topic, queue, offset, r), timeout);
+        return Asks.inline(groupRef(group).ask(r -> new ConsumerGroup.Commit(topic, queue, offset, r), timeout));
     }
 
     CompletionStage<HttpResponse> commit(String group, byte[] body) {
@@ -206,8 +205,8 @@ final class GroupApi {
      * answer from a queue still recovering its log, with a maxOffset that is not yet true).
      */
     private CompletionStage<Long> maxOffset(TopicState t, int queue) {
-        return sender.queueRef(t.name(), queue)
-                .<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(Long.MAX_VALUE, 1, TagFilter.ALL, 0, r), timeout)
+        return Asks.inline(sender.queueRef(t.name(), queue)
+                .<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(Long.MAX_VALUE, 1, TagFilter.ALL, 0, r), timeout))
                 .thenApply(reply -> {
                     if (reply instanceof QueueEntity.Messages m) return m.maxOffset();
                     QueueEntity.ReadRejected r = (QueueEntity.ReadRejected) reply;
@@ -217,7 +216,7 @@ final class GroupApi {
 
     CompletionStage<HttpResponse> describe(String group) {
         checkGroup(group);
-        return groupRef(group).<ConsumerGroup.GroupView>ask(ConsumerGroup.Describe::new, timeout).thenCompose(view -> {
+        return Asks.inline(groupRef(group).<ConsumerGroup.GroupView>ask(ConsumerGroup.Describe::new, timeout)).thenCompose(view -> {
             if (view.topics().isEmpty())
                 throw new ApiException(404, "group_not_found", "group " + group + " has never pulled or committed: "
                         + "a group comes into being with its first POST /groups/" + group + "/pull or /commit");
@@ -233,8 +232,8 @@ final class GroupApi {
         int queues = state.map(s -> s.settings().queues()).orElse(0);
         List<CompletableFuture<QueueEntity.Stats>> stats = new ArrayList<>();
         for (int q = 0; q < queues; q++)
-            stats.add(sender.queueRef(tv.topic(), q).<QueueEntity.Stats>ask(QueueEntity.GetStats::new, Duration.ofSeconds(2))
-                    .toCompletableFuture().exceptionally(e -> null));
+            stats.add(Asks.inline(sender.queueRef(tv.topic(), q).<QueueEntity.Stats>ask(QueueEntity.GetStats::new, Duration.ofSeconds(2)))
+                    .exceptionally(e -> null));
         return CompletableFuture.allOf(stats.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<Object> rows = new ArrayList<>();
             for (int q = 0; q < queues; q++) {

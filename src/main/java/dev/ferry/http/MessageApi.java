@@ -278,9 +278,9 @@ final class MessageApi {
             if (replica > 0)
                 // A replica serves what it holds up to the committed offset it last heard from the master (which comes
                 // with shipments and probes: a long poll there answers up to one probe-interval later than the master's).
-                return services.sharding().entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, queue, replica))
-                        .<QueueEntity.ReadReply>ask(r -> new Replica.Read(offset, max, filter, 0, waitMs, r), timeout);
-            return sender.queueRef(topic, queue).<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(offset, max, filter, waitMs, r), timeout);
+                return Asks.on(services.system().executionContext(), services.sharding().entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, queue, replica))
+                        .<QueueEntity.ReadReply>ask(r -> new Replica.Read(offset, max, filter, 0, waitMs, r), timeout));
+            return Asks.on(services.system().executionContext(), sender.queueRef(topic, queue).<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(offset, max, filter, waitMs, r), timeout));
         }).thenApply(reply -> {
             if (reply instanceof QueueEntity.ReadRejected r) throw new ApiException(r.status(), r.error(), r.detail());
             QueueEntity.Messages m = (QueueEntity.Messages) reply;

@@ -76,7 +76,7 @@ final class Sender {
     CompletionStage<TopicState> topic(String topic) {
         var local = services.routes().get(topic);
         if (local.isPresent()) return CompletableFuture.completedFuture(local.get());
-        return brokerRef(topic).ask(Broker.Get::new, timeout).thenApply(reply -> {
+        return Asks.inline(brokerRef(topic).ask(Broker.Get::new, timeout)).thenApply(reply -> {
             if (reply instanceof Broker.TopicReply t) {
                 services.routes().learn(t.state());
                 return t.state();
@@ -118,7 +118,7 @@ final class Sender {
     private CompletionStage<TopicState> findForSend(String topic) {
         if (!services.settings().topic().autoCreate()) return topic(topic);
         TopicSettings defaults = services.settings().topic().toSettings();
-        return brokerRef(topic).ask(Broker.Get::new, timeout).thenCompose(reply -> {
+        return Asks.inline(brokerRef(topic).ask(Broker.Get::new, timeout)).thenCompose(reply -> {
             if (reply instanceof Broker.TopicReply t) return CompletableFuture.completedFuture(t);
             return brokerRef(topic).ask((akka.actor.typed.ActorRef<Broker.Reply> r) -> new Broker.Create(defaults, r), timeout);
         }).thenCompose(reply -> {
@@ -298,7 +298,7 @@ final class Sender {
         private void send(List<Part> group, List<StoredMessage> messages, long now) {
             Long issued = now;
             inFlight.add(issued);
-            ref.<QueueEntity.AppendReply>ask(r -> new QueueEntity.Append(messages, r), timeout).whenComplete((reply, failure) -> {
+            Asks.inline(ref.<QueueEntity.AppendReply>ask(r -> new QueueEntity.Append(messages, r), timeout)).whenComplete((reply, failure) -> {
                 synchronized (this) {
                     inFlight.remove(issued); // an equal issue time, if any, stands for the same amount of work
                     dispatchIfFree();

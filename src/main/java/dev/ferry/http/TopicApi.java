@@ -52,7 +52,7 @@ final class TopicApi {
                 checkSettings(req.settings()));
         String problem = settings.validate();
         if (problem != null) throw ApiException.badRequest("invalid_settings", problem);
-        return sender.brokerRef(topic).<Broker.Reply>ask(r -> new Broker.Create(settings, r), timeout)
+        return Asks.inline(sender.brokerRef(topic).<Broker.Reply>ask(r -> new Broker.Create(settings, r), timeout))
                 .thenCompose(reply -> answer(reply, topic, true));
     }
 
@@ -64,13 +64,13 @@ final class TopicApi {
                 req.replication() != null ? parseEnum(() -> TopicSettings.Replication.parse(req.replication()), "replication") : null,
                 req.flush() != null ? parseEnum(() -> TopicSettings.Flush.parse(req.flush()), "flush") : null,
                 req.maxMessageSize(), req.settings());
-        return sender.brokerRef(topic).<Broker.Reply>ask(r -> new Broker.Patch(patch, r), timeout)
+        return Asks.inline(sender.brokerRef(topic).<Broker.Reply>ask(r -> new Broker.Patch(patch, r), timeout))
                 .thenCompose(reply -> answer(reply, topic, false));
     }
 
     CompletionStage<HttpResponse> delete(String topic) {
         checkName(topic);
-        return sender.brokerRef(topic).<Broker.Reply>ask(Broker.Delete::new, timeout).thenApply(reply -> {
+        return Asks.inline(sender.brokerRef(topic).<Broker.Reply>ask(Broker.Delete::new, timeout)).thenApply(reply -> {
             if (reply instanceof Broker.TopicReply t) {
                 services.routes().learn(t.state());
                 return Responses.json(200, Responses.map("name", topic, "deleted", true));
@@ -89,7 +89,7 @@ final class TopicApi {
 
     CompletionStage<HttpResponse> describe(String topic) {
         checkName(topic);
-        return sender.brokerRef(topic).<Broker.Reply>ask(Broker.Get::new, timeout).thenCompose(reply -> {
+        return Asks.inline(sender.brokerRef(topic).<Broker.Reply>ask(Broker.Get::new, timeout)).thenCompose(reply -> {
             if (reply instanceof Broker.TopicReply t) {
                 services.routes().learn(t.state());
                 return describe(t.state()).thenApply(body -> Responses.json(200, body));
@@ -116,8 +116,8 @@ final class TopicApi {
     CompletionStage<Map<String, Object>> describe(TopicState t) {
         List<CompletableFuture<QueueEntity.Stats>> stats = new ArrayList<>();
         for (QueueRoute q : t.queues()) {
-            stats.add(sender.queueRef(t.name(), q.queueId()).<QueueEntity.Stats>ask(QueueEntity.GetStats::new, Duration.ofSeconds(2))
-                    .toCompletableFuture().exceptionally(e -> null));
+            stats.add(Asks.inline(sender.queueRef(t.name(), q.queueId()).<QueueEntity.Stats>ask(QueueEntity.GetStats::new, Duration.ofSeconds(2)))
+                    .exceptionally(e -> null));
         }
         CompletableFuture<Map<String, String>> where = placement.entityNodes().toCompletableFuture().exceptionally(e -> Map.of());
         return CompletableFuture.allOf(stats.toArray(CompletableFuture[]::new)).thenCombine(where, (v, nodes) -> {
