@@ -35,7 +35,14 @@ public final class FerryCommand implements Callable<Integer> {
         return new StartCommand().call();
     }
 
+    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
     public static void main(String[] args) {
+        // On 1-2 cores the common pool has one thread, and CompletableFuture's async stages (which Akka's Java ask
+        // futures use for every callback) then start a new thread per task; two threads let them share the pool.
+        // Must run before anything touches ForkJoinPool; an explicit -D setting wins.
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2)
+            System.setProperty(COMMON_POOL_PARALLELISM, "2");
         int code = commandLine().execute(args);
         System.exit(code);
     }
