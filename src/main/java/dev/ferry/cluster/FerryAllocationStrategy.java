@@ -179,6 +179,9 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
         Map<String, String> targets = new HashMap<>();
         members.values().forEach(m -> targets.put(AllocationInputs.nodeName(m), m.uniqueAddress().toString()));
         Map<CopyId, String> running = inputs.running();
+        // Moving a replica onto its copy is an allocation: with ferry.allocation.enable = primaries or none (a rolling
+        // restart) it waits, as every other replica allocation does.
+        boolean replicasMayMove = inputs.settings().enable() == dev.ferry.allocation.AllocationEnable.ALL;
         inputs.preCopies.forEach((id, p) -> {
             String dropped = p.failure() != null ? p.failure()
                     : !p.target().equals(targets.get(p.move().to())) ? "the target left or restarted"
@@ -187,7 +190,7 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
                 inputs.preCopies.remove(id);
                 inputs.moving.remove(id, p.move());
                 log.info("rebalance: relocation of {} to {} dropped: {}", id.entityId(), p.move().to(), dropped);
-            } else if (p.prepared()) {
+            } else if (p.prepared() && replicasMayMove) {
                 inputs.preCopies.remove(id);
                 inputs.preparedTargets.put(id, p.move().to());
                 out.add(id.entityId());

@@ -381,7 +381,27 @@ class NodeOperationsIT {
         return true;
     }
 
-    /** Waits until every copy runs (two per queue, on two nodes) and is in sync, and the placement is stable for 3 s. */
+    /**
+     * Whether no node copies a log right now (GET /cluster/recoveries "active"). A relocation keeps its source replica
+     * in sync while the target copies the log, so placement and in-sync flags alone do not show a move under way.
+     */
+    static boolean noRecoveryUnderWay() throws IOException, InterruptedException {
+        for (int i = 0; i < cluster.size(); i++) {
+            HttpResponse<String> r;
+            try {
+                r = cluster.send("GET", i, "/cluster/recoveries", null, null);
+            } catch (java.net.ConnectException down) {
+                continue; // a stopped node copies nothing
+            }
+            if (r.statusCode() != 200 || NodeProcesses.JSON.readTree(r.body()).path("active").size() > 0) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Waits until every copy runs (two per queue, on two nodes) and is in sync, no recovery or relocation copy is under
+     * way, and the placement is stable for 3 s (longer than the rebalance interval that hands a copied replica off).
+     */
     static void awaitSettled(String topic, int seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         Map<String, String> last = null;
@@ -392,7 +412,7 @@ class NodeOperationsIT {
                 if (!now.equals(last)) stableSince = System.nanoTime();
                 last = now;
                 boolean spread = queueNodes(now).values().stream().allMatch(s -> s.size() == 2);
-                if (copiesRunning(now) == QUEUES * 2 && spread && allInSync(topic)
+                if (copiesRunning(now) == QUEUES * 2 && spread && allInSync(topic) && noRecoveryUnderWay()
                         && System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(3)) return;
             } catch (IOException notNow) {
                 // a node is restarting
