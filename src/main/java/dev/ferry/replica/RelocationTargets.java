@@ -72,11 +72,7 @@ public final class RelocationTargets {
                         if (replyTo != null) replyTo.forEach(r -> r.tell(f.report()));
                         return Behaviors.same();
                     })
-                    .onMessage(Prepared.class, r -> {
-                        reports.accept(r);
-                        return Behaviors.same();
-                    })
-                    .onMessage(NotPrepared.class, r -> {
+                    .onMessage(Report.class, r -> {
                         reports.accept(r);
                         return Behaviors.same();
                     })
