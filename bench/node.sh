@@ -11,9 +11,12 @@
 #   PROFILE=1 bench/node.sh one              also record the node with JFR during the 64-in-flight single run
 #   PORT_OFFSET=100 bench/node.sh one        every port below shifted by 100
 #   REPLICATION_TOPICS=repl-sync REPLICATION_RUNS="single stream" NODE_JVM_OPTS=-D... bench/node.sh replication
+#                                            (NODE_JVM_OPTS applies to one and drain too)
 #                                            a subset of the replication runs, extra JVM options for the three nodes
 #   REPLICATION_WARMUP_SECONDS=0 bench/node.sh replication   no untimed warm-up (default 20 s per topic, stream 64)
 #   JAR=/tmp/old.jar bench/node.sh one      the node(s) from another build (the load tool stays target/ferry.jar): before/after pairs
+#   PROFILE=1 bench/node.sh replication      also per-thread CPU and context switches of each node per run (thread-cpu-diff.py),
+#                                            and with PROFILE=jfr a JFR recording of each node per run (jfr-top.py), under target/bench-node/
 #
 # Ports (plus PORT_OFFSET): HTTP 28080-28082 (nodes), 28090 (baseline); Akka 26550-26552. Data and results under target/bench-node/.
 # Everything runs on this machine: the load tool shares the CPU with the node(s), as the targets assume.
@@ -47,14 +50,35 @@ jvm_opens="--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.
 bench() {
   local label=$1; shift
   local json c0 c1 n
+  profile_nodes start "$label"
   c0=$(node_cpu_ticks)
   json=$($client bench "$@" --json 2>>"$out/bench-stderr.log" | tail -1) || true
   c1=$(node_cpu_ticks)
   n=$(echo "$json" | grep -o '"messages":[0-9]*' | cut -d: -f2)
+  profile_nodes stop "$label" "${n:-0}"
   # Node CPU per message: the nodes' CPU over warm-up + run, scaled to the measured part (steady load assumed).
   local per=""
   [[ -n "$n" && "$n" -gt 0 ]] && per=$(( (c1 - c0) * (1000000 / $(getconf CLK_TCK)) * secs / (secs + 5) / n ))
   log "$(printf '%-44s %s nodeCpuUsPerMsg=%s' "$label" "$json" "$per")"
+}
+
+# profile_nodes start|stop LABEL [MESSAGES]: with PROFILE set in the replication runs, each node's per-thread CPU and
+# context switches over the run (and its JFR recording with PROFILE=jfr), appended to $out/profile.txt.
+profile_nodes() {
+  [[ -n "${PROFILE:-}" && -n "${profiling_nodes:-}" ]] || return 0
+  local what=$1 label=$2 k=0 tag
+  tag=$(echo "$label" | tr -c 'a-zA-Z0-9\n' '-' | tr -s '-')
+  for p in "${pids[@]}"; do
+    k=$((k + 1))
+    if [[ $what == start ]]; then
+      [[ $PROFILE == jfr ]] && jcmd "$p" JFR.start name=run settings=profile filename="$out/node$k-$tag.jfr" >/dev/null
+      python3 bench/thread-cpu-snapshot.py "$p" "$out/node$k-t0.json"
+    else
+      python3 bench/thread-cpu-snapshot.py "$p" "$out/node$k-t1.json"
+      [[ $PROFILE == jfr ]] && jcmd "$p" JFR.stop name=run >/dev/null
+      { echo "== node$k: $label"; python3 bench/thread-cpu-diff.py "$out/node$k-t0.json" "$out/node$k-t1.json" "$3"; } >> "$out/profile.txt"
+    fi
+  done
 }
 
 node_cpu_ticks() {  # user + system clock ticks of the node JVMs this script started
@@ -143,7 +167,7 @@ one_node() {
   header "one node${JAR:+ ($JAR)}"
   local profile=""
   [[ -n "${PROFILE:-}" ]] && profile="-XX:+FlightRecorder"
-  start_node 1 1 "$profile"
+  start_node 1 1 "$profile ${NODE_JVM_OPTS:-}"
   await_health $h0
   topic $h0 bench-async async
   topic $h0 bench-sync sync
@@ -199,6 +223,7 @@ replication() {
         --mode stream --producers 1 --window 64 --json >/dev/null 2>>"$out/bench-stderr.log" || true
     done
   fi
+  profiling_nodes=1
   for t in ${REPLICATION_TOPICS:-repl-sync repl-async}; do
     local common=(--url http://127.0.0.1:$h0 --topic $t --size 1024 --duration "$secs" --warmup 5)
     for m in ${REPLICATION_RUNS:-single stream batch}; do
@@ -209,6 +234,7 @@ replication() {
       esac
     done
   done
+  profiling_nodes=
   stop_nodes
 }
 
@@ -216,7 +242,7 @@ case $what in
   baseline) baseline ;;
   one) one_node ;;
   three) three_nodes ;;
-  drain) header "one node: drain only"; start_node 1 1; await_health $h0; topic $h0 bench-drain async
+  drain) header "one node: drain only"; start_node 1 1 "${NODE_JVM_OPTS:-}"; await_health $h0; topic $h0 bench-drain async
          bench "one node: fill 1,000,000 (batch 64 x 8)" produce --url http://127.0.0.1:$h0 --topic bench-drain --size 1024 \
            --mode batch --producers 8 --batch 64 --messages 1000000
          bench "one node: drain 1,000,000 raw, 4 readers" consume --url http://127.0.0.1:$h0 --topic bench-drain --max 1000

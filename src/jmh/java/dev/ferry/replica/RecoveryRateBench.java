@@ -60,7 +60,9 @@ public final class RecoveryRateBench {
                 long t0 = System.nanoTime();
                 patchReplicas(nodes.get(0), topic, 1);
                 FerryNode replicaNode = null;
+                CpuClock cpu = new CpuClock();
                 while (replicaNode == null) {
+                    cpu.sample();
                     for (FerryNode n : nodes) {
                         var recs = NodeRecoveries.get(n.system()).records().stream()
                                 .filter(r -> r.persistenceId().equals(topic + "/0") && r.direction().equals("incoming") && r.toSeq() >= messages).toList();
@@ -73,9 +75,13 @@ public final class RecoveryRateBench {
                         .filter(r -> r.persistenceId().equals(topic + "/0") && r.direction().equals("incoming")).toList();
                 long bytes = in.stream().mapToLong(NodeRecoveries.Record::bytes).sum();
                 long streamMs = in.stream().mapToLong(r -> r.endedMillis() - r.startedMillis()).sum();
-                System.out.printf("run %d: %d records, %.1f MiB payload, %d recoveries, stream %.1f MB/s (%d ms), end-to-end %.2f s = %.1f MB/s%n",
-                        run, messages, bytes / 1048576.0, in.size(), bytes / 1e6 / (streamMs / 1000.0), streamMs, e2e, bytes / 1e6 / e2e);
+                double cpuMs = in.stream().mapToDouble(r -> cpu.millisBetween(r.startedMillis(), r.endedMillis())).sum();
+                System.out.printf("run %d: %d records, %.1f MiB payload, %d recoveries, stream %.1f MB/s (%d ms), end-to-end %.2f s = %.1f MB/s,"
+                                + " stream CPU %.0f ms (both nodes) = %.2f ms/MB%n",
+                        run, messages, bytes / 1048576.0, in.size(), bytes / 1e6 / (streamMs / 1000.0), streamMs, e2e, bytes / 1e6 / e2e,
+                        cpuMs, cpuMs / (bytes / 1e6));
                 baseline(store(nodes.get(0)), topic + "/0", root.resolve("baseline-" + run));
+                runBaseline(store(nodes.get(0)), topic + "/0", root.resolve("run-baseline-" + run));
             }
         } finally {
             for (FerryNode n : nodes) n.system().terminate();
@@ -110,6 +116,53 @@ public final class RecoveryRateBench {
             for (var f : last) f.get();
             double s = (System.nanoTime() - t0) / 1e9;
             System.out.printf("  baseline store-to-store copy: %.1f MB/s (%.2f s)%n", bytes / 1e6 / s, s);
+        }
+    }
+
+    /** Same log, copied store-to-store as the recovery stream now does: readRun + appendRun of 512 KiB runs. */
+    private static void runBaseline(MessageStore from, String pid, Path dir) throws Exception {
+        try (MessageStore to = MessageStore.open(StoreConfig.defaults(dir).withSegmentSize(512L << 20), Clock.systemUTC())) {
+            long t0 = System.nanoTime();
+            long seq = 1, bytes = 0;
+            java.util.concurrent.CompletableFuture<Void> last = null;
+            while (true) {
+                var run = from.readRun(pid, seq, 512 * 1024, 4096);
+                if (run.isEmpty()) break;
+                last = to.appendRun(pid, run, FlushMode.ASYNC);
+                bytes += run.payloadBytes();
+                seq = run.lastSeq() + 1;
+            }
+            if (last != null) last.get();
+            double s = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("  baseline store-to-store run copy (readRun + appendRun): %.1f MB/s (%.2f s)%n", bytes / 1e6 / s, s);
+        }
+    }
+
+    /**
+     * The JVM's CPU time (all threads: both nodes, GC, JIT) sampled against the wall clock, so the CPU a recovery
+     * used can be read off between its recorded start and end: a figure a loaded machine changes less than MB/s.
+     */
+    private static final class CpuClock {
+        private final List<long[]> samples = new ArrayList<>();
+        private final com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+        void sample() {
+            samples.add(new long[]{System.currentTimeMillis(), os.getProcessCpuTime()});
+        }
+
+        /** CPU milliseconds between two wall-clock instants (the nearest samples at or before them). */
+        double millisBetween(long fromMillis, long toMillis) {
+            return (at(toMillis) - at(fromMillis)) / 1e6;
+        }
+
+        private long at(long millis) {
+            long cpu = samples.get(0)[1];
+            for (long[] s : samples) {
+                if (s[0] > millis) break;
+                cpu = s[1];
+            }
+            return cpu;
         }
     }
 

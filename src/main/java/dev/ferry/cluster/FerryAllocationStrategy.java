@@ -143,9 +143,14 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
             if (typeName.equals("queue")) return Futures.successful(settled ? mastersToHandOver(members) : out);
             // After a promotion the master runs on the node of the replica it was promoted onto; that Replica handed its
             // log over and stays dormant there. Move it off, so the slot recovers on another node (docs/replication.md).
+            // Only once the Broker has recorded the promotion (the master's data is on that node): until then the
+            // master shard may be allocated there but not yet running (a remembered-entities read can time out while the
+            // crashed node is still a member), and the replica holds the in-sync copy the promotion needs. Moving it then
+            // left the queue with no in-sync copy on a live node and no master until the crashed node came back.
             Map<CopyId, String> running = inputs.running();
             running.forEach((id, node) -> {
-                if (id.copy() > 0 && node.equals(running.get(new CopyId(id.topic(), id.queue(), 0)))) out.add(id.entityId());
+                CopyId master = new CopyId(id.topic(), id.queue(), 0);
+                if (id.copy() > 0 && node.equals(running.get(master)) && node.equals(inputs.masterDataNode(master))) out.add(id.entityId());
             });
             if (!out.isEmpty()) {
                 log.info("rebalance: moving replicas off their master's node {}", out);

@@ -1,5 +1,6 @@
 package dev.ferry.http;
 
+import akka.actor.typed.javadsl.AskPattern;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import dev.ferry.broker.Broker;
 import dev.ferry.broker.TopicSettings;
@@ -8,6 +9,7 @@ import dev.ferry.allocation.DiskWatermarks;
 import dev.ferry.cluster.FloodStageMonitor;
 import dev.ferry.node.FerryMetrics;
 import dev.ferry.node.Services;
+import dev.ferry.queue.LocalMasters;
 import dev.ferry.queue.QueueEntity;
 import dev.ferry.queue.StoredMessage;
 
@@ -26,8 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The send path: topic from the local route table (asking the Broker only on a miss), queue choice (explicit, by
- * sharding key, or round robin), then the messages go to the Queue entity through the sharding region. Acks come
- * back when the queue's batch is stored.
+ * sharding key, or round robin), then the messages go to the Queue entity: straight to it when it is a master on this
+ * node ({@link LocalMasters}), else through the sharding region. Acks come back when the queue's batch is stored.
  *
  * <p>Concurrent sends to one queue are coalesced here, in front of sharding ({@link QueueLane}): while
  * {@link QueueLane#MAX_IN_FLIGHT} Appends of this node are on their way to a queue, later sends (single POSTs,
@@ -50,6 +52,7 @@ final class Sender {
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final Map<String, EntityRef<QueueEntity.Command>> queueRefs = new ConcurrentHashMap<>();
     private final Map<String, QueueLane> lanes = new ConcurrentHashMap<>();
+    private final LocalMasters localMasters;
     private final int maxBatchMessages;
 
     Sender(Services services) {
@@ -57,6 +60,7 @@ final class Sender {
         this.timeout = services.settings().http().askTimeout();
         this.ids = new MessageIds(services.settings().node().name());
         this.maxBatchMessages = services.settings().queue().maxBatchMessages();
+        this.localMasters = LocalMasters.get(services.system());
     }
 
     String newId(long now) {
@@ -210,7 +214,7 @@ final class Sender {
     private QueueLane lane(String topic, int queue) {
         String id = QueueEntity.entityId(topic, queue);
         QueueLane lane = lanes.get(id);
-        return lane != null ? lane : lanes.computeIfAbsent(id, k -> new QueueLane(queueRef(topic, queue)));
+        return lane != null ? lane : lanes.computeIfAbsent(id, k -> new QueueLane(k, queueRef(topic, queue)));
     }
 
     /**
@@ -226,14 +230,30 @@ final class Sender {
 
         private record Part(List<StoredMessage> messages, CompletableFuture<Long> firstOffset) {}
 
+        private final String entityId;
         private final EntityRef<QueueEntity.Command> ref;
         private final ArrayDeque<Part> waiting = new ArrayDeque<>();
+        /** Whether the last Append went straight to a local master (see {@link #route}). */
+        private boolean lastDirect;
         /** Issue times (System.nanoTime) of the Appends not answered yet. */
         private final List<Long> inFlight = new ArrayList<>();
         private boolean recheckScheduled;
 
-        QueueLane(EntityRef<QueueEntity.Command> ref) {
+        QueueLane(String entityId, EntityRef<QueueEntity.Command> ref) {
+            this.entityId = entityId;
             this.ref = ref;
+        }
+
+        /**
+         * The local master when there is one, else null (through sharding). Appends leave in order and must arrive in
+         * order: one still on its way through the region could be overtaken by a direct one, so the lane turns direct
+         * only when nothing is in flight. Turning back is safe at once: a master that left the registry is stopping,
+         * and sharding starts the next incarnation only after it has answered everything in its mailbox.
+         */
+        private akka.actor.typed.ActorRef<QueueEntity.Command> route() {
+            var local = localMasters.master(entityId);
+            lastDirect = local != null && (lastDirect || inFlight.isEmpty());
+            return lastDirect ? local : null;
         }
 
         /** @return the offset of the part's first message, once the entity stored it */
@@ -297,8 +317,12 @@ final class Sender {
 
         private void send(List<Part> group, List<StoredMessage> messages, long now) {
             Long issued = now;
+            var direct = route();
             inFlight.add(issued);
-            Asks.inline(ref.<QueueEntity.AppendReply>ask(r -> new QueueEntity.Append(messages, r), timeout)).whenComplete((reply, failure) -> {
+            CompletionStage<QueueEntity.AppendReply> ask = direct != null
+                    ? AskPattern.ask(direct, r -> new QueueEntity.Append(messages, r), timeout, services.system().scheduler())
+                    : ref.ask(r -> new QueueEntity.Append(messages, r), timeout);
+            Asks.inline(ask).whenComplete((reply, failure) -> {
                 synchronized (this) {
                     inFlight.remove(issued); // an equal issue time, if any, stands for the same amount of work
                     dispatchIfFree();

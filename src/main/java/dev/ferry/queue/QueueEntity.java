@@ -214,6 +214,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     private String logPluginId;
     private QueueStore store;
     private final java.util.concurrent.Executor blocking;
+    private final LocalMasters localMasters;
 
     // replication (docs/replication.md)
     private long term;
@@ -288,6 +289,13 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
                 ? new TopicChanged(c.get(Broker.key(topic)).getValue()) : new Retry());
         loadTopic();
         FerryMetrics.COPIES.labels("master").inc();
+        this.localMasters = LocalMasters.get(ctx.getSystem());
+        localMasters.register(entity.getEntityId(), ctx.getSelf());
+    }
+
+    /** From now on this node's sends reach this queue through sharding (see {@link LocalMasters}). */
+    private void leaveLocalMasters() {
+        localMasters.leave(entity.getEntityId(), getContext().getSelf());
     }
 
     private void loadTopic() {
@@ -310,6 +318,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
                 .onMessage(TopicDeleted.class, d -> onDeleted())
                 .onMessage(Stop.class, st -> {
                     stopping = true;
+                    leaveLocalMasters(); // later sends wait in sharding
                     return stopIfDone();
                 })
                 .onMessage(LogEvent.class, this::onLogEvent)
@@ -357,6 +366,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
                 })
                 .onSignal(Terminated.class, this::onLogTerminated)
                 .onSignal(akka.actor.typed.PostStop.class, s -> {
+                    leaveLocalMasters();
                     replicas.values().forEach(rs -> { if (rs.recoveryKill != null) rs.recoveryKill.abort(new IllegalStateException("master stopped")); });
                     relocationCopies.forEach(k -> k.abort(new IllegalStateException("master stopped")));
                     if (holdsWriter) LocalWriters.release(storeDir, writerPid, getContext().getSelf());
@@ -773,20 +783,13 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             return this;
         }
         newIncarnation(s.copy(), rs, s.replyTo(), "restarted");
-        var node = dev.ferry.replica.NodeRecoveries.get(getContext().getSystem());
         if (rs.recoveryKill != null) {
             rs.recoveryKill.abort(new IllegalStateException("superseded by a new recovery request")); // its slot frees on termination
             rs.recoveryKill = null;
         }
-        if (!node.outgoing().tryAcquire()) {
-            s.replyTo().tell(new Replica.RecoveryRefused(term, s.recoveryId(), "this node serves ferry.allocation.node-concurrent-outgoing-recoveries = "
-                    + node.outgoing().limit() + " recoveries already"));
-            return this;
-        }
-        String pid = topicState.persistenceId(queueId);
-        var offer = dev.ferry.replica.RecoveryServer.serve(getContext().getSystem(), node, store.raw(), pid, s.copy(), s.fromSeq(),
-                settings.replication().maxShipmentRecords(), blocking, getContext().getSelf().narrow(),
-                () -> new RecoveryEnded(s.copy(), s.recoveryId()), false);
+        var offer = serveLog(s.copy(), s.fromSeq(), () -> new RecoveryEnded(s.copy(), s.recoveryId()), false,
+                why -> s.replyTo().tell(new Replica.RecoveryRefused(term, s.recoveryId(), why)));
+        if (offer == null) return this;
         rs.recovering = true;
         rs.needsRecovery = false;
         rs.sent = -1;
@@ -811,22 +814,36 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             s.replyTo().tell(new RelocationCopyOffer(term, null, "stale term " + s.term() + " or unknown copy " + s.copy() + " (master at term " + term + ")"));
             return this;
         }
-        var node = dev.ferry.replica.NodeRecoveries.get(getContext().getSystem());
-        if (!node.outgoing().tryAcquire()) {
-            s.replyTo().tell(new RelocationCopyOffer(term, null, "this node serves ferry.allocation.node-concurrent-outgoing-recoveries = "
-                    + node.outgoing().limit() + " recoveries already"));
-            return this;
-        }
         var kill = new java.util.concurrent.atomic.AtomicReference<akka.stream.UniqueKillSwitch>();
-        var offer = dev.ferry.replica.RecoveryServer.serve(getContext().getSystem(), node, store.raw(), topicState.persistenceId(queueId),
-                s.copy(), s.fromSeq(), settings.replication().maxShipmentRecords(), blocking, getContext().getSelf(),
-                () -> new RelocationCopyEnded(kill.get()), true);
+        var offer = serveLog(s.copy(), s.fromSeq(), () -> new RelocationCopyEnded(kill.get()), true,
+                why -> s.replyTo().tell(new RelocationCopyOffer(term, null, why)));
+        if (offer == null) return this;
         kill.set(offer.first());
         relocationCopies.add(offer.first());
         getContext().getLog().info("queue {}/{}: copying the log from seq {} to {} ahead of replica {}'s relocation (master at {})",
                 topic, queueId, s.fromSeq(), s.node(), s.copy(), nextOffset);
         s.replyTo().tell(new RelocationCopyOffer(term, offer.second(), null));
         return this;
+    }
+
+    /**
+     * Streams this log from {@code fromSeq} to {@code copy} (peer recovery or a relocation target's copy) under one of
+     * this node's outgoing recovery slots, held until the stream ends; {@code ended} is told to this master then.
+     *
+     * @return the stream's kill switch and the offer for the copy, or null after telling {@code refuse} why not (every
+     *         outgoing slot is taken)
+     */
+    private akka.japi.Pair<akka.stream.UniqueKillSwitch, akka.stream.SourceRef<dev.ferry.replica.RecoveryChunk>> serveLog(
+            int copy, long fromSeq, java.util.function.Supplier<Command> ended, boolean relocation,
+            java.util.function.Consumer<String> refuse) {
+        var node = dev.ferry.replica.NodeRecoveries.get(getContext().getSystem());
+        if (!node.outgoing().tryAcquire()) {
+            refuse.accept("this node serves ferry.allocation.node-concurrent-outgoing-recoveries = " + node.outgoing().limit()
+                    + " recoveries already");
+            return null;
+        }
+        return dev.ferry.replica.RecoveryServer.serve(getContext().getSystem(), node, store.raw(), topicState.persistenceId(queueId),
+                copy, fromSeq, settings.replication().maxShipmentRecords(), blocking, getContext().getSelf(), ended, relocation);
     }
 
     /** Answers the producers of stored batches that every in-sync replica (or, {@code all}, nobody) has confirmed. */
@@ -928,6 +945,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     private Behavior<Command> fence(String why) {
         if (fenced) return this;
         fenced = true;
+        leaveLocalMasters();
         getContext().getLog().warn("queue {}/{}: term {} is stale ({}); this master stops", topic, queueId, term, why);
         String detail = "queue " + topic + "/" + queueId + " has a newer master; retry";
         pending.forEach(a -> a.replyTo().tell(new AppendRejected(503, "not_master", detail)));

@@ -5,7 +5,6 @@ import akka.serialization.JSerializer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,33 +37,62 @@ public final class StoredMessageSerializer extends JSerializer {
     }
 
     @Override public byte[] toBinary(Object o) {
-        StoredMessage m = (StoredMessage) o;
-        byte[] id = utf8(m.id());
-        byte[][] tags = utf8(m.tags());
-        byte[][] keys = utf8(m.keys());
-        byte[][] props = new byte[m.properties().size() * 2][];
-        int i = 0;
-        for (Map.Entry<String, String> e : m.properties().entrySet()) {
-            props[i++] = utf8(e.getKey());
-            props[i++] = utf8(e.getValue());
-        }
-        int size = 1 + 8 + 4 + id.length + 4 + sized(tags) + 4 + sized(keys) + 4 + sized(props) + 4 + m.body().length;
-        ByteBuffer out = ByteBuffer.allocate(size);
-        out.put(FORMAT).putLong(m.bornAt());
-        put(out, id);
-        out.putInt(tags.length);
-        for (byte[] t : tags) put(out, t);
-        out.putInt(keys.length);
-        for (byte[] k : keys) put(out, k);
-        out.putInt(props.length / 2);
-        for (byte[] p : props) put(out, p);
-        put(out, m.body());
+        Encoding e = new Encoding((StoredMessage) o);
+        ByteBuffer out = ByteBuffer.allocate(e.size());
+        e.writeTo(out);
         return out.array();
     }
 
     @Override public Object fromBinaryJava(byte[] bytes, Class<?> manifest) {
+        return read(ByteBuffer.wrap(bytes));
+    }
+
+    /**
+     * A message measured for writing: its strings as UTF-8 and its exact size, so a message can be written into a
+     * buffer shared with others ({@link SendPathSerializer} writes a batch of them into one array).
+     */
+    static final class Encoding {
+        private final StoredMessage m;
+        private final byte[] id;
+        private final byte[][] tags;
+        private final byte[][] keys;
+        private final byte[][] props;
+        private final int size;
+
+        Encoding(StoredMessage m) {
+            this.m = m;
+            id = utf8(m.id());
+            tags = utf8(m.tags());
+            keys = utf8(m.keys());
+            props = new byte[m.properties().size() * 2][];
+            int i = 0;
+            for (Map.Entry<String, String> e : m.properties().entrySet()) {
+                props[i++] = utf8(e.getKey());
+                props[i++] = utf8(e.getValue());
+            }
+            size = 1 + 8 + 4 + id.length + 4 + sized(tags) + 4 + sized(keys) + 4 + sized(props) + 4 + m.body().length;
+        }
+
+        int size() {
+            return size;
+        }
+
+        void writeTo(ByteBuffer out) {
+            out.put(FORMAT).putLong(m.bornAt());
+            put(out, id);
+            out.putInt(tags.length);
+            for (byte[] t : tags) put(out, t);
+            out.putInt(keys.length);
+            for (byte[] k : keys) put(out, k);
+            out.putInt(props.length / 2);
+            for (byte[] p : props) put(out, p);
+            put(out, m.body());
+        }
+    }
+
+    /** Reads one message from {@code in}'s position, leaving it just past the message (its body is the last field). */
+    static StoredMessage read(ByteBuffer in) {
         try {
-            ByteBuffer in = ByteBuffer.wrap(bytes);
             byte format = in.get();
             if (format != FORMAT) throw new IllegalArgumentException("unknown StoredMessage format " + format + " (this build reads " + FORMAT + ")");
             long bornAt = in.getLong();
@@ -79,8 +107,8 @@ public final class StoredMessageSerializer extends JSerializer {
                 for (int i = 0; i < propCount; i++) p.put(string(in), string(in));
                 props = java.util.Collections.unmodifiableMap(p);
             }
-            int length = count(in, 1);
-            byte[] body = Arrays.copyOfRange(bytes, in.position(), in.position() + length);
+            byte[] body = new byte[count(in, 1)];
+            in.get(body);
             return new StoredMessage(id, body, tags, keys, props, bornAt);
         } catch (RuntimeException e) {
             // Akka's deserialize() reports a NotSerializableException as a failed Try: the reader sees which record it was.
@@ -97,14 +125,14 @@ public final class StoredMessageSerializer extends JSerializer {
     }
 
     /** A count or length read from {@code in}, checked against the bytes left ({@code minBytesEach} per element). */
-    private static int count(ByteBuffer in, int minBytesEach) {
+    static int count(ByteBuffer in, int minBytesEach) {
         int n = in.getInt();
         if (n < 0 || (long) n * minBytesEach > in.remaining())
             throw new IllegalArgumentException("count " + n + " exceeds the " + in.remaining() + " bytes left");
         return n;
     }
 
-    private static String string(ByteBuffer in) {
+    static String string(ByteBuffer in) {
         if (in.getInt(in.position()) == -1) {
             in.getInt();
             return null;
@@ -117,7 +145,7 @@ public final class StoredMessageSerializer extends JSerializer {
 
     private static final byte[] NULL = new byte[0];
 
-    private static byte[] utf8(String s) {
+    static byte[] utf8(String s) {
         return s == null ? NULL : s.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -127,13 +155,13 @@ public final class StoredMessageSerializer extends JSerializer {
         return out;
     }
 
-    private static int sized(byte[][] parts) {
+    static int sized(byte[][] parts) {
         int n = 0;
         for (byte[] p : parts) n += 4 + p.length;
         return n;
     }
 
-    private static void put(ByteBuffer out, byte[] bytes) {
+    static void put(ByteBuffer out, byte[] bytes) {
         if (bytes == NULL) out.putInt(-1);
         else out.putInt(bytes.length).put(bytes);
     }

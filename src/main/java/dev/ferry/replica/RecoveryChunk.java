@@ -1,25 +1,26 @@
 package dev.ferry.replica;
 
-import java.util.List;
+import dev.ferry.store.RecordRun;
+
+import java.util.Objects;
 
 /**
- * One element of a peer-recovery stream: consecutive records of the master's log, about chunk-size bytes.
- * Serialized by {@link RecoveryChunkSerializer} (binary), not Jackson.
+ * One element of a peer-recovery stream: consecutive records of the master's log, about chunk-size bytes, in the
+ * commit log's own encoding (read with {@code MessageStore.readRun}, appended with {@code appendRun}), so neither end
+ * decodes or re-encodes a record. Serialized by {@link RecoveryChunkSerializer} (the run's bytes as they are).
  */
-public record RecoveryChunk(List<ShippedRecord> records) {
+public record RecoveryChunk(RecordRun run) {
 
     public RecoveryChunk {
-        records = List.copyOf(records);
+        Objects.requireNonNull(run, "run");
     }
 
-    /** Payload bytes: what the recovery throttle counts. */
+    /** Payload bytes: what the recovery throttle and the recovery records count. */
     public long bytes() {
-        long b = 0;
-        for (ShippedRecord r : records) b += r.payload().length;
-        return b;
+        return run.payloadBytes();
     }
 
     public long lastSeq() {
-        return records.isEmpty() ? 0 : records.get(records.size() - 1).sequenceNr();
+        return run.lastSeq();
     }
 }

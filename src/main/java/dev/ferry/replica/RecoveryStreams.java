@@ -14,18 +14,13 @@ import akka.stream.javadsl.Keep;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import dev.ferry.recovery.TokenBucket;
-import dev.ferry.store.AppendRecord;
 import dev.ferry.store.FlushMode;
 import dev.ferry.store.MessageStore;
-import dev.ferry.store.ReadResult;
-import dev.ferry.store.StoredRecord;
-import dev.ferry.store.TagFilter;
+import dev.ferry.store.RecordRun;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -42,38 +37,33 @@ import java.util.concurrent.atomic.AtomicReference;
 final class RecoveryStreams {
     private RecoveryStreams() {}
 
-    /** Where the next read starts and the records' average size so far (to size the next read to one chunk). */
-    private record Cursor(long seq, long avgBytes) {}
-
     /**
      * The log of {@code persistenceId} from {@code fromSeq} to the store's end at the time each chunk is read, in
-     * chunks of about {@code chunkBytes} (at least one record, at most {@code maxRecords}); retention gaps are
-     * skipped. Reads run on {@code blocking}; a read failure fails the stream (never swallowed).
+     * chunks of about {@code chunkBytes} (at least one record, at most {@code maxRecords}), each one bulk copy of the
+     * records' stored bytes; retention gaps are skipped. Reads run on {@code blocking}; a read failure fails the
+     * stream (never swallowed).
      */
     static Source<RecoveryChunk, NotUsed> read(MessageStore store, String persistenceId, long fromSeq, int maxRecords,
                                                int chunkBytes, Executor blocking) {
-        return Source.unfoldAsync(new Cursor(Math.max(1, fromSeq), 1024),
-                c -> CompletableFuture.supplyAsync(() -> next(store, persistenceId, c, maxRecords, chunkBytes), blocking));
+        return Source.unfoldAsync(Math.max(1, fromSeq),
+                seq -> CompletableFuture.supplyAsync(() -> next(store, persistenceId, seq, maxRecords, chunkBytes), blocking));
     }
 
-    private static Optional<Pair<Cursor, RecoveryChunk>> next(MessageStore store, String pid, Cursor c, int maxRecords, int chunkBytes) {
+    /**
+     * Bytes a chunk leaves for the envelopes around it (Akka's stream-ref protobuf, Artery's frame), so the message
+     * and every array Akka copies it into stay within chunk-size. With the default 512k that keeps them all below
+     * G1's humongous-object threshold (half a region: 512 KiB for heaps under 4 GiB); a 512 KiB run made each of
+     * the ~6 arrays per chunk humongous — allocated outside the young generation in fresh regions, whose first
+     * touch page-faults (`clear_page_erms` was 45% of a slow recovery's samples in a perf profile).
+     */
+    static final int ENVELOPE_HEADROOM = 1024;
+
+    private static Optional<Pair<Long, RecoveryChunk>> next(MessageStore store, String pid, long seq, int maxRecords, int chunkBytes) {
         try {
-            long count = Math.max(1, Math.min(maxRecords, chunkBytes / Math.max(1, c.avgBytes()) + 1));
-            ReadResult r = store.read(pid, c.seq(), Long.MAX_VALUE, count, TagFilter.ALL);
-            if (r instanceof ReadResult.BelowRetention below)
-                r = store.read(pid, below.firstRetainedSequence(), Long.MAX_VALUE, count, TagFilter.ALL);
-            if (!(r instanceof ReadResult.Records recs) || recs.records().isEmpty()) return Optional.empty();
-            List<ShippedRecord> out = new ArrayList<>(recs.records().size());
-            long bytes = 0;
-            for (StoredRecord sr : recs.records()) {
-                if (!out.isEmpty() && bytes + sr.payload().length > chunkBytes) break;
-                out.add(new ShippedRecord(sr.sequenceNr(), sr.tagHash(), sr.payload()));
-                bytes += sr.payload().length;
-            }
-            long last = out.get(out.size() - 1).sequenceNr();
-            return Optional.of(Pair.create(new Cursor(last + 1, Math.max(1, bytes / out.size())), new RecoveryChunk(out)));
+            RecordRun run = store.readRun(pid, seq, Math.max(1, chunkBytes - ENVELOPE_HEADROOM), maxRecords);
+            return run.isEmpty() ? Optional.empty() : Optional.of(Pair.create(run.lastSeq() + 1, new RecoveryChunk(run)));
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + pid + " from seq " + c.seq() + " for a peer recovery failed", e);
+            throw new UncheckedIOException("reading " + pid + " from seq " + seq + " for a peer recovery failed", e);
         }
     }
 
@@ -105,21 +95,29 @@ final class RecoveryStreams {
         Pair<UniqueKillSwitch, CompletionStage<Done>> run = source.getSource()
                 .viaMat(KillSwitches.single(), Keep.right())
                 .via(throttle(bucket, system))
-                // Appends are issued in order (mapAsync calls in element order); a few may be in flight at once.
+                // Appends are issued in order (mapAsync calls in element order); a few may be in flight at once. The store
+                // checks every record and skips what it holds already (seq <= its highest), so a resent chunk is harmless.
                 .mapAsync(4, chunk -> {
-                    List<AppendRecord> group = new ArrayList<>(chunk.records().size());
-                    for (ShippedRecord r : chunk.records())
-                        if (r.sequenceNr() > last.get()) group.add(new AppendRecord(persistenceId, r.sequenceNr(), r.tagHash(), r.payload()));
-                    if (group.isEmpty()) return CompletableFuture.completedFuture(Done.getInstance());
-                    last.set(group.get(group.size() - 1).sequenceNr());
+                    if (chunk.lastSeq() <= last.get()) return CompletableFuture.completedFuture(Done.getInstance());
+                    CompletableFuture<Void> written = store.appendRun(persistenceId, chunk.run(), mode);
+                    if (refused(written)) return written.thenApply(v -> Done.getInstance()); // fails the stream only
+                    last.set(chunk.lastSeq());
                     bytes.addAndGet(chunk.bytes());
-                    CompletableFuture<Void> written = store.append(group, mode);
                     appends.updateAndGet(prev -> CompletableFuture.allOf(prev, written));
                     return written.thenApply(v -> Done.getInstance());
                 })
                 .toMat(Sink.ignore(), Keep.both())
                 .run(Materializer.matFromSystem(system));
         return new Copying(run.first(), run.second());
+    }
+
+    /**
+     * Whether the store refused a chunk before writing anything (a damaged or foreign record: appendRun checks every
+     * CRC). That ends the stream as an interrupted recovery, which resumes from the replica's end; it is kept out of
+     * {@code appends}, whose failures mean a store that can no longer write (the entity stops on those).
+     */
+    private static boolean refused(CompletableFuture<Void> written) {
+        return written.isCompletedExceptionally() && written.handle((v, e) -> e instanceof IllegalArgumentException).join();
     }
 
     private static CompletionStage<RecoveryChunk> whenPaid(TokenBucket bucket, long position, RecoveryChunk chunk, ActorSystem<?> system) {

@@ -144,10 +144,11 @@ final class Flusher implements Runnable {
             } catch (IOException | RuntimeException e) {
                 IOException cause = e instanceof UncheckedIOException u ? u.getCause()
                         : e instanceof IOException io ? io : new IOException("flush failed", e);
+                // stop the store first: a writer woken by its failed future must find the store refusing writes
+                onFailure.failed(cause);
                 for (Request r : batch) {
                     r.done().completeExceptionally(cause);
                 }
-                onFailure.failed(cause);
                 return;
             }
         }

@@ -3,6 +3,7 @@ package dev.ferry.store;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -222,6 +223,7 @@ public final class MessageStore implements Closeable {
             return CompletableFuture.completedFuture(null);
         }
         long end;
+        boolean interrupted = Thread.interrupted(); // see keepInterrupt
         writeLock.lock();
         try {
             StoreStoppedException stopped = stoppedOrClosed();
@@ -258,13 +260,119 @@ public final class MessageStore implements Closeable {
                 end = base + position;
                 log.publish(end);
             } catch (IOException | RuntimeException e) {
-                IOException cause = e instanceof IOException io ? io : new IOException("append failed", e);
-                fail(cause);
-                return CompletableFuture.failedFuture(cause);
+                return writeFailed(e);
             }
         } finally {
             writeLock.unlock();
+            keepInterrupt(interrupted);
         }
+        return durable(end, mode);
+    }
+
+    /**
+     * Appends records another store encoded ({@link #readRun} there) under the same persistence id, copying their bytes
+     * in one go: a peer recovery's chunk. Every record is checked first (layout, persistence id, CRC32C, size): one
+     * that fails rejects the whole run and nothing is written. Records at or below the id's highest sequence nr are
+     * skipped (already held, so a resent chunk is harmless). The rest is one group that ends with the run: the last
+     * record gets the end-of-group flag (and a new CRC) if it lacked it; every other record keeps its bytes, the
+     * writer's timestamp and group ends included, so after a crash a prefix of the run ending at one of those
+     * survives — which a recovery that resumes from the highest persisted record needs, and no more. Thread-safe.
+     *
+     * @return as {@link #append}: completes when the records are readable and as durable as {@code mode} promises;
+     *         fails with {@link IllegalArgumentException} (nothing written, the store keeps running) for a damaged or
+     *         foreign record, a run larger than a segment, or sequence nrs that do not rise above the id's highest
+     */
+    public CompletableFuture<Void> appendRun(String persistenceId, RecordRun run, FlushMode mode) {
+        Objects.requireNonNull(persistenceId, "persistenceId");
+        Objects.requireNonNull(mode, "mode");
+        if (run.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        byte[] bytes = run.bytes();
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ORDER);
+        long end;
+        boolean interrupted = Thread.interrupted(); // see keepInterrupt
+        writeLock.lock();
+        try {
+            StoreStoppedException stopped = stoppedOrClosed();
+            if (stopped != null) {
+                return CompletableFuture.failedFuture(stopped);
+            }
+            QueueIndex q;
+            try {
+                q = indexes.getOrCreate(persistenceId);
+            } catch (IOException e) {
+                fail(e);
+                return CompletableFuture.failedFuture(e);
+            }
+            long highest = q.highest();
+            int from = -1;
+            int last = 0;
+            for (int p = 0; p < bytes.length; p += b.getInt(p + LENGTH_OFFSET)) {
+                String problem = RecordCheck.problem(bytes, b, p, q.idBytes(), writerCrc);
+                if (problem == null && b.getInt(p + LENGTH_OFFSET) - RECORD_HEADER_LENGTH > maxMessageSize) {
+                    problem = "above max-message-size " + maxMessageSize;
+                }
+                if (problem != null) {
+                    return CompletableFuture.failedFuture(new IllegalArgumentException("record run of persistence id '" + persistenceId
+                            + "' (" + run + ") refused, nothing written: at byte " + p + ": " + problem));
+                }
+                if (from < 0 && b.getLong(p + SEQUENCE_OFFSET) > highest) {
+                    from = p;
+                }
+                last = p;
+            }
+            if (from < 0) {
+                return CompletableFuture.completedFuture(null); // every record is held already
+            }
+            int total = bytes.length - from;
+            if (total > maxGroupLength) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("a record run of " + total
+                        + " bytes must fit in one segment (at most " + maxGroupLength + " bytes)"));
+            }
+            try {
+                for (int p = from; p < bytes.length; p += b.getInt(p + LENGTH_OFFSET)) {
+                    q.ensureSegment(b.getLong(p + SEQUENCE_OFFSET));
+                }
+                Segment segment = log.reserve(total, clock.millis());
+                long start = log.writePosition();
+                segment.writeRun((int) (start - segment.baseOffset()), bytes, from, total, last - from, writerCrc);
+                for (int p = from; p < bytes.length; p += b.getInt(p + LENGTH_OFFSET)) {
+                    q.append(b.getLong(p + SEQUENCE_OFFSET), start + (p - from), b.getInt(p + LENGTH_OFFSET), b.getInt(p + TAG_HASH_OFFSET));
+                }
+                indexes.markDirty(q);
+                end = start + total;
+                log.publish(end);
+            } catch (IOException | RuntimeException e) {
+                return writeFailed(e);
+            }
+        } finally {
+            writeLock.unlock();
+            keepInterrupt(interrupted);
+        }
+        return durable(end, mode);
+    }
+
+    /**
+     * Appends clear the caller's interrupt status while they write and give it back here: a FileChannel closes itself
+     * when a thread doing IO on it is interrupted (a new index file, a run's pwrite on the segment's channel), which
+     * would stop the store for an interrupt meant for the caller.
+     */
+    private static void keepInterrupt(boolean interrupted) {
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A write failed half-way: the store stops (the log may hold a torn group that only recovery may judge). */
+    private CompletableFuture<Void> writeFailed(Exception e) {
+        IOException cause = e instanceof IOException io ? io : new IOException("append failed", e);
+        fail(cause);
+        return CompletableFuture.failedFuture(cause);
+    }
+
+    /** Completes when what was written up to {@code end} is as durable as {@code mode} promises. */
+    private CompletableFuture<Void> durable(long end, FlushMode mode) {
         return mode == FlushMode.ASYNC ? CompletableFuture.completedFuture(null) : flusher.awaitFlushed(end);
     }
 
@@ -379,6 +487,38 @@ public final class MessageStore implements Closeable {
             out.add(record);
         }
         return new ReadResult.Records(out);
+    }
+
+    /**
+     * Copies the id's records from {@code fromSeq} on, in the log's own encoding, into one array: as many as fit in
+     * {@code maxBytes} (at least one) and at most {@code maxRecords}. Records that lie next to each other in the log
+     * (one writer's) are copied in one bulk copy, not one by one. Deleted entries and holes are skipped; when
+     * {@code fromSeq} lies below what retention kept, the run starts at the first retained record (its
+     * {@link RecordRun#firstSeq()} says so): the caller is copying a log, and the gap is the log's. Every record is
+     * checked (length, CRC32C, id, sequence nr) in the copy that is returned. Thread-safe, lock-free.
+     *
+     * @return the records, empty when there are none from {@code fromSeq} on
+     * @throws IOException when a stored record fails its checks, or the store stopped
+     */
+    public RecordRun readRun(String persistenceId, long fromSeq, int maxBytes, int maxRecords) throws IOException {
+        throwIfStopped();
+        QueueIndex index = indexes.get(persistenceId);
+        if (index == null || maxRecords <= 0) {
+            return RecordRun.empty();
+        }
+        while (true) {
+            long first = log.firstOffset();
+            long s = Math.max(Math.max(fromSeq, 1), index.deletedTo() + 1);
+            if (s <= index.highest() && (index.size(s) == 0 || (index.size(s) > 0 && index.position(s) < first))) {
+                s = Math.max(s, index.firstAtOrAfter(first));
+            }
+            RunPlan plan = RunPlan.of(index, s, maxBytes, maxRecords);
+            RecordRun run = plan.copy(log, persistenceId, index.idBytes());
+            if (run != null) {
+                return run;
+            }
+            fromSeq = s; // retention removed the first record's segment while we read: start again above it
+        }
     }
 
     /**

@@ -67,9 +67,14 @@ class QueueEntityTest {
     }
 
     static QueueEntity.Appended append(String topic, StoredMessage... messages) {
+        return assertInstanceOf(QueueEntity.Appended.class, tellAppend(queue(topic), messages).receiveMessage(WAIT));
+    }
+
+    /** Tells {@code to} (through sharding or straight to the entity) one Append; the probe gets its reply. */
+    static TestProbe<QueueEntity.AppendReply> tellAppend(akka.actor.typed.RecipientRef<QueueEntity.Command> to, StoredMessage... messages) {
         TestProbe<QueueEntity.AppendReply> probe = node.kit().createTestProbe();
-        queue(topic).tell(new QueueEntity.Append(List.of(messages), probe.getRef()));
-        return assertInstanceOf(QueueEntity.Appended.class, probe.receiveMessage(WAIT));
+        to.tell(new QueueEntity.Append(List.of(messages), probe.getRef()));
+        return probe;
     }
 
     static QueueEntity.Messages read(String topic, long offset, int max, TagFilter filter, long waitMs) {
@@ -157,5 +162,38 @@ class QueueEntityTest {
         String t = newTopic(TopicSettings.Flush.ASYNC);
         append(t, message("before"));
         assertEquals(1, read(t, -1, 10, TagFilter.ALL, 0).nextOffset());
+    }
+
+    static akka.actor.typed.ActorRef<QueueEntity.Command> localMaster(String topic) {
+        return LocalMasters.get(node.services().system()).master(QueueEntity.entityId(topic, 0));
+    }
+
+    /** The master a first Append through sharding started, registered as this node's local master. */
+    static akka.actor.typed.ActorRef<QueueEntity.Command> startedMaster(String topic, String first) {
+        append(topic, message(first));
+        return localMaster(topic);
+    }
+
+    @Test
+    void aRunningMasterTakesAppendsDirectlyAsThisNodesLocalMaster() {
+        String t = newTopic(TopicSettings.Flush.ASYNC);
+        var master = startedMaster(t, "through sharding");
+        TestProbe<QueueEntity.AppendReply> probe = tellAppend(master, message("direct"));
+        assertEquals(1, assertInstanceOf(QueueEntity.Appended.class, probe.receiveMessage(WAIT)).firstOffset());
+        assertEquals(List.of("through sharding", "direct"), bodies(read(t, 0, 10, TagFilter.ALL, 0)));
+    }
+
+    @Test
+    void aMasterToldToStopLeavesTheLocalMastersButStoresWhatItAlreadyHas() {
+        String t = newTopic(TopicSettings.Flush.ASYNC);
+        var master = startedMaster(t, "first");
+        TestProbe<QueueEntity.AppendReply> probe = tellAppend(master, message("queued before the stop"));
+        master.tell(new QueueEntity.Stop()); // what sharding sends on a hand-off
+        assertInstanceOf(QueueEntity.Appended.class, probe.receiveMessage(WAIT));
+        TestProbe<Object> watcher = node.kit().createTestProbe();
+        watcher.expectTerminated(master, WAIT);
+        assertTrue(localMaster(t) == null || !localMaster(t).equals(master), "a stopped master is no local master");
+        append(t, message("after the stop")); // through sharding, which starts the queue again
+        assertEquals(List.of("first", "queued before the stop", "after the stop"), bodies(read(t, 0, 10, TagFilter.ALL, 0)));
     }
 }

@@ -56,6 +56,17 @@ class MessageStoreTest {
         assertTrue(records.get(0).timestampMillis() >= before);
     }
 
+    /** A new id's index file is created by the appending thread; its interrupt must not close that channel and stop the store. */
+    @Test
+    void anInterruptedCallerCanStartANewIdAndKeepsItsInterrupt() throws Exception {
+        Thread.currentThread().interrupt();
+        var written = store.append(List.of(record("new", 1, "x")), FlushMode.SYNC);
+        assertTrue(Thread.interrupted(), "the caller's interrupt is kept");
+        written.get(10, TimeUnit.SECONDS);
+        appendSync(store, record("new", 2, "x"));
+        assertEquals(List.of(1L, 2L), seqs(readAll(store, "new")));
+    }
+
     /** Reads honour from, to and max, and ids interleaved in one log do not see each other. */
     @Test
     void readHonoursFromToAndMax() throws Exception {

@@ -116,6 +116,18 @@ class RetentionTest {
         assertTrue(store.commitLogForTesting().firstOffset() <= store.indexesForTesting().get("a").position(firstRetained));
     }
 
+    /** A run asked for below what retention kept starts at the first retained record: the gap is the log's. */
+    @Test
+    void aRunFromBelowRetentionStartsAtTheFirstRetainedRecord() throws Exception {
+        open("11", emptyDisk());
+        writeThreeOldSegments();
+        clock.set(T0.plus(Duration.ofHours(83)));
+        store.runRetention();
+        long firstRetained = store.lowestSequence("a");
+        assertTrue(firstRetained > 1);
+        assertEquals(firstRetained, store.readRun("a", 1, 1 << 20, 10).firstSeq());
+    }
+
     /** Retention reclaims index files whose entries all point below the new start, also across a restart. */
     @Test
     void retentionReclaimsIndexFiles() throws Exception {
