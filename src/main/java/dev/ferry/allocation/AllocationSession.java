@@ -28,7 +28,8 @@ public final class AllocationSession {
     }
 
     /**
-     * Where {@code copy} should go: a relocating copy to its target, an assigned copy where it is, an unassigned copy
+     * Where {@code copy} should go: a relocating copy to its target, an assigned copy where it is, an unassigned replica
+     * to the node that last held its data when that says YES (waiting for it when it throttles), an unassigned copy
      * to its desired node when that says YES, else the lightest node that says YES (or the lighter node it should wait
      * for when that throttles).
      *
@@ -51,6 +52,18 @@ public final class AllocationSession {
         Decision general = deciders.canAllocate(c, routing);
         if (general.isNo()) {
             return new AllocationResult(copy, Decision.Type.NO, Optional.empty(), false, "[" + general.decider() + "] " + general.explanation());
+        }
+        RoutingNode dataNode = balancer.dataNode(c);
+        if (dataNode != null) {
+            Decision d = deciders.canAllocate(c, dataNode, routing);
+            if (d.isYes()) {
+                return new AllocationResult(copy, Decision.Type.YES, Optional.of(dataNode.name()), false,
+                        "the node holds the copy's data");
+            }
+            if (d.type() == Decision.Type.THROTTLE) {
+                return new AllocationResult(copy, Decision.Type.THROTTLE, Optional.of(dataNode.name()), false,
+                        "waiting for node [" + dataNode.name() + "], which holds the copy's data: [" + d.decider() + "] " + d.explanation());
+            }
         }
         if (desired != null) {
             RoutingNode want = desired.nodeOf(copy).map(routing::node).orElse(null);

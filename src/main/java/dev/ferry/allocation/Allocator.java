@@ -208,8 +208,13 @@ public final class Allocator {
                 why = "cannot allocate because there are no nodes in the cluster";
             } else if (bestYes != null) {
                 can = "yes";
-                String target = desiredNode != null && routing.node(desiredNode) != null ? desiredNode : bestYes.name();
-                why = "can allocate the copy to node [" + target + "]";
+                RoutingNode dataNode = balancer.dataNode(c);
+                if (dataNode != null && deciders.canAllocate(c, dataNode, routing).isYes()) {
+                    why = "can allocate the copy to node [" + dataNode.name() + "], which holds its data";
+                } else {
+                    String target = desiredNode != null && routing.node(desiredNode) != null ? desiredNode : bestYes.name();
+                    why = "can allocate the copy to node [" + target + "]";
+                }
             } else if (bestThrottle != null) {
                 can = "throttled";
                 why = "allocation temporarily throttled: node [" + bestThrottle.name() + "] accepts the copy once a recovery slot frees up";

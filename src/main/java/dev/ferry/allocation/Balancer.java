@@ -94,6 +94,20 @@ final class Balancer {
                 unassigned.put(c.id(), new UnassignedCopy(c.id(), AllocationStatus.DECIDERS_NO, c.unassignedInfo(), describe(general)));
                 continue;
             }
+            RoutingNode dataNode = dataNode(c);
+            if (dataNode != null) {
+                Decision d = deciders.canAllocate(c, dataNode, routing);
+                if (d.isYes()) {
+                    assign(c, dataNode);
+                    placed++;
+                    continue;
+                }
+                if (d.type() == Decision.Type.THROTTLE) {
+                    unassigned.put(c.id(), new UnassignedCopy(c.id(), AllocationStatus.DECIDERS_THROTTLED, c.unassignedInfo(),
+                            "waiting for node [" + dataNode.name() + "], which holds the copy's data: " + describe(d)));
+                    continue;
+                }
+            }
             if (desired != null) {
                 String want = desired.assignments().get(c.id());
                 RoutingNode target = want == null ? null : routing.node(want);
@@ -126,6 +140,19 @@ final class Balancer {
             }
         }
         return placed;
+    }
+
+    /**
+     * The node in the cluster that last held an unassigned replica's data (a node that left and came back), or null.
+     * A replica goes back there before balance is asked, as ES's replica allocator prefers a node with a matching
+     * store: the copy catches up from its own log instead of copying it anew elsewhere, and a rolling restart ends
+     * with every copy where it was. Masters start where their data is by other rules (in-sync copies, promotion).
+     */
+    RoutingNode dataNode(RoutingCopy c) {
+        if (c.isMaster() || c.unassignedInfo() == null || c.unassignedInfo().lastNode().isEmpty()) {
+            return null;
+        }
+        return routing.node(c.unassignedInfo().lastNode());
     }
 
     private void assign(RoutingCopy c, RoutingNode target) {

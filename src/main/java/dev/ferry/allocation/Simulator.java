@@ -163,7 +163,7 @@ public final class Simulator {
 
         private ClusterView removeNode(String name) {
             ClusterView.Builder b = view.toBuilder();
-            UnassignedInfo left = new UnassignedInfo(UnassignedInfo.Reason.NODE_LEFT, 0, "node [" + name + "] left the cluster");
+            UnassignedInfo left = UnassignedInfo.nodeLeft(name);
             for (Copy c : view.copies()) {
                 if (name.equals(c.node())) {
                     b.copy(Copy.unassigned(c.id(), left, c.sizeBytes()));

@@ -6,8 +6,16 @@ package dev.ferry.allocation;
  * @param reason         what made it unassigned
  * @param failedAttempts how many allocations of it failed in a row (counted against {@code topic.allocation.max-retries})
  * @param details        free text, may be empty
+ * @param lastNode       the node that last held the copy's data, or "" (ES's {@code last_allocated_node_id}): a replica
+ *                       goes back there when that node is up and accepts it, as ES's replica allocator prefers a node
+ *                       with a matching store, so a restarted node gets its own copies back rather than a balance pick
  */
-public record UnassignedInfo(Reason reason, int failedAttempts, String details) {
+public record UnassignedInfo(Reason reason, int failedAttempts, String details, String lastNode) {
+
+    /** An info that names no node holding the copy's data. */
+    public UnassignedInfo(Reason reason, int failedAttempts, String details) {
+        this(reason, failedAttempts, details, "");
+    }
 
     /** ES's unassigned reasons that exist in Ferry. */
     public enum Reason {
@@ -35,11 +43,17 @@ public record UnassignedInfo(Reason reason, int failedAttempts, String details) 
             throw new IllegalArgumentException("failedAttempts must be >= 0");
         }
         details = details == null ? "" : details;
+        lastNode = lastNode == null ? "" : lastNode;
     }
 
     /** @return an info with no failed attempts and no details */
     public static UnassignedInfo of(Reason reason) {
         return new UnassignedInfo(reason, 0, "");
+    }
+
+    /** @return the info of a copy whose node {@code node} left the cluster with the copy's data on it */
+    public static UnassignedInfo nodeLeft(String node) {
+        return new UnassignedInfo(Reason.NODE_LEFT, 0, "node [" + node + "] left the cluster", node);
     }
 
     /** @return whether a master with this info starts a brand-new (empty) log */

@@ -376,6 +376,9 @@ public final class SimulationJson {
             if (!e.unassignedInfo().details().isEmpty()) {
                 ui.put("details", e.unassignedInfo().details());
             }
+            if (!e.unassignedInfo().lastNode().isEmpty()) {
+                ui.put("last_allocated_node", e.unassignedInfo().lastNode());
+            }
         }
         if (e.currentNode() != null) {
             ObjectNode cn = o.putObject("current_node");

@@ -178,10 +178,9 @@ public final class AllocationInputs {
                             b.copy(new Copy(id, dev.ferry.allocation.CopyState.STARTED, node, null, 0, inSync, null));
                     } else {
                         String dataNode = q.nodes().getOrDefault(copy, "");
-                        UnassignedInfo.Reason reason = dataNode.isEmpty()
-                                ? (copy == 0 ? UnassignedInfo.Reason.TOPIC_CREATED : UnassignedInfo.Reason.REPLICA_ADDED)
-                                : UnassignedInfo.Reason.NODE_LEFT;
-                        b.copy(Copy.unassigned(id, UnassignedInfo.of(reason), 0));
+                        UnassignedInfo info = !dataNode.isEmpty() ? UnassignedInfo.nodeLeft(dataNode)
+                                : UnassignedInfo.of(copy == 0 ? UnassignedInfo.Reason.TOPIC_CREATED : UnassignedInfo.Reason.REPLICA_ADDED);
+                        b.copy(Copy.unassigned(id, info, 0));
                     }
                 }
             }

@@ -58,6 +58,23 @@ class SimulatorTest {
     }
 
     @Test
+    void aRollingRestartEndsWithEveryCopyOnTheNodesItStartedOn() {
+        List<Node> nodes = List.of(node("n1"), node("n2"), node("n3"));
+        List<StepResult> r = run(nodes, List.of(topic("a", 6, 1)), List.of(), new SimulationStep.Settle(),
+                new SimulationStep.SetSettings(Map.of("ferry.allocation.enable", "primaries")), new SimulationStep.RemoveNode("n1"),
+                new SimulationStep.Settle(), new SimulationStep.AddNode(node("n1")),
+                new SimulationStep.SetSettings(Map.of("ferry.allocation.enable", "all")), new SimulationStep.Settle());
+        assertEquals(queueNodes(r.get(0)), queueNodes(r.get(r.size() - 1)));
+    }
+
+    /** Each queue's nodes (masters and replicas alike: a promotion swaps roles, not nodes). */
+    private static Map<Integer, java.util.Set<String>> queueNodes(StepResult step) {
+        Map<Integer, java.util.Set<String>> out = new java.util.TreeMap<>();
+        step.copies().forEach(c -> out.computeIfAbsent(c.id().queue(), q -> new java.util.TreeSet<>()).add(c.node()));
+        return out;
+    }
+
+    @Test
     void unassignedCopiesCarryEveryNodesNegativeDecisions() {
         List<StepResult> r = run(List.of(node("n1")), List.of(topic("a", 1, 1)), List.of(), new SimulationStep.Settle());
         StepResult.UnassignedReport u = r.get(0).unassigned().get(0);
