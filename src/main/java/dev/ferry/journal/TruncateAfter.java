@@ -1,6 +1,9 @@
 package dev.ferry.journal;
 
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.ActorContext;
+
+import java.util.function.Function;
 
 /**
  * Asks a Ferry journal plugin actor to cut a persistence id's tail: every event after {@code lastKeptSeq} is removed
@@ -22,6 +25,17 @@ public record TruncateAfter(String persistenceId, long lastKeptSeq, ActorRef<Rep
         if (lastKeptSeq < 0) {
             throw new IllegalArgumentException("lastKeptSeq must be >= 0 (0 removes every event), was " + lastKeptSeq);
         }
+    }
+
+    /**
+     * Sends a cut of {@code persistenceId} after {@code lastKeptSeq} to the plugin {@code pluginId} of {@code context}'s
+     * system; the answer comes back to {@code context}'s actor as {@code toCommand.apply(reply)}.
+     */
+    public static <T> void send(ActorContext<T> context, String pluginId, String persistenceId, long lastKeptSeq,
+                                Function<Reply, T> toCommand) {
+        ActorRef<Reply> replyTo = context.messageAdapter(Reply.class, toCommand::apply);
+        FerryJournal.pluginActor(context.getSystem(), pluginId)
+                .tell(new TruncateAfter(persistenceId, lastKeptSeq, replyTo), akka.actor.ActorRef.noSender());
     }
 
     /** The answer to a {@link TruncateAfter}. */

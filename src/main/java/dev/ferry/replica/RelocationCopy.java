@@ -12,7 +12,6 @@ import dev.ferry.broker.Broker;
 import dev.ferry.broker.QueueRoute;
 import dev.ferry.broker.TopicSettings;
 import dev.ferry.broker.TopicState;
-import dev.ferry.journal.FerryJournal;
 import dev.ferry.journal.FerryJournalStores;
 import dev.ferry.journal.TruncateAfter;
 import dev.ferry.queue.QueueEntity;
@@ -150,9 +149,7 @@ final class RelocationCopy extends AbstractBehavior<RelocationCopy.Command> {
 
     /** Cuts this node's log of the queue back to nothing (old or unfinished copy); the answer comes as a {@link TailCut}. */
     private void dropLocalLog() {
-        ActorRef<TruncateAfter.Reply> replyTo = getContext().messageAdapter(TruncateAfter.Reply.class, TailCut::new);
-        FerryJournal.pluginActor(getContext().getSystem(), pluginId)
-                .tell(new TruncateAfter(persistenceId, 0, replyTo), akka.actor.ActorRef.noSender());
+        TruncateAfter.send(getContext(), pluginId, persistenceId, 0, TailCut::new);
     }
 
     private Behavior<Command> requestCopy() {

@@ -18,7 +18,6 @@ import dev.ferry.broker.QueueRoute;
 import dev.ferry.broker.TopicSettings;
 import dev.ferry.broker.TopicState;
 import dev.ferry.cluster.CborSerializable;
-import dev.ferry.journal.FerryJournal;
 import dev.ferry.journal.FerryJournalStores;
 import dev.ferry.journal.TruncateAfter;
 import dev.ferry.node.FerryMetrics;
@@ -436,9 +435,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
             getContext().getLog().info("replica {}: log of {} diverges from term {}'s master after seq {}; cutting {} entries after it",
                     entity.getEntityId(), persistenceId, term, common, highest - common);
             recoveries.truncated(new NodeRecoveries.Truncation(persistenceId, copy, highest, common, System.currentTimeMillis()));
-            ActorRef<TruncateAfter.Reply> replyTo = getContext().messageAdapter(TruncateAfter.Reply.class, TailCut::new);
-            FerryJournal.pluginActor(getContext().getSystem(), pluginId)
-                    .tell(new TruncateAfter(persistenceId, common, replyTo), akka.actor.ActorRef.noSender());
+            TruncateAfter.send(getContext(), pluginId, persistenceId, common, TailCut::new);
             return this;
         }
         return afterCheck();

@@ -560,6 +560,14 @@ class PeerRecoveryTest {
 
     // ---------------------------------------------------------------- replica reads
 
+    /** A sync topic with {@code replicas} in-sync replicas, {@code count} messages sent, replica 1 serving all of them. */
+    static void replicaServes(String topic, int replicas, String prefix, int count) throws Exception {
+        createTopic(topic, replicas, TopicSettings.Replication.SYNC);
+        awaitInSync(topic, replicas);
+        sendMany(topic, prefix, count);
+        eventually(() -> readReplica(topic, 1, 0, 100).messages().size() == count);
+    }
+
     @Test
     void aConsumerCanAskToReadFromAnInSyncReplicaOverHttp() throws Exception {
         String topic = "replica-read";
@@ -581,10 +589,7 @@ class PeerRecoveryTest {
     @Test
     void aReplicaNeverServesPastTheCommittedOffset() throws Exception {
         String topic = "replica-hwm";
-        createTopic(topic, 2, TopicSettings.Replication.SYNC);
-        awaitInSync(topic, 2);
-        sendMany(topic, "q", 10);
-        eventually(() -> readReplica(topic, 1, 0, 100).messages().size() == 10);
+        replicaServes(topic, 2, "q", 10);
         Object standIn = silence(topic, 2);
         CompletableFuture.runAsync(() -> {
             try {
@@ -606,10 +611,7 @@ class PeerRecoveryTest {
     @Test
     void aLongPollingReplicaReadIsAnsweredOnceAMessageIsCommitted() throws Exception {
         String topic = "replica-poll";
-        createTopic(topic, 1, TopicSettings.Replication.SYNC);
-        awaitInSync(topic, 1);
-        sendMany(topic, "w", 5);
-        eventually(() -> readReplica(topic, 1, 0, 100).messages().size() == 5);
+        replicaServes(topic, 1, "w", 5);
         var waiting = readReplica(topic, 1, 5, 100, 20_000).toCompletableFuture();
         Thread.sleep(300);
         assertFalse(waiting.isDone(), "a read at the end answered at once instead of waiting: " + (waiting.isDone() ? waiting.join() : ""));
@@ -623,10 +625,7 @@ class PeerRecoveryTest {
     @Test
     void aLongPollingReplicaReadWithNothingNewAnswersEmptyWhenItsWaitIsOver() throws Exception {
         String topic = "replica-poll-idle";
-        createTopic(topic, 1, TopicSettings.Replication.SYNC);
-        awaitInSync(topic, 1);
-        sendMany(topic, "i", 3);
-        eventually(() -> readReplica(topic, 1, 0, 100).messages().size() == 3);
+        replicaServes(topic, 1, "i", 3);
         QueueEntity.Messages page = readReplica(topic, 1, 3, 100, 500).toCompletableFuture().get(15, java.util.concurrent.TimeUnit.SECONDS);
         assertTrue(page.messages().isEmpty(), "nothing was sent, yet the poll returned " + page);
         assertEquals(3, page.nextOffset());
