@@ -13,6 +13,8 @@
 #   REPLICATION_TOPICS=repl-sync REPLICATION_RUNS="single stream" NODE_JVM_OPTS=-D... bench/node.sh replication
 #                                            (NODE_JVM_OPTS applies to one and drain too)
 #                                            a subset of the replication runs, extra JVM options for the three nodes
+#   TO_MASTERS=1 bench/node.sh replication   producers send each queue's messages to its master's node (--to-masters;
+#                                            the stream run becomes 4 streams x 16, one per queue)
 #   REPLICATION_WARMUP_SECONDS=0 bench/node.sh replication   no untimed warm-up (default 20 s per topic, stream 64)
 #   JAR=/tmp/old.jar bench/node.sh one      the node(s) from another build (the load tool stays target/ferry.jar): before/after pairs
 #   PROFILE=1 bench/node.sh replication      also per-thread CPU and context switches of each node per run (thread-cpu-diff.py),
@@ -220,17 +222,23 @@ replication() {
   if (( warm > 0 )); then
     for t in ${REPLICATION_TOPICS:-repl-sync repl-async}; do
       $client bench produce --url http://127.0.0.1:$h0 --topic $t --size 1024 --duration "$warm" --warmup 0 \
-        --mode stream --producers 1 --window 64 --json >/dev/null 2>>"$out/bench-stderr.log" || true
+        --mode stream --producers 4 --window 16 ${TO_MASTERS:+--to-masters} --json >/dev/null 2>>"$out/bench-stderr.log" || true
     done
   fi
   profiling_nodes=1
   for t in ${REPLICATION_TOPICS:-repl-sync repl-async}; do
     local common=(--url http://127.0.0.1:$h0 --topic $t --size 1024 --duration "$secs" --warmup 5)
+    local routed=""
+    if [[ -n "${TO_MASTERS:-}" ]]; then common+=(--to-masters); routed=" (to masters)"; fi
     for m in ${REPLICATION_RUNS:-single stream batch}; do
       case $m in
-        single) bench "$t: single, 1 in flight"           produce "${common[@]}" --mode single --producers 1 ;;
-        stream) bench "$t: stream 1 x 64, 64 in flight"   produce "${common[@]}" --mode stream --producers 1 --window 64 ;;
-        batch)  bench "$t: batch 16 x 4, 64 in flight"    produce "${common[@]}" --mode batch --producers 4 --batch 16 ;;
+        single) bench "$t: single, 1 in flight$routed"           produce "${common[@]}" --mode single --producers 1 ;;
+        stream) if [[ -n "$routed" ]]; then  # one stream per queue, each to its master's node
+                  bench "$t: stream 4 x 16, 64 in flight$routed" produce "${common[@]}" --mode stream --producers 4 --window 16
+                else
+                  bench "$t: stream 1 x 64, 64 in flight"        produce "${common[@]}" --mode stream --producers 1 --window 64
+                fi ;;
+        batch)  bench "$t: batch 16 x 4, 64 in flight$routed"    produce "${common[@]}" --mode batch --producers 4 --batch 16 ;;
       esac
     done
   done

@@ -50,7 +50,7 @@ final class ClusterApi {
                 String name = Placement.nodeName(m);
                 DiskUsage d = disk.get(name);
                 int[] c = copies.getOrDefault(name, new int[3]);
-                nodes.add(Responses.map("name", name, "address", m.address().toString(), "status", m.status().toString(),
+                nodes.add(Responses.map("name", name, "address", m.address().toString(), "http", Placement.httpUrl(m), "status", m.status().toString(),
                         "reachable", !state.getUnreachable().contains(m), "attributes", Placement.attributes(m),
                         "disk", d == null ? null : Responses.map("totalBytes", d.totalBytes(), "freeBytes", d.freeBytes(),
                                 "dataBytes", d.dataBytes(), "usedPercent", Math.round(d.usedFraction() * 1000) / 10.0, "reportedAt", d.reportedAt()),

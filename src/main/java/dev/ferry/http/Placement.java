@@ -67,6 +67,12 @@ final class Placement {
         return m.address().toString();
     }
 
+    /** The member's advertised HTTP base URL, or "" for a member that does not publish one. */
+    static String httpUrl(Member m) {
+        for (String role : m.getRoles()) if (role.startsWith(FerrySettings.HTTP_ROLE_PREFIX)) return role.substring(FerrySettings.HTTP_ROLE_PREFIX.length());
+        return "";
+    }
+
     static Map<String, String> attributes(Member m) {
         Map<String, String> out = new TreeMap<>();
         for (String role : m.getRoles()) {

@@ -88,7 +88,7 @@ public final class FerryNode {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create data directory " + settings.dataDir(), e);
         }
-        Config withRoles = config.withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(settings.node().roles()));
+        Config withRoles = config.withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(settings.roles()));
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, withRoles);
         try {
             join(system, settings);

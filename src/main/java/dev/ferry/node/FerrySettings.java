@@ -28,8 +28,28 @@ public record FerrySettings(Node node, Path dataDir, Http http, Cluster cluster,
 
     public static final String NAME_ROLE_PREFIX = "name:";
     public static final String ATTR_ROLE_PREFIX = "attr:";
+    /** The cluster role carrying the node's advertised HTTP base URL, e.g. "http:http://10.0.0.1:8080". */
+    public static final String HTTP_ROLE_PREFIX = "http:";
 
-    public record Http(String host, int port, Duration askTimeout, Duration maxWait, int maxMessagesPerRead, Duration streamKeepAlive) {}
+    /**
+     * The node's cluster roles: name, attributes and advertised HTTP URL. A node on an ephemeral HTTP port
+     * ({@code http.port = 0}, tests) advertises none: its port is known only after the cluster has started.
+     */
+    public List<String> roles() {
+        List<String> roles = new ArrayList<>(node.roles());
+        if (http.port() > 0) roles.add(HTTP_ROLE_PREFIX + http.advertisedUrl());
+        return roles;
+    }
+
+    /** @param advertisedHost where producers reach the API (never a wildcard address) */
+    public record Http(String host, int port, String advertisedHost, Duration askTimeout, Duration maxWait, int maxMessagesPerRead,
+                       Duration streamKeepAlive) {
+        /** The base URL other nodes' clients use for this node, e.g. {@code http://10.0.0.1:8080}. */
+        public String advertisedUrl() {
+            String h = advertisedHost.contains(":") && !advertisedHost.startsWith("[") ? "[" + advertisedHost + "]" : advertisedHost;
+            return "http://" + h + ":" + port;
+        }
+    }
 
     public record Cluster(String host, int port, List<String> seedNodes) {}
 
@@ -58,7 +78,10 @@ public record FerrySettings(Node node, Path dataDir, Http http, Cluster cluster,
         String name = f.getString("node.name");
         if (name.isEmpty()) name = hostname() + "-" + cluster.port();
         Node node = new Node(name, attrs);
-        Http http = new Http(f.getString("http.host"), f.getInt("http.port"), f.getDuration("http.ask-timeout"),
+        String httpHost = f.getString("http.host");
+        String advertised = f.getString("http.advertised-host");
+        if (advertised.isEmpty()) advertised = WILDCARDS.contains(httpHost) ? cluster.host() : httpHost;
+        Http http = new Http(httpHost, f.getInt("http.port"), advertised, f.getDuration("http.ask-timeout"),
                 f.getDuration("http.max-wait"), f.getInt("http.max-messages-per-read"), f.getDuration("http.stream-keep-alive"));
         TopicDefaults topic = new TopicDefaults(f.getInt("topic.default-topic-queue-nums"), f.getInt("topic.default-replicas"),
                 f.getBoolean("topic.auto-create-topic-enable"), f.getBytes("topic.max-message-size"),
@@ -74,6 +97,8 @@ public record FerrySettings(Node node, Path dataDir, Http http, Cluster cluster,
                 // One setting for allocation and the publisher: ES's cluster.info.update.interval, owned by allocation.
                 f.getDuration("allocation.disk.report-interval"));
     }
+
+    private static final List<String> WILDCARDS = List.of("0.0.0.0", "::", "[::]", "");
 
     private static String hostname() {
         String env = System.getenv("HOSTNAME");

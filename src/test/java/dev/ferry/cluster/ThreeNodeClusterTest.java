@@ -31,7 +31,7 @@ class ThreeNodeClusterTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = InJvmCluster.start("n", 3, false, i -> String.join("\n",
+        cluster = InJvmCluster.start("n", 3, true, i -> String.join("\n",
                 "ferry.node.attributes.zone = " + ZONES[i],
                 "ferry.node.attributes.host = host-" + i,
                 "ferry.allocation.awareness.attributes = zone"));
@@ -109,6 +109,15 @@ class ThreeNodeClusterTest {
             for (JsonNode m : pulled.path("messages")) seen.add(m.path("body").asText());
             return seen.size() == 20;
         });
+    }
+
+    @Test
+    void clusterNodesTellProducersWhereEachNodesApiIs() {
+        Set<String> expected = new HashSet<>();
+        for (FerryNode n : cluster.live()) expected.add("http://127.0.0.1:" + n.httpPort());
+        Set<String> listed = new HashSet<>();
+        for (JsonNode n : http.get(2).get("/cluster/nodes").json().path("nodes")) listed.add(n.path("http").asText());
+        assertEquals(expected, listed);
     }
 
     @Test

@@ -26,6 +26,26 @@ class FerryNodeConfigTest {
     }
 
     @Test
+    void aNodeBoundToEveryInterfaceAdvertisesItsClusterHostForHttp() {
+        FerrySettings s = FerrySettings.from(FerryNode.loadConfig(Optional.empty()));
+        assertEquals("http://127.0.0.1:8080", s.http().advertisedUrl());
+        assertTrue(s.roles().contains("http:http://127.0.0.1:8080"), s.roles().toString());
+    }
+
+    @Test
+    void anAdvertisedHostIsWhatTheNodePublishesForHttp() {
+        Config c = FerryNode.loadConfig(Optional.empty(), com.typesafe.config.ConfigFactory.parseString(
+                "ferry.http.host = \"0.0.0.0\"\nferry.http.advertised-host = \"broker-1.example\"\nferry.http.port = 9000"));
+        assertEquals("http://broker-1.example:9000", FerrySettings.from(c).http().advertisedUrl());
+    }
+
+    @Test
+    void aNodeOnAnEphemeralHttpPortAdvertisesNoHttpUrl() {
+        Config c = FerryNode.loadConfig(Optional.empty(), com.typesafe.config.ConfigFactory.parseString("ferry.http.port = 0"));
+        assertTrue(FerrySettings.from(c).roles().stream().noneMatch(r -> r.startsWith(FerrySettings.HTTP_ROLE_PREFIX)));
+    }
+
+    @Test
     void theEmbeddedDefaultIsAOneNodeClusterOnPort8080WithDataUnderData() {
         Config c = FerryNode.loadConfig(Optional.empty());
         FerrySettings s = FerrySettings.from(c);

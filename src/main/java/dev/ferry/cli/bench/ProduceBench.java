@@ -13,6 +13,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +63,10 @@ public final class ProduceBench implements Callable<Integer> {
     @Option(names = "--report-every", defaultValue = "5", description = "Seconds between progress lines (default: ${DEFAULT-VALUE}).")
     int reportEvery;
 
+    @Option(names = "--to-masters", description = {"Send each queue's messages straight to its master's node (read from the topic and GET /cluster/nodes at the start), "
+            + "as RocketMQ and Kafka producers do; producer i sends to queue i mod queues. Without it every message goes to --url, which forwards it."})
+    boolean toMasters;
+
     @Option(names = "--json", description = "Print the summary as one JSON line instead of text.")
     boolean json;
 
@@ -92,12 +97,16 @@ public final class ProduceBench implements Callable<Integer> {
         Pacer pacer = new Pacer(rate, start);
         BenchStats stats = new BenchStats();
         Workload work = Workload.of(client.url(), topic, size, batch, window);
+        List<Workload> routes = toMasters ? MasterRoutes.of(client.client(), work) : List.of(work);
 
         out.printf(Locale.ROOT, "bench produce: %s topic=%s (%s) mode=%s producers=%d size=%d%s%s, in flight %d, warm-up %ds, %s%n",
                 client.url(), topic, describeTopic(topicInfo), mode, producers, size,
                 mode == SendMode.batch ? " batch=" + batch : "", mode == SendMode.stream ? " window=" + window : "",
                 inFlight(), warmupSecs,
                 measureSecs != null ? "measuring " + measureSecs + "s" : "until " + messages + " messages");
+        if (toMasters) {
+            out.println("bench produce: to masters: " + routes.stream().map(r -> "queue " + r.queue() + " -> " + r.url()).toList());
+        }
 
         Thread stopper = new Thread(budget::stop, "bench-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
@@ -108,7 +117,13 @@ public final class ProduceBench implements Callable<Integer> {
         Workers workers = new Workers();
         if (mode == SendMode.stream) {
             for (int i = 0; i < producers; i++) {
-                workers.start("producer-" + i, new StreamProducer(work, budget, pacer, stats));
+                workers.start("producer-" + i, new StreamProducer(routes.get(i % routes.size()), budget, pacer, stats));
+            }
+        } else if (toMasters) {
+            // One selector thread per queue (producer i sends to queue i mod queues).
+            for (int r = 0; r < routes.size(); r++) {
+                int share = producers / routes.size() + (r < producers % routes.size() ? 1 : 0);
+                if (share > 0) workers.start("producers-q" + routes.get(r).queue(), new RequestLoop(routes.get(r), mode, share, budget, pacer, stats));
             }
         } else {
             int loops = Math.min(LOOP_THREADS_MAX, (producers + CONNECTIONS_PER_LOOP - 1) / CONNECTIONS_PER_LOOP);
@@ -201,7 +216,7 @@ public final class ProduceBench implements Callable<Integer> {
 
     private String summaryJson(BenchStats.Summary s) {
         ObjectNode o = FerryClient.JSON.createObjectNode()
-                .put("mode", mode.name()).put("producers", producers).put("size", size).put("inFlight", inFlight())
+                .put("mode", mode.name()).put("toMasters", toMasters).put("producers", producers).put("size", size).put("inFlight", inFlight())
                 .put("messages", s.messages()).put("seconds", round(s.seconds()))
                 .put("msgsPerSec", Math.round(s.msgsPerSecond())).put("mbPerSec", round(s.megabytesPerSecond()))
                 .put("p50ms", round(s.percentileMillis(50))).put("p99ms", round(s.percentileMillis(99)))

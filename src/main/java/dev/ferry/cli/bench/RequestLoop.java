@@ -116,8 +116,9 @@ final class RequestLoop implements Runnable {
         String target = work.topicPath() + (mode == SendMode.single ? "/messages" : "/messages:batch");
         String type = mode == SendMode.single ? "application/octet-stream" : "application/json";
         String host = work.url().getHost() + ":" + work.url().getPort();
+        String extra = mode == SendMode.single ? work.singleSendHeaders() : "";
         return ByteBuffer.wrap(("POST " + target + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: " + type
-                + "\r\nContent-Length: " + bodyLength + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                + "\r\nContent-Length: " + bodyLength + "\r\n" + extra + "\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     /** One connection and its one request in flight. */

@@ -58,6 +58,24 @@ class BenchCommandTest {
         assertEquals(1000, storedMessages(topic));
     }
 
+    @ParameterizedTest(name = "{0} with {1} producers")
+    @CsvSource({"single, 2", "batch, 2", "stream, 2"})
+    void produceToMastersSendsProducerIsMessagesToQueueIModQueues(String mode, int producers) {
+        String topic = "bench-routed-" + mode + "-" + System.nanoTime() % 100_000;
+        JsonNode summary = runJson("bench", "produce", "--topic", topic, "--mode", mode, "--producers", Integer.toString(producers),
+                "--messages", "1000", "--batch", "50", "--window", "32", "--size", "100", "--queues", "4", "--to-masters");
+        assertEquals(1000, summary.path("messages").asLong());
+        assertEquals(0, summary.path("errors").asLong());
+        assertTrue(summary.path("toMasters").asBoolean(), summary.toString());
+        long[] perQueue = new long[4];
+        for (JsonNode q : new FerryClient(URI.create(TestNode.URL)).get("/topics/" + topic).path("queueStates")) {
+            perQueue[q.path("queue").asInt()] = q.path("maxOffset").asLong();
+        }
+        assertTrue(perQueue[0] > 0 && perQueue[1] > 0, java.util.Arrays.toString(perQueue));
+        assertEquals(0, perQueue[2] + perQueue[3], "no producer sends to queues 2 and 3: " + java.util.Arrays.toString(perQueue));
+        assertEquals(1000, perQueue[0] + perQueue[1]);
+    }
+
     @Test
     void consumeDrainsTheWholeBacklog() {
         String topic = "bench-drain-" + System.nanoTime() % 100_000;
