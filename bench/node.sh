@@ -15,6 +15,8 @@
 #                                            a subset of the replication runs, extra JVM options for the three nodes
 #   TO_MASTERS=1 bench/node.sh replication   producers send each queue's messages to its master's node (--to-masters;
 #                                            the stream run becomes 4 streams x 16, one per queue)
+#   RUN_WARMUP=20 bench/node.sh replication  untimed seconds before each replication run (default 5): each send mode has
+#                                            code paths of its own that C2 is still compiling 5 s into the run
 #   REPLICATION_WARMUP_SECONDS=0 bench/node.sh replication   no untimed warm-up (default 20 s per topic, stream 64)
 #   JAR=/tmp/old.jar bench/node.sh one      the node(s) from another build (the load tool stays target/ferry.jar): before/after pairs
 #   PROFILE=1 bench/node.sh replication      also per-thread CPU and context switches of each node per run (thread-cpu-diff.py),
@@ -227,7 +229,7 @@ replication() {
   fi
   profiling_nodes=1
   for t in ${REPLICATION_TOPICS:-repl-sync repl-async}; do
-    local common=(--url http://127.0.0.1:$h0 --topic $t --size 1024 --duration "$secs" --warmup 5)
+    local common=(--url http://127.0.0.1:$h0 --topic $t --size 1024 --duration "$secs" --warmup "${RUN_WARMUP:-5}")
     local routed=""
     if [[ -n "${TO_MASTERS:-}" ]]; then common+=(--to-masters); routed=" (to masters)"; fi
     for m in ${REPLICATION_RUNS:-single stream batch}; do
