@@ -16,6 +16,7 @@ import dev.ferry.node.FerrySettings;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -146,13 +147,18 @@ public final class AllocationInputs {
 
     /** The view for {@code members} (Up members that host regions), with copies running where {@code running} says. */
     public ClusterView view(Collection<Member> members, Map<CopyId, String> running) {
+        return view(members.stream().map(AllocationInputs::node).toList(), running);
+    }
+
+    /** The view for these nodes (the members' names and attributes), with copies running where {@code running} says. */
+    ClusterView view(List<Node> nodes, Map<CopyId, String> running) {
         ClusterView.Builder b = ClusterView.builder(settings());
         Map<String, DiskUsage> disk = info.disk();
         Set<String> present = new java.util.HashSet<>();
-        for (Member m : members) {
-            String name = nodeName(m);
+        for (Node n : nodes) {
+            String name = n.name();
             present.add(name);
-            Node node = node(m);
+            Node node = n;
             DiskUsage d = disk.get(name);
             if (d != null && d.totalBytes() > 0) node = node.withDisk(new dev.ferry.allocation.DiskUsage(d.totalBytes(),
                     Math.max(0, Math.min(d.totalBytes(), d.totalBytes() - d.freeBytes()))));
@@ -178,8 +184,13 @@ public final class AllocationInputs {
                             b.copy(new Copy(id, dev.ferry.allocation.CopyState.STARTED, node, null, 0, inSync, null));
                     } else {
                         String dataNode = q.nodes().getOrDefault(copy, "");
-                        UnassignedInfo info = !dataNode.isEmpty() ? UnassignedInfo.nodeLeft(dataNode)
-                                : UnassignedInfo.of(copy == 0 ? UnassignedInfo.Reason.TOPIC_CREATED : UnassignedInfo.Reason.REPLICA_ADDED);
+                        // The route's node for the copy is where its data is: the core sends a replica back there
+                        // (a node that left and returned). Not when a rebalance moved the copy off that node on
+                        // purpose: it would go straight back, and the next round would move it again.
+                        boolean movedOff = move != null && move.from().equals(dataNode);
+                        UnassignedInfo info = dataNode.isEmpty()
+                                ? UnassignedInfo.of(copy == 0 ? UnassignedInfo.Reason.TOPIC_CREATED : UnassignedInfo.Reason.REPLICA_ADDED)
+                                : movedOff ? UnassignedInfo.of(UnassignedInfo.Reason.NODE_LEFT) : UnassignedInfo.nodeLeft(dataNode);
                         b.copy(Copy.unassigned(id, info, 0));
                     }
                 }

@@ -70,6 +70,42 @@ public final class ClusterInfo {
 
     private record Ignored() implements Msg {}
 
+    /**
+     * Asks a node's cluster-info actor to apply the dynamic settings its Distributed Data replica holds now, without
+     * waiting for the next change notification (up to {@code notify-subscribers-interval} later), and to answer once
+     * its allocation strategy and recovery throttle read them: what makes PUT /cluster/settings "acknowledged".
+     */
+    public record ApplySettings(akka.actor.typed.ActorRef<SettingsApplied> replyTo) implements Msg, CborSerializable {}
+
+    /** The answer to {@link ApplySettings}: {@code node} applies the settings its replica held when asked. */
+    public record SettingsApplied(String node) implements CborSerializable {}
+
+    private record LocalSettings(Replicator.GetResponse<LWWMap<String, String>> rsp,
+                                 akka.actor.typed.ActorRef<SettingsApplied> replyTo) implements Msg {}
+
+    /** The path of every node's cluster-info actor (under /system). */
+    public static final String ACTOR_NAME = "ferry-cluster-info";
+
+    /**
+     * Asks every Up member to apply the settings its replica holds now ({@link ApplySettings}); completes with
+     * whether all of them confirmed within {@code timeout}. Call it after a write to all replicas.
+     */
+    public static java.util.concurrent.CompletionStage<Boolean> confirmAppliedEverywhere(akka.actor.typed.ActorSystem<?> system,
+                                                                                      Duration timeout) {
+        var classic = akka.actor.typed.javadsl.Adapter.toClassic(system);
+        List<java.util.concurrent.CompletableFuture<Boolean>> answers = new java.util.ArrayList<>();
+        for (akka.cluster.Member m : akka.cluster.typed.Cluster.get(system).state().getMembers()) {
+            if (m.status() != akka.cluster.MemberStatus.up()) continue;
+            answers.add(classic.actorSelection(m.address() + "/system/" + ACTOR_NAME).resolveOne(timeout)
+                    .thenCompose(ref -> akka.actor.typed.javadsl.AskPattern.<Msg, SettingsApplied>ask(
+                            akka.actor.typed.javadsl.Adapter.toTyped(ref), ApplySettings::new, timeout, system.scheduler()))
+                    .handle((ok, failure) -> failure == null)
+                    .toCompletableFuture());
+        }
+        return java.util.concurrent.CompletableFuture.allOf(answers.toArray(new java.util.concurrent.CompletableFuture[0]))
+                .thenApply(v -> answers.stream().allMatch(java.util.concurrent.CompletableFuture::join));
+    }
+
     @SuppressWarnings("unchecked")
     private static Msg changed(Replicator.SubscribeResponse<akka.cluster.ddata.ReplicatedData> rsp) {
         if (!(rsp instanceof Replicator.Changed<akka.cluster.ddata.ReplicatedData> c)) return new Ignored();
@@ -86,6 +122,7 @@ public final class ClusterInfo {
             var disk = new ReplicatorMessageAdapter<Msg, LWWMap<String, DiskUsage>>(ctx, replicator, Duration.ofSeconds(5));
             // One subscription adapter per actor and message class (see RouteTable): dispatch on the key of the change.
             var changes = new ReplicatorMessageAdapter<Msg, akka.cluster.ddata.ReplicatedData>(ctx, replicator, Duration.ofSeconds(5));
+            var settings = new ReplicatorMessageAdapter<Msg, LWWMap<String, String>>(ctx, replicator, Duration.ofSeconds(5));
             changes.subscribe(RouteTable.anyKey(DISK_KEY), ClusterInfo::changed);
             changes.subscribe(RouteTable.anyKey(SETTINGS_KEY), ClusterInfo::changed);
             timers.startTimerWithFixedDelay(new Tick(), Duration.ZERO, interval);
@@ -103,6 +140,19 @@ public final class ClusterInfo {
                     })
                     .onMessage(SettingsChanged.class, c -> {
                         info.learnSettings(c.all());
+                        return Behaviors.same();
+                    })
+                    .onMessage(ApplySettings.class, a -> {
+                        settings.askGet(r -> new Replicator.Get<>(SETTINGS_KEY, Replicator.readLocal(), r),
+                                rsp -> new LocalSettings(rsp, a.replyTo()));
+                        return Behaviors.same();
+                    })
+                    .onMessage(LocalSettings.class, l -> {
+                        // Same sender (the replicator) as the change notifications, so no older value can follow this one.
+                        if (l.rsp() instanceof Replicator.GetSuccess<LWWMap<String, String>> ok) info.learnSettings(ok.get(SETTINGS_KEY).getEntries());
+                        else if (l.rsp() instanceof Replicator.NotFound<LWWMap<String, String>>) info.learnSettings(Map.of());
+                        else return Behaviors.same(); // not read: no confirmation, the caller reports "not acknowledged"
+                        l.replyTo().tell(new SettingsApplied(nodeName));
                         return Behaviors.same();
                     })
                     .onMessage(Ignored.class, i -> Behaviors.same())

@@ -122,12 +122,18 @@ final class ClusterApi {
             services.clusterInfo().learnSettings(next);
             return next;
         }).thenCompose(applied -> AskPattern.<Replicator.Command, Replicator.UpdateResponse<LWWMap<String, String>>>ask(dd.replicator(),
-                // As ES's "acknowledged": push the settings to every node (an unchanged update written to all), so an
-                // operator who stops a node right after "enable = primaries" knows every node, the coordinators' too, has it.
+                // As ES's "acknowledged": push the settings to every node (an unchanged update written to all), then have
+                // every node apply what its replica holds and confirm, so an operator who stops a node right after
+                // "enable = primaries" knows every node, the shard coordinators' too, decides with it. (A node hears a
+                // replicated change only at its next notify-subscribers-interval: CI once saw a replica placed within
+                // that window after "enable = none".)
                 r -> new Replicator.Update<>(ClusterInfo.SETTINGS_KEY, LWWMap.create(), new Replicator.WriteAll(ACK_TIMEOUT), r, m -> m),
                 ACK_TIMEOUT.plusSeconds(1), services.system().scheduler())
-                .handle((rsp, failure) -> Responses.json(200, Responses.map("persistent", new TreeMap<>(applied),
-                        "acknowledged", rsp instanceof Replicator.UpdateSuccess<LWWMap<String, String>>))));
+                .thenCompose(rsp -> rsp instanceof Replicator.UpdateSuccess<LWWMap<String, String>>
+                        ? ClusterInfo.confirmAppliedEverywhere(services.system(), ACK_TIMEOUT)
+                        : CompletableFuture.completedFuture(false))
+                .handle((acknowledged, failure) -> Responses.json(200, Responses.map("persistent", new TreeMap<>(applied),
+                        "acknowledged", failure == null && acknowledged))));
     }
 
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(3);

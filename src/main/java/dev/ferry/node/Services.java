@@ -34,7 +34,7 @@ public record Services(ActorSystem<Void> system, FerrySettings settings, Cluster
         ClusterInfo info = new ClusterInfo();
         system.systemActorOf(RouteTable.subscriber(routes), "ferry-routes", Props.empty());
         system.systemActorOf(ClusterInfo.publisher(info, settings.node().name(), settings.dataDir(), settings.diskReportInterval()),
-                "ferry-cluster-info", Props.empty());
+                ClusterInfo.ACTOR_NAME, Props.empty());
 
         AllocationInputs allocation = new AllocationInputs(routes, info, allocationSettings(system.settings().config()));
         // Peer recoveries on the data path obey the same limits as the allocator, dynamic cluster settings included.

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,26 @@ class AllocationInputsTest {
         assertFalse(inputs.clusterFiltersAccept(node("n1")), "zone a does not match require.zone=b");
         info.learnSettings(Map.of("ferry.allocation.include.zone", "a,c"));
         assertTrue(inputs.clusterFiltersAccept(node("n1")));
+    }
+
+    // ---------------------------------------------------------------- where a replica's data is
+
+    private dev.ferry.allocation.UnassignedInfo unassignedInfoOfReplica() {
+        var view = inputs.view(List.of(node("n1"), node("n2"), node("n3")), Map.of(master, "n1"));
+        return view.copies().stream().filter(c -> c.id().equals(replica)).findFirst().orElseThrow().unassignedInfo();
+    }
+
+    @Test
+    void aReplicaThatIsNotRunningNamesTheNodeHoldingItsDataSoItGoesBackThere() {
+        route(List.of(0, 1));
+        assertEquals("n2", unassignedInfoOfReplica().lastNode(), "the route has slot 1 on n2");
+    }
+
+    @Test
+    void aReplicaMovedOffItsNodeByARebalanceIsNotSentBackThere() {
+        route(List.of(0));
+        inputs.moving.put(replica, new dev.ferry.allocation.Move(replica, "n2", "n3", dev.ferry.allocation.Move.Kind.REBALANCE));
+        assertEquals("", unassignedInfoOfReplica().lastNode(), "balance moved it off n2; back there, the next round moves it again");
     }
 
     // ---------------------------------------------------------------- relocation copies

@@ -112,6 +112,22 @@ class ThreeNodeClusterTest {
     }
 
     @Test
+    void anAcknowledgedSettingsChangeIsAppliedOnEveryNodeWhenThePutAnswers() {
+        String key = "ferry.allocation.cluster-concurrent-rebalance";
+        try {
+            for (int round = 0; round < 6; round++) {
+                String value = Integer.toString(3 + round);
+                JsonNode r = http.get(round % 3).put("/cluster/settings", "{\"persistent\": {\"" + key + "\": \"" + value + "\"}}").json();
+                assertTrue(r.path("acknowledged").asBoolean(), r.toString());
+                for (FerryNode n : cluster.live())
+                    assertEquals(value, n.services().clusterInfo().dynamicSettings().get(key), "node " + n.settings().node().name() + " after round " + round);
+            }
+        } finally {
+            http.get(0).put("/cluster/settings", "{\"persistent\": {\"" + key + "\": null}}");
+        }
+    }
+
+    @Test
     void clusterNodesTellProducersWhereEachNodesApiIs() {
         Set<String> expected = new HashSet<>();
         for (FerryNode n : cluster.live()) expected.add("http://127.0.0.1:" + n.httpPort());
