@@ -148,7 +148,8 @@ public final class ClusterInfo {
                         return Behaviors.same();
                     })
                     .onMessage(LocalSettings.class, l -> {
-                        // Same sender (the replicator) as the change notifications, so no older value can follow this one.
+                        // A change notification the replicator sent before this read is already ahead of it in the
+                        // mailbox; one sent after carries this value or a newer one: nothing older can follow.
                         if (l.rsp() instanceof Replicator.GetSuccess<LWWMap<String, String>> ok) info.learnSettings(ok.get(SETTINGS_KEY).getEntries());
                         else if (l.rsp() instanceof Replicator.NotFound<LWWMap<String, String>>) info.learnSettings(Map.of());
                         else return Behaviors.same(); // not read: no confirmation, the caller reports "not acknowledged"
