@@ -95,35 +95,15 @@ final class Balancer {
                 continue;
             }
             RoutingNode dataNode = dataNode(c);
-            if (dataNode != null) {
-                Decision d = deciders.canAllocate(c, dataNode, routing);
-                if (d.isYes()) {
-                    assign(c, dataNode);
-                    placed++;
-                    continue;
-                }
-                if (d.type() == Decision.Type.THROTTLE) {
-                    unassigned.put(c.id(), new UnassignedCopy(c.id(), AllocationStatus.DECIDERS_THROTTLED, c.unassignedInfo(),
-                            "waiting for node [" + dataNode.name() + "], which holds the copy's data: " + describe(d)));
-                    continue;
-                }
+            if (dataNode != null && takePreferred(c, dataNode, "node [" + dataNode.name() + "], which holds the copy's data")) {
+                placed += c.state() == CopyState.UNASSIGNED ? 0 : 1;
+                continue;
             }
-            if (desired != null) {
-                String want = desired.assignments().get(c.id());
-                RoutingNode target = want == null ? null : routing.node(want);
-                if (target != null) {
-                    Decision d = deciders.canAllocate(c, target, routing);
-                    if (d.isYes()) {
-                        assign(c, target);
-                        placed++;
-                        continue;
-                    }
-                    if (d.type() == Decision.Type.THROTTLE) {
-                        unassigned.put(c.id(), new UnassignedCopy(c.id(), AllocationStatus.DECIDERS_THROTTLED, c.unassignedInfo(),
-                                "waiting for its desired node [" + target.name() + "]: " + describe(d)));
-                        continue;
-                    }
-                }
+            String want = desired == null ? null : desired.assignments().get(c.id());
+            RoutingNode target = want == null ? null : routing.node(want);
+            if (target != null && takePreferred(c, target, "its desired node [" + target.name() + "]")) {
+                placed += c.state() == CopyState.UNASSIGNED ? 0 : 1;
+                continue;
             }
             Choice choice = choose(c, null, true);
             if (choice.yes != null) {
@@ -140,6 +120,25 @@ final class Balancer {
             }
         }
         return placed;
+    }
+
+    /**
+     * Places {@code c} on {@code node} when it says YES, or records that {@code c} waits for it when it throttles.
+     *
+     * @return whether {@code c} is settled for this round (placed or waiting); false on NO
+     */
+    private boolean takePreferred(RoutingCopy c, RoutingNode node, String what) {
+        Decision d = deciders.canAllocate(c, node, routing);
+        if (d.isYes()) {
+            assign(c, node);
+            return true;
+        }
+        if (d.type() == Decision.Type.THROTTLE) {
+            unassigned.put(c.id(), new UnassignedCopy(c.id(), AllocationStatus.DECIDERS_THROTTLED, c.unassignedInfo(),
+                    "waiting for " + what + ": " + describe(d)));
+            return true;
+        }
+        return false;
     }
 
     /**
