@@ -1,11 +1,8 @@
 package dev.ferry.store;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,21 +15,7 @@ import static dev.ferry.store.StoreTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Segment roll-over, index lookups across index files, and tag filtering from the index alone. */
-class IndexTest {
-
-    @TempDir
-    Path dir;
-    MessageStore store;
-
-    @BeforeEach
-    void open() throws Exception {
-        store = MessageStore.open(smallConfig(dir), Clock.systemUTC());
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        store.close();
-    }
+class IndexTest extends OneStoreTest {
 
     /**
      * An index rolling over to a new file queues its directory for the next checkpoint's force: the checkpoint

@@ -1,12 +1,8 @@
 package dev.ferry.store;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,21 +17,7 @@ import static dev.ferry.store.StoreTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The store's contract as the journal sees it: append, read, highest/lowest, deleteTo, truncateAfter, restart. */
-class MessageStoreTest {
-
-    @TempDir
-    Path dir;
-    MessageStore store;
-
-    @BeforeEach
-    void open() throws Exception {
-        store = MessageStore.open(smallConfig(dir), Clock.systemUTC());
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        store.close();
-    }
+class MessageStoreTest extends OneStoreTest {
 
     private void reopen() throws IOException {
         store.close();

@@ -1,33 +1,14 @@
 package dev.ferry.store;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Clock;
 
 import static dev.ferry.store.StoreTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** {@link MessageStore#readRun}: a log's records in their stored encoding, for copying to another store. */
-class ReadRunTest {
-
-    @TempDir
-    Path dir;
-    MessageStore store;
-
-    @BeforeEach
-    void open() throws Exception {
-        store = MessageStore.open(smallConfig(dir), Clock.systemUTC());
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        store.close();
-    }
+class ReadRunTest extends OneStoreTest {
 
     @Test
     void aRunHoldsTheRecordsFromTheGivenSequenceNrWithTheirPayloadBytes() throws Exception {
