@@ -74,6 +74,10 @@ public final class MessageStore implements Closeable {
 
     /** Writer-only state (writer lock). */
     private final CRC32C writerCrc = new CRC32C();
+    /** Records of a group are encoded here, then written to the segment with one pwrite per this many bytes at most. */
+    private static final int STAGING_CHUNK = 1 << 20;
+    private ByteBuffer staging = ByteBuffer.allocateDirect(64 << 10).order(SegmentDescriptor.ORDER);
+    private ByteBuffer stagingCrcView = staging.duplicate();
     private QueueIndex[] scratch = new QueueIndex[64];
     private long groupCounter;
 
@@ -247,12 +251,28 @@ public final class MessageStore implements Closeable {
                 long now = clock.millis();
                 Segment segment = log.reserve((int) total, now);
                 long base = segment.baseOffset();
-                int position = (int) (log.writePosition() - base);
+                int start = (int) (log.writePosition() - base);
+                // Encode into the staging buffer and write it out whenever the next record does not fit; then index:
+                // an index entry must never point at bytes not yet in the file.
+                ByteBuffer out = staging((int) Math.min(total, STAGING_CHUNK));
+                int stagedAt = start;
+                for (int i = 0; i < n; i++) {
+                    AppendRecord r = group.get(i);
+                    int length = recordLength(idx[i].idBytes().length, r.payload().length);
+                    if (out.remaining() < length) {
+                        segment.write(stagedAt, out.flip());
+                        stagedAt += out.limit();
+                        out = staging(length);
+                    }
+                    Segment.encodeRecord(out, stagingCrcView, idx[i].idBytes(), r.sequenceNr(), now, r.tagHash(), r.payload(),
+                            i == n - 1 ? FLAG_END_OF_GROUP : 0, writerCrc);
+                }
+                segment.write(stagedAt, out.flip());
+                int position = start;
                 for (int i = 0; i < n; i++) {
                     AppendRecord r = group.get(i);
                     QueueIndex q = idx[i];
-                    int length = segment.writeRecord(position, q.idBytes(), r.sequenceNr(), now, r.tagHash(), r.payload(),
-                            i == n - 1 ? FLAG_END_OF_GROUP : 0, writerCrc);
+                    int length = recordLength(q.idBytes().length, r.payload().length);
                     q.append(r.sequenceNr(), base + position, length, r.tagHash());
                     indexes.markDirty(q);
                     position += length;
@@ -267,6 +287,16 @@ public final class MessageStore implements Closeable {
             keepInterrupt(interrupted);
         }
         return durable(end, mode);
+    }
+
+    /** The writer's staging buffer, cleared, with room for at least {@code bytes}. Writer only. */
+    private ByteBuffer staging(int bytes) {
+        if (staging.capacity() < bytes) {
+            staging = ByteBuffer.allocateDirect(Math.max(bytes, Math.min(2 * staging.capacity(), STAGING_CHUNK)))
+                    .order(SegmentDescriptor.ORDER);
+            stagingCrcView = staging.duplicate();
+        }
+        return staging.clear();
     }
 
     /**

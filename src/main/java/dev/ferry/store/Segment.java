@@ -17,7 +17,7 @@ import static dev.ferry.store.SegmentDescriptor.*;
  * One commit-log segment file, memory-mapped whole for its life. Owns the file's channel (for force and tail
  * truncation) and the mapping.
  *
- * <p>Threading: the write methods ({@code writeRecord}, {@code writeEndMarker}, {@code punchFrom}) are called by
+ * <p>Threading: the write methods ({@code write}, {@code writeRun}, {@code writeEndMarker}, {@code punchFrom}) are called by
  * one thread at a time (the store's writer lock). {@link #read} is safe from any thread concurrently with writes
  * to other positions: it only uses absolute accessors and slices. The mapping is never unmapped explicitly; it
  * is released by the garbage collector once no reader holds this object, so a reader can never touch an
@@ -155,29 +155,48 @@ final class Segment {
     }
 
     /**
-     * Encodes one record at {@code position}; the length is written last. Writer only.
+     * Encodes one record at {@code out}'s position and moves the position past it; the CRC covers the encoded bytes
+     * ({@code crcView} is a duplicate of {@code out}). The writer encodes a group into its staging buffer and hands it
+     * to {@link #write} in one go.
      *
      * @return the record length
      */
-    int writeRecord(int position, byte[] id, long sequenceNr, long timestamp, int tagHash, byte[] payload, byte flags, CRC32C crc) {
+    static int encodeRecord(ByteBuffer out, ByteBuffer crcView, byte[] id, long sequenceNr, long timestamp, int tagHash,
+                            byte[] payload, byte flags, CRC32C crc) {
         int length = recordLength(id.length, payload.length);
-        MappedByteBuffer b = buffer;
-        b.put(position + VERSION_OFFSET, RECORD_VERSION);
-        b.put(position + FLAGS_OFFSET, flags);
-        b.putShort(position + FLAGS_OFFSET + 1, (short) 0);
-        b.putInt(position + ID_LENGTH_OFFSET, id.length);
-        b.putLong(position + SEQUENCE_OFFSET, sequenceNr);
-        b.putLong(position + TIMESTAMP_OFFSET, timestamp);
-        b.putInt(position + TAG_HASH_OFFSET, tagHash);
-        b.putInt(position + PAYLOAD_LENGTH_OFFSET, payload.length);
-        b.put(position + RECORD_HEADER_LENGTH, id);
-        b.put(position + RECORD_HEADER_LENGTH + id.length, payload);
+        int at = out.position();
+        out.putInt(at + LENGTH_OFFSET, length);
+        out.put(at + VERSION_OFFSET, RECORD_VERSION);
+        out.put(at + FLAGS_OFFSET, flags);
+        out.putShort(at + FLAGS_OFFSET + 1, (short) 0);
+        out.putInt(at + ID_LENGTH_OFFSET, id.length);
+        out.putLong(at + SEQUENCE_OFFSET, sequenceNr);
+        out.putLong(at + TIMESTAMP_OFFSET, timestamp);
+        out.putInt(at + TAG_HASH_OFFSET, tagHash);
+        out.putInt(at + PAYLOAD_LENGTH_OFFSET, payload.length);
+        out.put(at + RECORD_HEADER_LENGTH, id);
+        out.put(at + RECORD_HEADER_LENGTH + id.length, payload);
         crc.reset();
-        writerView.limit(position + length).position(position + CRC_START);
-        crc.update(writerView);
-        b.putInt(position + CRC_OFFSET, (int) crc.getValue());
-        b.putInt(position + LENGTH_OFFSET, length);
+        crcView.limit(at + length).position(at + CRC_START);
+        crc.update(crcView);
+        out.putInt(at + CRC_OFFSET, (int) crc.getValue());
+        out.position(at + length);
         return length;
+    }
+
+    /**
+     * Writes encoded records ({@code bytes}, position to limit) at {@code position} with {@code pwrite}, not through
+     * the mapping. The mapping shares the page cache, so readers see the bytes as if written through it; but pages
+     * the writer never maps writable cost nothing when a force writes them back. Written through the mapping, every
+     * dirty page had to be write-protected again at each force (a TLB shootdown: an inter-processor interrupt, dear on
+     * a VM) and the next record on that page faulted to make it writable, contending for the page-table lock with the
+     * force: a third of the CPU of 64 SYNC writers went there (BENCHMARKS.md "Session 9"). Writer only.
+     */
+    void write(int position, ByteBuffer bytes) throws IOException {
+        int from = bytes.position();
+        while (bytes.hasRemaining()) {
+            channel.write(bytes, position + (long) bytes.position() - from);
+        }
     }
 
     /**

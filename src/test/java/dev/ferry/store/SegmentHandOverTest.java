@@ -77,7 +77,10 @@ class SegmentHandOverTest {
         assertEquals(nextBase, next.baseOffset());
         int position = (int) (log.writePosition() - next.baseOffset());
         byte[] payload = "an acknowledged record".getBytes(StandardCharsets.UTF_8);
-        int length = next.writeRecord(position, "a".getBytes(StandardCharsets.UTF_8), 1, 0, 0, payload, FLAG_END_OF_GROUP, new CRC32C());
+        ByteBuffer encoded = ByteBuffer.allocate(1000).order(SegmentDescriptor.ORDER);
+        int length = Segment.encodeRecord(encoded, encoded.duplicate(), "a".getBytes(StandardCharsets.UTF_8), 1, 0, 0, payload,
+                FLAG_END_OF_GROUP, new CRC32C());
+        next.write(position, encoded.flip());
         log.publish(next.baseOffset() + position + length);
         staleAllocator.get().join(TimeUnit.SECONDS.toMillis(10));
         assertNull(allocatorFailure.get());
