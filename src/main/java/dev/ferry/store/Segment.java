@@ -17,7 +17,7 @@ import static dev.ferry.store.SegmentDescriptor.*;
  * One commit-log segment file, memory-mapped whole for its life. Owns the file's channel (for force and tail
  * truncation) and the mapping.
  *
- * <p>Threading: the write methods ({@code write}, {@code writeRun}, {@code writeEndMarker}, {@code punchFrom}) are called by
+ * <p>Threading: the write methods ({@code writeRecord}, {@code write}, {@code writeRun}, {@code writeEndMarker}, {@code punchFrom}) are called by
  * one thread at a time (the store's writer lock). {@link #read} is safe from any thread concurrently with writes
  * to other positions: it only uses absolute accessors and slices. The mapping is never unmapped explicitly; it
  * is released by the garbage collector once no reader holds this object, so a reader can never touch an
@@ -33,6 +33,8 @@ final class Segment {
     private final MappedByteBuffer buffer;
     /** Writer-only view whose position/limit frame the bytes fed to the CRC. */
     private final ByteBuffer writerView;
+    /** Writer-only view that ASYNC records are encoded into. */
+    private final ByteBuffer writerOut;
 
     private Segment(Path path, long baseOffset, int size, long createdMillis, FileChannel channel, MappedByteBuffer buffer) {
         this.path = path;
@@ -42,6 +44,7 @@ final class Segment {
         this.channel = channel;
         this.buffer = buffer;
         this.writerView = buffer.duplicate().order(ORDER);
+        this.writerOut = buffer.duplicate().order(ORDER);
     }
 
     /** Creates a new sparse segment file of {@code size} bytes at {@code path} and writes its header. */
@@ -154,10 +157,16 @@ final class Segment {
         return channel;
     }
 
+    /** Encodes one record into the mapping at {@code position} (an ASYNC group). Writer only. @return its length */
+    int writeRecord(int position, byte[] id, long sequenceNr, long timestamp, int tagHash, byte[] payload, byte flags, CRC32C crc) {
+        writerOut.limit(size).position(position);
+        return encodeRecord(writerOut, writerView, id, sequenceNr, timestamp, tagHash, payload, flags, crc);
+    }
+
     /**
      * Encodes one record at {@code out}'s position and moves the position past it; the CRC covers the encoded bytes
-     * ({@code crcView} is a duplicate of {@code out}). The writer encodes a group into its staging buffer and hands it
-     * to {@link #write} in one go.
+     * ({@code crcView} is a duplicate of {@code out}). The writer encodes a SYNC group into its staging buffer and
+     * hands it to {@link #write} in one go.
      *
      * @return the record length
      */
@@ -190,7 +199,8 @@ final class Segment {
      * the writer never maps writable cost nothing when a force writes them back. Written through the mapping, every
      * dirty page had to be write-protected again at each force (a TLB shootdown: an inter-processor interrupt, dear on
      * a VM) and the next record on that page faulted to make it writable, contending for the page-table lock with the
-     * force: a third of the CPU of 64 SYNC writers went there (BENCHMARKS.md "Session 9"). Writer only.
+     * force: a third of the CPU of 64 SYNC writers went there (BENCHMARKS.md "Session 9"). ASYNC groups still go
+     * through the mapping ({@link #writeRecord}): their forces are rare. Writer only.
      */
     void write(int position, ByteBuffer bytes) throws IOException {
         int from = bytes.position();
