@@ -195,6 +195,7 @@ final class CommitLog {
             segments.put(next.baseOffset(), next);
             directoryDirty = true;
             active.writeEndMarker(position);
+            active.releaseWindow();
             active = next;
             writePosition = next.baseOffset() + SEGMENT_HEADER_LENGTH;
         }

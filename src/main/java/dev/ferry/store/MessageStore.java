@@ -305,11 +305,11 @@ public final class MessageStore implements Closeable {
     }
 
     /**
-     * An ASYNC group: copied into the mapping, no system call. ASYNC forces come every flush-interval, so a page is
-     * write-protected about once while records fill it, and a {@code pwrite} per group cost more (3 us per message
-     * with 64 single POSTs on one node, BENCHMARKS.md "Session 9").
+     * An ASYNC group: copied into the writer's window of the segment ({@link WriterWindow}), no system call per group.
+     * A {@code pwrite} per group cost more than it saved here (64 single POSTs on one node, BENCHMARKS.md "Session 9");
+     * the window, unmapped once the writer has left it, keeps the forces every flush-interval free of TLB shootdowns.
      */
-    private void writeMapped(Segment segment, int start, List<AppendRecord> group, QueueIndex[] idx, long now) {
+    private void writeMapped(Segment segment, int start, List<AppendRecord> group, QueueIndex[] idx, long now) throws IOException {
         int n = group.size();
         int position = start;
         for (int i = 0; i < n; i++) {

@@ -33,8 +33,8 @@ final class Segment {
     private final MappedByteBuffer buffer;
     /** Writer-only view whose position/limit frame the bytes fed to the CRC. */
     private final ByteBuffer writerView;
-    /** Writer-only view that ASYNC records are encoded into. */
-    private final ByteBuffer writerOut;
+    /** The writer's mapping of where it writes ASYNC records. */
+    private final WriterWindow window;
 
     private Segment(Path path, long baseOffset, int size, long createdMillis, FileChannel channel, MappedByteBuffer buffer) {
         this.path = path;
@@ -44,7 +44,7 @@ final class Segment {
         this.channel = channel;
         this.buffer = buffer;
         this.writerView = buffer.duplicate().order(ORDER);
-        this.writerOut = buffer.duplicate().order(ORDER);
+        this.window = new WriterWindow(channel, size);
     }
 
     /** Creates a new sparse segment file of {@code size} bytes at {@code path} and writes its header. */
@@ -157,10 +157,21 @@ final class Segment {
         return channel;
     }
 
-    /** Encodes one record into the mapping at {@code position} (an ASYNC group). Writer only. @return its length */
-    int writeRecord(int position, byte[] id, long sequenceNr, long timestamp, int tagHash, byte[] payload, byte flags, CRC32C crc) {
-        writerOut.limit(size).position(position);
-        return encodeRecord(writerOut, writerView, id, sequenceNr, timestamp, tagHash, payload, flags, crc);
+    /**
+     * Encodes one record at {@code position} through the writer's window ({@link WriterWindow}), an ASYNC group's way
+     * in. Writer only.
+     *
+     * @return the record length
+     */
+    int writeRecord(int position, byte[] id, long sequenceNr, long timestamp, int tagHash, byte[] payload, byte flags, CRC32C crc)
+            throws IOException {
+        ByteBuffer out = window.at(position, recordLength(id.length, payload.length));
+        return encodeRecord(out, window.crcView(), id, sequenceNr, timestamp, tagHash, payload, flags, crc);
+    }
+
+    /** Unmaps the writer's window: the writer has rolled to the next segment. Writer only. */
+    void releaseWindow() {
+        window.release();
     }
 
     /**
