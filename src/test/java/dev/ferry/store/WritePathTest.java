@@ -14,9 +14,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * SYNC groups go to the segment file through the writer's staging buffer with {@code pwrite}, in pieces of at most
- * 1 MiB; ASYNC groups through the mapping. Whatever the sizes, a group reads back whole, before and after a restart.
+ * 1 MiB; ASYNC groups through the writer's 1 MiB window of the segment ({@link WriterWindow}), remapped as the writer
+ * moves on. Whatever the sizes, a group reads back whole, before and after a restart.
  */
-class StagedWriteTest {
+class WritePathTest {
 
     @TempDir
     Path dir;
@@ -69,6 +70,22 @@ class StagedWriteTest {
                 written.addAll(group);
                 seq += 2;
             }
+        }
+        assertReadsBack(store, written);
+        store.close();
+        store = open(dir);
+        assertReadsBack(store, written);
+        store.close();
+    }
+
+    @Test
+    void asyncRecordsAcrossManyWindowsAndSegmentRollsReadBack() throws Exception {
+        List<AppendRecord> written = new ArrayList<>();
+        MessageStore store = open(dir);
+        for (long s = 1; s <= 400; s++) { // 28 MB of 70 KB records: 3 rolls of 8 MiB segments, ~28 windows
+            AppendRecord r = sized("a", s, 70_000);
+            store.append(List.of(r), FlushMode.ASYNC).get();
+            written.add(r);
         }
         assertReadsBack(store, written);
         store.close();
