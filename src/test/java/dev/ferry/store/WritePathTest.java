@@ -41,6 +41,18 @@ class WritePathTest {
         }
     }
 
+    /** Checks the store, closes it, checks the reopened store and closes that too. */
+    private void assertReadsBackBeforeAndAfterARestart(MessageStore store, List<AppendRecord> written) throws Exception {
+        assertReadsBack(store, written);
+        store.close();
+        MessageStore reopened = open(dir);
+        try {
+            assertReadsBack(reopened, written);
+        } finally {
+            reopened.close();
+        }
+    }
+
     @Test
     void aSyncGroupLargerThanOneStagingPieceIsWrittenWhole() throws Exception {
         List<AppendRecord> group = new ArrayList<>();
@@ -49,11 +61,7 @@ class WritePathTest {
         }
         MessageStore store = open(dir);
         store.append(group, FlushMode.SYNC).get();
-        assertReadsBack(store, group);
-        store.close();
-        store = open(dir);
-        assertReadsBack(store, group);
-        store.close();
+        assertReadsBackBeforeAndAfterARestart(store, group);
     }
 
     @Test
@@ -71,11 +79,7 @@ class WritePathTest {
                 seq += 2;
             }
         }
-        assertReadsBack(store, written);
-        store.close();
-        store = open(dir);
-        assertReadsBack(store, written);
-        store.close();
+        assertReadsBackBeforeAndAfterARestart(store, written);
     }
 
     @Test
@@ -87,10 +91,6 @@ class WritePathTest {
             store.append(List.of(r), FlushMode.ASYNC).get();
             written.add(r);
         }
-        assertReadsBack(store, written);
-        store.close();
-        store = open(dir);
-        assertReadsBack(store, written);
-        store.close();
+        assertReadsBackBeforeAndAfterARestart(store, written);
     }
 }
