@@ -72,10 +72,11 @@ public final class MessageStore implements Closeable {
     private final int maxMessageSize;
     private final long maxGroupLength;
 
+    /** A SYNC group is encoded into the staging buffer and written to the segment with one pwrite per this many bytes. */
+    private static final int STAGING_CHUNK = 1 << 20;
+
     /** Writer-only state (writer lock). */
     private final CRC32C writerCrc = new CRC32C();
-    /** Records of a group are encoded here, then written to the segment with one pwrite per this many bytes at most. */
-    private static final int STAGING_CHUNK = 1 << 20;
     private ByteBuffer staging = ByteBuffer.allocateDirect(64 << 10).order(SegmentDescriptor.ORDER);
     private ByteBuffer stagingCrcView = staging.duplicate();
     private QueueIndex[] scratch = new QueueIndex[64];
@@ -309,7 +310,8 @@ public final class MessageStore implements Closeable {
      * A {@code pwrite} per group cost more than it saved here (64 single POSTs on one node, BENCHMARKS.md "Session 9");
      * the window, unmapped once the writer has left it, keeps the forces every flush-interval free of TLB shootdowns.
      */
-    private void writeMapped(Segment segment, int start, List<AppendRecord> group, QueueIndex[] idx, long now) throws IOException {
+    private void writeMapped(Segment segment, int start, List<AppendRecord> group, QueueIndex[] idx, long now)
+            throws IOException {
         int n = group.size();
         int position = start;
         for (int i = 0; i < n; i++) {

@@ -233,7 +233,8 @@ final class QueueIndex {
         }
         int to = Math.min(fileSize, from + FILL_AHEAD);
         if (from < to) {
-            try (FileChannel ch = FileChannel.open(dir.resolve(SegmentDescriptor.fileName(start)), StandardOpenOption.WRITE)) {
+            Path file = dir.resolve(SegmentDescriptor.fileName(start));
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 ByteBuffer zeros = ByteBuffer.allocate(to - from);
                 while (zeros.hasRemaining()) {
                     ch.write(zeros, from + zeros.position());

@@ -17,11 +17,12 @@ import static dev.ferry.store.SegmentDescriptor.*;
  * One commit-log segment file, memory-mapped whole for its life. Owns the file's channel (for force and tail
  * truncation) and the mapping.
  *
- * <p>Threading: the write methods ({@code writeRecord}, {@code write}, {@code writeRun}, {@code writeEndMarker}, {@code punchFrom}) are called by
- * one thread at a time (the store's writer lock). {@link #read} is safe from any thread concurrently with writes
- * to other positions: it only uses absolute accessors and slices. The mapping is never unmapped explicitly; it
- * is released by the garbage collector once no reader holds this object, so a reader can never touch an
- * unmapped page (the price: a deleted segment's disk space returns when the GC collects the mapping).
+ * <p>Threading: the write methods ({@code writeRecord}, {@code write}, {@code writeRun}, {@code writeEndMarker},
+ * {@code punchFrom}) are called by one thread at a time (the store's writer lock). {@link #read} is safe from any
+ * thread concurrently with writes to other positions: it only uses absolute accessors and slices. The mapping is
+ * never unmapped explicitly; it is released by the garbage collector once no reader holds this object, so a reader
+ * can never touch an unmapped page (the price: a deleted segment's disk space returns when the GC collects the
+ * mapping).
  */
 final class Segment {
 
@@ -163,8 +164,8 @@ final class Segment {
      *
      * @return the record length
      */
-    int writeRecord(int position, byte[] id, long sequenceNr, long timestamp, int tagHash, byte[] payload, byte flags, CRC32C crc)
-            throws IOException {
+    int writeRecord(int position, byte[] id, long sequenceNr, long timestamp, int tagHash, byte[] payload, byte flags,
+                    CRC32C crc) throws IOException {
         ByteBuffer out = window.at(position, recordLength(id.length, payload.length));
         return encodeRecord(out, window.crcView(), id, sequenceNr, timestamp, tagHash, payload, flags, crc);
     }
@@ -210,8 +211,8 @@ final class Segment {
      * the writer never maps writable cost nothing when a force writes them back. Written through the mapping, every
      * dirty page had to be write-protected again at each force (a TLB shootdown: an inter-processor interrupt, dear on
      * a VM) and the next record on that page faulted to make it writable, contending for the page-table lock with the
-     * force: a third of the CPU of 64 SYNC writers went there (BENCHMARKS.md "Session 9"). ASYNC groups still go
-     * through the mapping ({@link #writeRecord}): their forces are rare. Writer only.
+     * force: a third of the CPU of 64 SYNC writers went there (BENCHMARKS.md "Session 9"). ASYNC groups go through
+     * the writer's window instead ({@link #writeRecord}): a system call per group cost more there. Writer only.
      */
     void write(int position, ByteBuffer bytes) throws IOException {
         int from = bytes.position();
@@ -232,10 +233,7 @@ final class Segment {
      * forces see the bytes as if they were written through it.
      */
     void writeRun(int position, byte[] src, int from, int length, int lastAt, CRC32C crc) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(src, from, length);
-        while (bytes.hasRemaining()) {
-            channel.write(bytes, position + (long) bytes.position() - from);
-        }
+        write(position, ByteBuffer.wrap(src, from, length));
         int last = position + lastAt;
         byte flags = buffer.get(last + FLAGS_OFFSET);
         if ((flags & FLAG_END_OF_GROUP) == 0) {

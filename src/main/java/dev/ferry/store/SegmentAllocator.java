@@ -13,8 +13,8 @@ import static dev.ferry.store.SegmentDescriptor.SEGMENT_HEADER_LENGTH;
  * the active segment up to {@link #MAX_LEAD} bytes ahead of the write position, creating and zero-filling the
  * next segment before the writer needs it. A first write into a new page of the file costs several times the copy
  * (page allocation, zeroing and block reservation in the kernel); a write into a page already in the page cache is a
- * copy, so this moves that cost off the writer's thread. The lead is small (8 MiB): a force writes every dirty page of the
- * file, zero pages ahead of the writer included, so a long lead would send most pages to the disk twice (zeros,
+ * copy, so this moves that cost off the writer's thread. The lead is small (8 MiB): a force writes every dirty page
+ * of the file, zero pages ahead of the writer included, so a long lead would send most pages to the disk twice (zeros,
  * then data); a short one is overwritten in memory before the next timed force in the common case.
  *
  * <p>Threading: its own thread. It never writes where the writer is or may be: before each chunk it announces

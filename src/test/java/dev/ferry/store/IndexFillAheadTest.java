@@ -40,7 +40,8 @@ class IndexFillAheadTest {
     }
 
     private static MessageStore open(Path dir) throws IOException {
-        return MessageStore.open(smallConfig(dir).withSegmentSize(4 << 20).withIndexEntriesPerFile(ENTRIES_PER_FILE), Clock.systemUTC());
+        StoreConfig config = smallConfig(dir).withSegmentSize(4 << 20).withIndexEntriesPerFile(ENTRIES_PER_FILE);
+        return MessageStore.open(config, Clock.systemUTC());
     }
 
     private void append(String id, long from, long to) throws Exception {
@@ -61,9 +62,18 @@ class IndexFillAheadTest {
         }
     }
 
-    private Path firstIndexFile(String id) throws IOException {
+    private void assertHoldsBeforeAndAfterARestart(String id, long to) throws Exception {
+        assertHolds(id, to);
+        store.close();
+        store = open(dir);
+        assertHolds(id, to);
+    }
+
+    /** The first index file of the only id in the store. */
+    private Path firstIndexFile() throws IOException {
         try (Stream<Path> files = Files.walk(dir.resolve("index"))) {
-            return files.filter(p -> p.getFileName().toString().equals(SegmentDescriptor.fileName(1))).findFirst().orElseThrow();
+            String first = SegmentDescriptor.fileName(1);
+            return files.filter(p -> p.getFileName().toString().equals(first)).findFirst().orElseThrow();
         }
     }
 
@@ -78,16 +88,13 @@ class IndexFillAheadTest {
     @Test
     void entriesWrittenAcrossManyFillStepsAllReadBackAfterARestart() throws Exception {
         append("a", 1, 20_000); // three index files, each filled ahead in 32 KiB steps
-        assertHolds("a", 20_000);
-        store.close();
-        store = open(dir);
-        assertHolds("a", 20_000);
+        assertHoldsBeforeAndAfterARestart("a", 20_000);
     }
 
     @Test
     void thePagesAheadOfTheNewestEntryAreWrittenBeforeTheMappingTouchesThem() throws Exception {
         append("a", 1, 1);
-        long ahead = allocatedBytes(firstIndexFile("a"));
+        long ahead = allocatedBytes(firstIndexFile());
         assertTrue(ahead >= StoreConfig.PAGE_SIZE + QueueIndex.FILL_AHEAD, "allocated " + ahead + " bytes");
     }
 
@@ -97,10 +104,7 @@ class IndexFillAheadTest {
         store.close();
         store = open(dir);
         append("a", 301, 5_000);
-        assertHolds("a", 5_000);
-        store.close();
-        store = open(dir);
-        assertHolds("a", 5_000);
+        assertHoldsBeforeAndAfterARestart("a", 5_000);
     }
 
     @Test
@@ -108,10 +112,7 @@ class IndexFillAheadTest {
         append("a", 1, 6_000);
         store.truncateAfter("a", 2_500);
         append("a", 2_501, 7_000);
-        assertHolds("a", 7_000);
-        store.close();
-        store = open(dir);
-        assertHolds("a", 7_000);
+        assertHoldsBeforeAndAfterARestart("a", 7_000);
     }
 
     @Test
