@@ -6,6 +6,8 @@
 # recovered, warms up WARMUP s, then counts confirmed events for SECONDS_PER_RUN s; REPS runs each, the median is reported.
 #   bench/journal.sh                         everything (about 20 minutes with the defaults)
 #   JOURNALS="ferry-async jdbc-async" ENTITIES=1000 REPS=1 bench/journal.sh
+#   JVM_OPTS="-Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+UseParallelGC" bench/journal.sh   other options for the benchmark
+#                                            JVMs (default below; the heap touched at start made no difference here)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOURNALS="${JOURNALS:-inmem ferry-async ferry-sync leveldb-async leveldb-sync jdbc-async jdbc-sync}"
@@ -13,6 +15,7 @@ ENTITIES="${ENTITIES:-1 100 1000}"
 REPS="${REPS:-3}"
 WARMUP="${WARMUP:-3}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-10}"
+JVM_OPTS="${JVM_OPTS:--Xmx2g -XX:+UseParallelGC}"
 OUT=target/bench
 DATA=target/bench-data/journal
 mkdir -p "$OUT"
@@ -26,7 +29,7 @@ for rep in $(seq 1 "$REPS"); do
     for n in $ENTITIES; do
       rm -rf "$DATA"
       echo "# rep $rep: $journal, $n entities (load: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-      java -Xmx2g -XX:+UseParallelGC --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+      java $JVM_OPTS --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
            -cp target/benchmarks.jar dev.ferry.journal.bench.JournalThroughput \
            --journal "$journal" --entities "$n" --warmup "$WARMUP" --seconds "$SECONDS_PER_RUN" --dir "$DATA" \
         | grep '^RESULT' | tee -a "$RESULTS" || echo "# FAILED: $journal with $n entities (rep $rep)" >&2

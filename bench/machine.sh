@@ -32,10 +32,22 @@ rm -f "$DIR/page-cache-probe"
 DEVICE=$(basename "$(df --output=source "$DIR" | tail -1)")
 READ_AHEAD=$(cat "/sys/class/block/$DEVICE/queue/read_ahead_kb" "/sys/class/block/$DEVICE/../queue/read_ahead_kb" 2>/dev/null | head -1 || true)
 REPORTING=$( [ "$(dmesg 2>/dev/null | grep -c "Free page reporting enabled" || true)" != 0 ] && echo on || echo "off-or-unknown")
+# How an idle vCPU waits: with halt polling off, each wake-up of an idle thread's CPU is a VM exit and an interrupt,
+# which is what one-in-flight latency pays per hop between threads.
+IDLE_DRIVER=$(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo unknown)
+HALT_POLL_NS=$(cat /sys/module/haltpoll/parameters/guest_halt_poll_ns 2>/dev/null || sed -n 's/.*haltpoll.guest_halt_poll_ns=\([0-9]*\).*/\1/p' /proc/cmdline)
+# Proactive reclaim: a DAMON scheme that pages out memory idle for a while drops the page cache of files nobody
+# touched lately (old segments, recycled ones included), and free page reporting then hands it back to the host.
+DAMON=off-or-unknown
+for scheme in /sys/kernel/mm/damon/admin/kdamonds/*/contexts/*/schemes/*; do
+  [[ -f "$scheme/action" && "$(cat "$scheme/action")" == pageout ]] || continue
+  aggr_us=$(cat "${scheme%%/schemes/*}/monitoring_attrs/intervals/aggr_us")
+  DAMON="pageout(state=$(cat "${scheme%%/contexts/*}/state"),idle_s=$(( $(cat "$scheme/access_pattern/age/min") * aggr_us / 1000000 )))"
+done
 
-python3 - "$OUT" "$NEW_PAGES" "$CACHED_PAGES" "$DEVICE" "$READ_AHEAD" "$REPORTING" <<'PY'
+python3 - "$OUT" "$NEW_PAGES" "$CACHED_PAGES" "$DEVICE" "$READ_AHEAD" "$REPORTING" "$IDLE_DRIVER" "${HALT_POLL_NS:-unknown}" "$DAMON" <<'PY'
 import json, sys
-out, new_pages, cached_pages, device, read_ahead, reporting = sys.argv[1:7]
+out, new_pages, cached_pages, device, read_ahead, reporting, idle_driver, halt_poll_ns, damon = sys.argv[1:10]
 seq = json.load(open(f"{out}/fio-seqwrite.json"))["jobs"][0]["write"]
 direct = json.load(open(f"{out}/fio-seqdirect.json"))["jobs"][0]["write"]
 sync = json.load(open(f"{out}/fio-fdatasync.json"))["jobs"][0]
@@ -45,6 +57,7 @@ lines = [
     f"MACHINE fdatasync_per_s={sync['write']['iops']:.0f}" + (f" fdatasync_p50_us={lat['percentile']['50.000000'] / 1000:.0f}" if lat.get('percentile') else ""),
     f"MACHINE new_page_cache_MiB_s={float(new_pages):.0f} cached_page_cache_MiB_s={float(cached_pages):.0f} free_page_reporting={reporting}",
     f"MACHINE data_device={device} read_ahead_kb={read_ahead}",
+    f"MACHINE cpuidle_driver={idle_driver} guest_halt_poll_ns={halt_poll_ns} damon={damon}",
 ]
 open(f"{out}/machine.txt", "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))

@@ -15,9 +15,10 @@
 #                                            a subset of the replication runs, extra JVM options for the three nodes
 #   TO_MASTERS=1 bench/node.sh replication   producers send each queue's messages to its master's node (--to-masters;
 #                                            the stream run becomes 4 streams x 16, one per queue)
-#   RUN_WARMUP=20 bench/node.sh replication  untimed seconds before each replication run (default 5): each send mode has
+#   RUN_WARMUP=5 bench/node.sh replication   untimed seconds before each replication run (default 30): each send mode has
 #                                            code paths of its own that C2 is still compiling 5 s into the run
-#   REPLICATION_WARMUP_SECONDS=0 bench/node.sh replication   no untimed warm-up (default 20 s per topic, stream 64)
+#   REPLICATION_WARMUP_SECONDS=0 bench/node.sh replication   no untimed warm-up (default 60 s per topic, stream 64;
+#                                            20 s + 20 s per run: sync batch swung 18.6k-44.8k; 60 s + 30 s: 43.2k-50.3k)
 #   JAR=/tmp/old.jar bench/node.sh one      the node(s) from another build (the load tool stays target/ferry.jar): before/after pairs
 #   PROFILE=1 bench/node.sh replication      also per-thread CPU and context switches of each node per run (thread-cpu-diff.py),
 #                                            and with PROFILE=jfr a JFR recording of each node per run (jfr-top.py), under target/bench-node/
@@ -53,21 +54,31 @@ jvm_opens="--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.
 # bench LABEL ARGS...: one ferry bench run; its JSON summary goes to the results file.
 bench() {
   local label=$1; shift
-  local json c0 c1 n
-  profile_nodes start "$label"
-  c0=$(node_cpu_ticks)
+  local json c0 c1 n warm_s timed_from
+  # The nodes' CPU (and the profile) are taken over the timed part only: the run's warm-up is waited out in the
+  # background first (JIT work in the warm-up is not what a message costs once warm). The client's rule: --warmup,
+  # else none for consume runs and runs of --messages, else 5 s.
+  warm_s=$(printf '%s\n' "$@" | grep -A1 -x -- '--warmup' | tail -1 || true)
+  if ! [[ "$warm_s" =~ ^[0-9]+$ ]]; then
+    if [[ $1 == consume ]] || printf '%s\n' "$@" | grep -qx -- '--messages'; then warm_s=0; else warm_s=5; fi
+  fi
+  rm -f "$out/ticks0"
+  ( sleep "$warm_s"; node_cpu_ticks > "$out/ticks0"; profile_nodes start "$label" ) &
+  timed_from=$!
   json=$($client bench "$@" --json 2>>"$out/bench-stderr.log" | tail -1) || true
+  wait "$timed_from" || true
   c1=$(node_cpu_ticks)
+  c0=$(cat "$out/ticks0" 2>/dev/null || echo "$c1")
   n=$(echo "$json" | grep -o '"messages":[0-9]*' | cut -d: -f2)
   profile_nodes stop "$label" "${n:-0}"
-  # Node CPU per message: the nodes' CPU over warm-up + run, scaled to the measured part (steady load assumed).
+  # The client JVM starts before its warm-up begins, so the window opens ~0.5 s early, at the warm-up's rate.
   local per=""
-  [[ -n "$n" && "$n" -gt 0 ]] && per=$(( (c1 - c0) * (1000000 / $(getconf CLK_TCK)) * secs / (secs + 5) / n ))
+  [[ -n "$n" && "$n" -gt 0 ]] && per=$(( (c1 - c0) * (1000000 / $(getconf CLK_TCK)) / n ))
   log "$(printf '%-44s %s nodeCpuUsPerMsg=%s' "$label" "$json" "$per")"
 }
 
 # profile_nodes start|stop LABEL [MESSAGES]: with PROFILE set in the replication runs, each node's per-thread CPU and
-# context switches over the run (and its JFR recording with PROFILE=jfr), appended to $out/profile.txt.
+# context switches over the timed run (and its JFR recording with PROFILE=jfr), appended to $out/profile.txt.
 profile_nodes() {
   [[ -n "${PROFILE:-}" && -n "${profiling_nodes:-}" ]] || return 0
   local what=$1 label=$2 k=0 tag
@@ -113,7 +124,7 @@ ferry {
   cluster { host = "127.0.0.1", port = $((26549 + off + k)), seed-nodes = [${seeds%,}] }
 }
 CONF
-  java -Xmx1g $extra $jvm_opens -jar "${JAR:-$root/target/ferry.jar}" start -c "$home/node.conf" > "$home/node.log" 2>&1 &
+  java -Xms1g -Xmx1g -XX:+AlwaysPreTouch $extra $jvm_opens -jar "${JAR:-$root/target/ferry.jar}" start -c "$home/node.conf" > "$home/node.log" 2>&1 &
   pids+=($!)
 }
 
@@ -133,6 +144,15 @@ await_in_sync() {  # PORT TOPIC: every copy of every queue placed and in sync
     sleep 0.5
   done
   echo "$2 not in sync; see $out" >&2; return 1
+}
+
+topic_layout() {  # PORT TOPIC: where each queue's copies run, and the queues' journal writes so far
+  curl -sf "http://127.0.0.1:$1/topics/$2" | python3 -c '
+import json, sys
+t = json.load(sys.stdin)
+qs = t["queueStates"]
+print(" ".join("q%d:%s" % (q["queue"], "/".join(("M" if c["role"] == "master" else "r") + "@" + c["node"] for c in q["copies"])) for q in qs),
+      "journalWrites=%d" % sum(max(q["journalWrites"], 0) for q in qs))' || echo "(layout of $2 unavailable)"
 }
 
 header() {
@@ -220,7 +240,7 @@ replication() {
   await_in_sync $h0 repl-async
   # Fresh JVMs spend their first ~30 s compiling (C2 took ~40% of a core per node during the first run): unwarmed,
   # the first measured run (one in flight) paid for JIT compilation on the shared cores. Warm every topic first.
-  local warm=${REPLICATION_WARMUP_SECONDS:-20}
+  local warm=${REPLICATION_WARMUP_SECONDS:-60}
   if (( warm > 0 )); then
     for t in ${REPLICATION_TOPICS:-repl-sync repl-async}; do
       $client bench produce --url http://127.0.0.1:$h0 --topic $t --size 1024 --duration "$warm" --warmup 0 \
@@ -229,9 +249,10 @@ replication() {
   fi
   profiling_nodes=1
   for t in ${REPLICATION_TOPICS:-repl-sync repl-async}; do
-    local common=(--url http://127.0.0.1:$h0 --topic $t --size 1024 --duration "$secs" --warmup "${RUN_WARMUP:-5}")
+    local common=(--url http://127.0.0.1:$h0 --topic $t --size 1024 --duration "$secs" --warmup "${RUN_WARMUP:-30}")
     local routed=""
     if [[ -n "${TO_MASTERS:-}" ]]; then common+=(--to-masters); routed=" (to masters)"; fi
+    log "$t layout: $(topic_layout $h0 $t)"
     for m in ${REPLICATION_RUNS:-single stream batch}; do
       case $m in
         single) bench "$t: single, 1 in flight$routed"           produce "${common[@]}" --mode single --producers 1 ;;
@@ -242,6 +263,7 @@ replication() {
                 fi ;;
         batch)  bench "$t: batch 16 x 4, 64 in flight$routed"    produce "${common[@]}" --mode batch --producers 4 --batch 16 ;;
       esac
+      log "$t after $m: $(topic_layout $h0 $t)"
     done
   done
   profiling_nodes=

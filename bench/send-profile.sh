@@ -22,7 +22,7 @@ ferry {
   cluster { host = "127.0.0.1", port = $ap, seed-nodes = [] }
 }
 CONF
-java -Xmx1g -Xms1g --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+java -Xms1g -Xmx1g -XX:+AlwaysPreTouch --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
   ${NODE_OPTS:-} -jar "${JAR:-$root/target/ferry.jar}" start -c "$home/node.conf" > "$home/node.log" 2>&1 &
 node=$!
 trap 'kill $node 2>/dev/null; wait $node 2>/dev/null || true' EXIT
