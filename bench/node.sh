@@ -18,7 +18,8 @@
 #   RUN_WARMUP=5 bench/node.sh replication   untimed seconds before each replication run (default 30): each send mode has
 #                                            code paths of its own that C2 is still compiling 5 s into the run
 #   REPLICATION_WARMUP_SECONDS=0 bench/node.sh replication   no untimed warm-up (default 60 s per topic, stream 64;
-#                                            20 s + 20 s per run: sync batch swung 18.6k-44.8k; 60 s + 30 s: 43.2k-50.3k)
+#                                            sync batch: 18.6k-44.8k with 20 s + 20 s; 32.1k-67.1k with 60 s + 30 s;
+#                                            47.3k-56.3k with those and the heap touched at start, as start_node now does)
 #   JAR=/tmp/old.jar bench/node.sh one      the node(s) from another build (the load tool stays target/ferry.jar): before/after pairs
 #   PROFILE=1 bench/node.sh replication      also per-thread CPU and context switches of each node per run (thread-cpu-diff.py),
 #                                            and with PROFILE=jfr a JFR recording of each node per run (jfr-top.py), under target/bench-node/
