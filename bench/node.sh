@@ -6,6 +6,8 @@
 #   bench/node.sh one          only one node
 #   bench/node.sh three        only three nodes
 #   bench/node.sh drain        only filling one node with 1,000,000 messages and draining them
+#   DRAIN_AFTER=90 bench/node.sh drain       the node idles 90 s between filling and draining (a backlog gone cold:
+#                                            where the VM pages out memory idle for 60 s, it is read from the disk)
 #   bench/node.sh replication  three nodes, one replica per queue: sync vs async replication (issue #5 figures)
 #   SECONDS_PER_RUN=10 bench/node.sh one     shorter runs (default 20 s measured after 5 s warm-up)
 #   PROFILE=1 bench/node.sh one              also record the node with JFR during the 64-in-flight single run
@@ -278,6 +280,7 @@ case $what in
   drain) header "one node: drain only"; start_node 1 1 "${NODE_JVM_OPTS:-}"; await_health $h0; topic $h0 bench-drain async
          bench "one node: fill 1,000,000 (batch 64 x 8)" produce --url http://127.0.0.1:$h0 --topic bench-drain --size 1024 \
            --mode batch --producers 8 --batch 64 --messages 1000000
+         if [[ -n "${DRAIN_AFTER:-}" ]]; then log "(idle ${DRAIN_AFTER} s before draining)"; sleep "$DRAIN_AFTER"; fi
          bench "one node: drain 1,000,000 raw, 4 readers" consume --url http://127.0.0.1:$h0 --topic bench-drain --max 1000
          bench "one node: drain 1,000,000 by group, 4 pullers" consume --url http://127.0.0.1:$h0 --topic bench-drain --mode group \
            --group drain --max 1000 --consumers 4
