@@ -6,8 +6,8 @@
 #   bench/node.sh one          only one node
 #   bench/node.sh three        only three nodes
 #   bench/node.sh drain        only filling one node with 1,000,000 messages and draining them
-#   DRAIN_AFTER=90 bench/node.sh drain       the node idles 90 s between filling and draining (a backlog gone cold:
-#                                            where the VM pages out memory idle for 60 s, it is read from the disk)
+#   DRAIN_AFTER=90 bench/node.sh drain       the node idles 90 s between filling and draining (also in "one"): a backlog
+#                                            gone cold, read from the disk where the VM pages out memory idle for 60 s
 #   bench/node.sh replication  three nodes, one replica per queue: sync vs async replication (issue #5 figures)
 #   SECONDS_PER_RUN=10 bench/node.sh one     shorter runs (default 20 s measured after 5 s warm-up)
 #   PROFILE=1 bench/node.sh one              also record the node with JFR during the 64-in-flight single run
@@ -59,24 +59,22 @@ bench() {
   local label=$1; shift
   local json c0 c1 n warm_s timed_from
   # The nodes' CPU (and the profile) are taken over the timed part only: the run's warm-up is waited out in the
-  # background first (JIT work in the warm-up is not what a message costs once warm). The client's rule: --warmup,
-  # else none for consume runs and runs of --messages, else 5 s.
+  # background first (JIT work in the warm-up is not what a message costs once warm). Every run here that warms up
+  # says so with --warmup; the others (consume, --messages) have none.
   warm_s=$(printf '%s\n' "$@" | grep -A1 -x -- '--warmup' | tail -1 || true)
-  if ! [[ "$warm_s" =~ ^[0-9]+$ ]]; then
-    if [[ $1 == consume ]] || printf '%s\n' "$@" | grep -qx -- '--messages'; then warm_s=0; else warm_s=5; fi
-  fi
+  [[ "$warm_s" =~ ^[0-9]+$ ]] || warm_s=0
   rm -f "$out/ticks0"
   ( sleep "$warm_s"; node_cpu_ticks > "$out/ticks0"; profile_nodes start "$label" ) &
   timed_from=$!
   json=$($client bench "$@" --json 2>>"$out/bench-stderr.log" | tail -1) || true
   wait "$timed_from" || true
   c1=$(node_cpu_ticks)
-  c0=$(cat "$out/ticks0" 2>/dev/null || echo "$c1")
+  c0=$(cat "$out/ticks0" 2>/dev/null || true)
   n=$(echo "$json" | grep -o '"messages":[0-9]*' | cut -d: -f2)
   profile_nodes stop "$label" "${n:-0}"
   # The client JVM starts before its warm-up begins, so the window opens ~0.5 s early, at the warm-up's rate.
   local per=""
-  [[ -n "$n" && "$n" -gt 0 ]] && per=$(( (c1 - c0) * (1000000 / $(getconf CLK_TCK)) / n ))
+  [[ -n "$c0" && -n "$n" && "$n" -gt 0 ]] && per=$(( (c1 - c0) * (1000000 / $(getconf CLK_TCK)) / n ))
   log "$(printf '%-44s %s nodeCpuUsPerMsg=%s' "$label" "$json" "$per")"
 }
 
@@ -209,13 +207,18 @@ one_node() {
   fi
   produce_set http://127.0.0.1:$h0 bench-async "one node, flush async:"
   produce_set http://127.0.0.1:$h0 bench-sync "one node, flush sync: "
+  fill_and_drain
+  stop_nodes
+}
+
+fill_and_drain() {  # on the node at $h0: a backlog of 1,000,000, then drained raw and by a group
   topic $h0 bench-drain async
   bench "one node: fill 1,000,000 (batch 64 x 8)" produce --url http://127.0.0.1:$h0 --topic bench-drain --size 1024 \
     --mode batch --producers 8 --batch 64 --messages 1000000
+  if [[ -n "${DRAIN_AFTER:-}" ]]; then log "(idle ${DRAIN_AFTER} s before draining)"; sleep "$DRAIN_AFTER"; fi
   bench "one node: drain 1,000,000 raw, 4 readers" consume --url http://127.0.0.1:$h0 --topic bench-drain --max 1000
   bench "one node: drain 1,000,000 by group, 4 pullers" consume --url http://127.0.0.1:$h0 --topic bench-drain --mode group \
     --group drain --max 1000 --consumers 4
-  stop_nodes
 }
 
 three_nodes() {
@@ -277,14 +280,7 @@ case $what in
   baseline) baseline ;;
   one) one_node ;;
   three) three_nodes ;;
-  drain) header "one node: drain only"; start_node 1 1 "${NODE_JVM_OPTS:-}"; await_health $h0; topic $h0 bench-drain async
-         bench "one node: fill 1,000,000 (batch 64 x 8)" produce --url http://127.0.0.1:$h0 --topic bench-drain --size 1024 \
-           --mode batch --producers 8 --batch 64 --messages 1000000
-         if [[ -n "${DRAIN_AFTER:-}" ]]; then log "(idle ${DRAIN_AFTER} s before draining)"; sleep "$DRAIN_AFTER"; fi
-         bench "one node: drain 1,000,000 raw, 4 readers" consume --url http://127.0.0.1:$h0 --topic bench-drain --max 1000
-         bench "one node: drain 1,000,000 by group, 4 pullers" consume --url http://127.0.0.1:$h0 --topic bench-drain --mode group \
-           --group drain --max 1000 --consumers 4
-         stop_nodes ;;
+  drain) header "one node: drain only"; start_node 1 1 "${NODE_JVM_OPTS:-}"; await_health $h0; fill_and_drain; stop_nodes ;;
   replication) replication ;;
   all) baseline; one_node; three_nodes; replication ;;
   *) echo "usage: bench/node.sh [all|baseline|one|three]" >&2; exit 2 ;;
