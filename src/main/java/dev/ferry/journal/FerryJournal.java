@@ -7,6 +7,7 @@ import akka.event.Logging;
 import akka.event.LoggingAdapter;
 import akka.japi.pf.ReceiveBuilder;
 import akka.persistence.AtomicWrite;
+import akka.persistence.JournalProtocol;
 import akka.persistence.Persistence;
 import akka.persistence.PersistentRepr;
 import akka.persistence.journal.japi.AsyncWriteJournal;
@@ -37,9 +38,10 @@ import java.util.function.Consumer;
  * both flush modes land in the one commit log and are group-committed together.
  *
  * <p>Each {@link AtomicWrite} becomes one atomic store group; an AtomicWrite whose events cannot be serialized is
- * rejected on its own while the rest of the batch is written. The write future completes from the store's future
- * (readable, and forced when flush = sync), so the plugin actor never waits for a force. Replays read on the
- * replay dispatcher. Besides Akka's protocol the actor answers {@link TruncateAfter}.
+ * rejected on its own while the rest of the batch is written. A write is answered when the store's future completes
+ * (readable, and forced when flush = sync), so the plugin actor never waits for a force; an async-flush write is
+ * answered at once, by the plugin actor itself ({@link WriteReplies}: AsyncWriteJournal's own write path costs four
+ * thread hand-offs per write). Replays read on the replay dispatcher. Besides Akka's protocol the actor answers {@link TruncateAfter}.
  *
  * <p>An IO or force failure stops the store: the writes waiting on it and every later write fail (their entities get
  * {@code onPersistFailure}), nothing is swallowed. The plugin does not reopen a stopped store; restarting the node
@@ -49,7 +51,6 @@ public final class FerryJournal extends AsyncWriteJournal {
 
     /** Events read per store call during a replay. */
     private static final long REPLAY_CHUNK = 1024;
-    private static final List<Optional<Exception>> ONE_WRITTEN = List.of(Optional.empty());
 
     private final FerryJournalSettings settings;
     private final FerryJournalStores.Lease lease;
@@ -57,6 +58,7 @@ public final class FerryJournal extends AsyncWriteJournal {
     private final PersistentReprCodec codec;
     private final ExecutionContext replayDispatcher;
     private final LoggingAdapter log;
+    private final WriteReplies replies;
 
     public FerryJournal(Config config, String configPath) {
         this.settings = FerryJournalSettings.fromConfig(config);
@@ -65,6 +67,8 @@ public final class FerryJournal extends AsyncWriteJournal {
         this.store = lease.store();
         this.codec = new PersistentReprCodec(context().system());
         this.replayDispatcher = context().system().dispatchers().lookup(config.getString("replay-dispatcher"));
+        this.replies = new WriteReplies(self(), context().system().scheduler(), context().dispatcher(),
+                config.getDuration("circuit-breaker.call-timeout"), log);
         log.info("{}: store {} with flush = {}", configPath, lease.dir(), settings.flush());
     }
 
@@ -77,44 +81,92 @@ public final class FerryJournal extends AsyncWriteJournal {
         return Persistence.get(system.classicSystem()).journalFor(pluginId, ConfigFactory.empty());
     }
 
+    /**
+     * Writes take {@link WriteReplies}' short path instead of AsyncWriteJournal's; everything else (replays, deletes,
+     * {@link TruncateAfter}) goes the usual way.
+     */
+    @Override
+    public void aroundReceive(PartialFunction<Object, BoxedUnit> receive, Object message) {
+        if (message instanceof JournalProtocol.WriteMessages write) {
+            write(write);
+        } else {
+            super.aroundReceive(receive, message);
+        }
+    }
+
+    private void write(JournalProtocol.WriteMessages write) {
+        Appended appended;
+        try {
+            // Akka's preparation: event adapters applied, senders not stored.
+            appended = append(CollectionConverters.asJava(preparePersistentBatch(write.messages())));
+        } catch (Exception e) {
+            // As AsyncWriteJournal: a batch that cannot be prepared is rejected as a whole, nothing is written.
+            List<Optional<Exception>> rejected = new ArrayList<>();
+            write.messages().foreach(m -> m instanceof AtomicWrite ? rejected.add(Optional.of(e)) : false);
+            appended = new Appended(rejected, CompletableFuture.completedFuture(null));
+        }
+        replies.send(write, appended.rejections(), appended.written());
+    }
+
+    /**
+     * Akka's entry point for writes, kept for the contract: {@link #aroundReceive} sends every write through
+     * {@link #append} itself, so Akka never calls this.
+     */
     @Override
     public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
         try {
-            List<Optional<Exception>> results = null;
-            CompletableFuture<Void> written = null;
-            int count = 0;
-            for (AtomicWrite write : messages) {
-                count++;
-                Optional<Exception> result = Optional.empty();
-                List<AppendRecord> group = null;
-                try {
-                    group = encode(write);
-                } catch (Exception notSerializable) {
-                    result = Optional.of(notSerializable);
-                }
-                if (group != null) {
-                    CompletableFuture<Void> appended = store.append(group, settings.flush());
-                    written = written == null ? appended : CompletableFuture.allOf(written, appended);
-                }
-                if (results == null && count == 1 && result.isEmpty()) {
-                    continue; // the common case, one AtomicWrite written: no list until a second write or a rejection
-                }
-                if (results == null) {
-                    results = new ArrayList<>();
-                    for (int i = 1; i < count; i++) {
-                        results.add(Optional.empty());
-                    }
-                }
-                results.add(result);
-            }
-            Iterable<Optional<Exception>> outcome = results != null ? results : count == 1 ? ONE_WRITTEN : List.of();
-            if (written == null || (written.isDone() && !written.isCompletedExceptionally())) {
-                return Futures.successful(outcome); // async flush: appended means done, no callback needed
-            }
-            return FutureConverters.asScala(written.thenApply(done -> outcome));
+            Appended appended = append(messages);
+            Iterable<Optional<Exception>> outcome = appended.rejections() != null ? appended.rejections()
+                    : java.util.Collections.nCopies(countOf(messages), Optional.empty());
+            return FutureConverters.asScala(appended.written().thenApply(done -> outcome));
         } catch (Exception e) {
             return Futures.failed(e);
         }
+    }
+
+    private static int countOf(Iterable<AtomicWrite> messages) {
+        int n = 0;
+        for (AtomicWrite ignored : messages) n++;
+        return n;
+    }
+
+    /**
+     * @param rejections one entry per AtomicWrite (empty = written, else why not), or {@code null} when all were
+     *                   written (the common case allocates no list)
+     * @param written    completes when the written ones are confirmed per the flush mode
+     */
+    private record Appended(List<Optional<Exception>> rejections, CompletableFuture<Void> written) {}
+
+    /** Each AtomicWrite becomes one atomic store group; one whose events cannot be serialized is rejected alone. */
+    private Appended append(Iterable<AtomicWrite> messages) {
+        List<Optional<Exception>> results = null;
+        CompletableFuture<Void> written = null;
+        int count = 0;
+        for (AtomicWrite write : messages) {
+            count++;
+            Optional<Exception> result = Optional.empty();
+            List<AppendRecord> group = null;
+            try {
+                group = encode(write);
+            } catch (Exception notSerializable) {
+                result = Optional.of(notSerializable);
+            }
+            if (group != null) {
+                CompletableFuture<Void> appended = store.append(group, settings.flush());
+                written = written == null ? appended : CompletableFuture.allOf(written, appended);
+            }
+            if (results == null && result.isEmpty()) {
+                continue; // all written so far: no list until a rejection
+            }
+            if (results == null) {
+                results = new ArrayList<>();
+                for (int i = 1; i < count; i++) {
+                    results.add(Optional.empty());
+                }
+            }
+            results.add(result);
+        }
+        return new Appended(results, written != null ? written : CompletableFuture.completedFuture(null));
     }
 
     private List<AppendRecord> encode(AtomicWrite write) throws Exception {

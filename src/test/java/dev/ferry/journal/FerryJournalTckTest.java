@@ -21,19 +21,24 @@ import java.util.stream.Stream;
 @RunWith(JUnitRunner.class)
 public class FerryJournalTckTest extends JavaJournalSpec {
 
-    private static Path dataDir;
-
     public FerryJournalTckTest() {
-        super(tckConfig());
+        this("ferry.journal");
     }
 
-    private static Config tckConfig() {
+    /** @param pluginId the Ferry plugin id under test: {@code ferry.journal} (async flush) or {@code ferry.journal-sync} */
+    protected FerryJournalTckTest(String pluginId) {
+        super(tckConfig(pluginId));
+    }
+
+    private static Config tckConfig(String pluginId) {
+        Path dataDir;
         try {
             dataDir = Files.createTempDirectory("ferry-journal-tck");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return JournalTestConfig.forDataDir(dataDir);
+        return com.typesafe.config.ConfigFactory.parseString("akka.persistence.journal.plugin = \"" + pluginId + "\"")
+                .withFallback(JournalTestConfig.forDataDir(dataDir));
     }
 
     @Override
@@ -49,7 +54,7 @@ public class FerryJournalTckTest extends JavaJournalSpec {
     @Override
     public void afterAll() {
         super.afterAll();
-        try (Stream<Path> files = Files.walk(dataDir)) {
+        try (Stream<Path> files = Files.walk(Path.of(config().getString("ferry.data-dir")))) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

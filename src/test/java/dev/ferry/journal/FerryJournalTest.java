@@ -143,6 +143,29 @@ class FerryJournalTest {
     }
 
     @Test
+    void writesAreAnsweredInTheOrderTheyArrivedWithDeferredHandlersBetweenThemOnBothFlushModes() {
+        ActorTestKit node = startNode();
+        for (String plugin : List.of("ferry.journal-sync", "ferry.journal")) {
+            String id = newId();
+            TestProbe<Object> probe = node.createTestProbe();
+            akka.actor.ActorRef journal = FerryJournal.pluginActor(node.system(), plugin);
+            int writes = 200;
+            for (int seq = 1; seq <= writes; seq++) {
+                // A sync-flush write waits for a force; the deferred handler after it must still come after its reply.
+                List<PersistentEnvelope> batch = List.of(atomicWrite(id, seq, "event " + seq),
+                        new akka.persistence.NonPersistentRepr("deferred " + seq, akka.actor.ActorRef.noSender()));
+                journal.tell(new JournalProtocol.WriteMessages(CollectionConverters.asScala(batch).toList(),
+                        Adapter.toClassic(probe.ref()), 1), akka.actor.ActorRef.noSender());
+            }
+            for (int seq = 1; seq <= writes; seq++) {
+                probe.expectMessageClass(JournalProtocol.WriteMessagesSuccessful$.class, WAIT);
+                assertEquals(seq, probe.expectMessageClass(JournalProtocol.WriteMessageSuccess.class, WAIT).persistent().sequenceNr(), plugin);
+                assertEquals("deferred " + seq, probe.expectMessageClass(JournalProtocol.LoopMessageSuccess.class, WAIT).message(), plugin);
+            }
+        }
+    }
+
+    @Test
     void anEntityKeepsServingAfterItsEventIsRejected() {
         ActorTestKit node = startNode();
         ActorRef<Notebook.Command> notebook = node.spawn(Notebook.create(newId(), "ferry.journal"));
