@@ -265,6 +265,40 @@ class MessageStoreTest extends OneStoreTest {
         assertTrue(store.forceCount() < 16 * 150, "group commit: fewer forces than SYNC appends, got " + store.forceCount());
     }
 
+    /** Closing the store while SYNC writers wait answers every write: forced, or refused; none is left hanging. */
+    @Test
+    void closingUnderSyncWritersAnswersEveryWrite() throws Exception {
+        List<CompletableFuture<Void>> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(16 * 20);
+        try {
+            for (int w = 0; w < 16; w++) {
+                String id = "closing-" + w;
+                pool.submit(() -> {
+                    for (long s = 1; s <= 100_000; s++) {
+                        CompletableFuture<Void> write = store.append(List.of(record(id, s, "")), FlushMode.SYNC);
+                        writes.add(write);
+                        try {
+                            write.get(30, TimeUnit.SECONDS);
+                        } catch (ExecutionException refused) {
+                            return null;
+                        }
+                        written.countDown();
+                    }
+                    return null;
+                });
+            }
+            assertTrue(written.await(30, TimeUnit.SECONDS), "the writers got going");
+            store.close();
+        } finally {
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS), "every writer was answered");
+        }
+        for (CompletableFuture<Void> write : writes) {
+            assertTrue(write.isDone(), "a write was left hanging");
+        }
+    }
+
     /** A second open of the same directory in one JVM is refused with advice, not silently shared. */
     @Test
     void secondOpenInSameJvmIsRefused() {
