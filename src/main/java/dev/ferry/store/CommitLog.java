@@ -66,8 +66,10 @@ final class CommitLog {
     /**
      * Opens the segments under {@code dir}. Segment size comes from the existing files (all must agree), else from
      * {@code configuredSize}. Positions are set by {@link #startAt} once recovery knows the end.
+     *
+     * @param nowMillis the time stamped into a newest segment's header if it has to be restored
      */
-    static CommitLog open(Path dir, long configuredSize) throws IOException {
+    static CommitLog open(Path dir, long configuredSize, long nowMillis) throws IOException {
         Files.createDirectories(dir);
         TreeMap<Long, Path> files = new TreeMap<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
@@ -84,6 +86,12 @@ final class CommitLog {
         // record (the writer creates before it writes); drop it.
         while (!files.isEmpty() && Files.size(files.lastEntry().getValue()) < SEGMENT_HEADER_LENGTH + END_OF_SEGMENT_MARKER_LENGTH) {
             Files.delete(files.pollLastEntry().getValue());
+        }
+        // A newest segment whose header never reached the disk and that holds no record never held anything: it gets
+        // a new header (kept, not deleted: the segment before it may already end with a marker naming it as successor).
+        // A damaged header anywhere else, or with records after it, is damage and stops the open below.
+        if (!files.isEmpty() && Segment.headerLostAndNothingWritten(files.lastEntry().getValue())) {
+            Segment.restoreHeader(files.lastEntry().getValue(), files.lastEntry().getKey(), nowMillis);
         }
         int size = (int) configuredSize;
         if (!files.isEmpty()) {
@@ -190,7 +198,9 @@ final class CommitLog {
                 rollHookForTesting.run();
                 next.activate(finalPath, nowMillis);
             } else {
-                next = Segment.create(finalPath, nextBase, segmentSize, nowMillis);
+                // Created under the prepared name and renamed, so the final name never shows a half-written header.
+                next = Segment.create(dir.resolve(fileName(nextBase) + PREPARED_SUFFIX), nextBase, segmentSize, nowMillis);
+                next.activate(finalPath, nowMillis);
             }
             segments.put(next.baseOffset(), next);
             directoryDirty = true;

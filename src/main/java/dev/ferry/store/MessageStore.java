@@ -136,7 +136,7 @@ public final class MessageStore implements Closeable {
             Path abort = dir.resolve(ABORT_FILE);
             boolean clean = !Files.exists(abort);
             OptionalLong checkpoint = Checkpoint.read(dir);
-            log = CommitLog.open(dir.resolve("commitlog"), config.segmentSize());
+            log = CommitLog.open(dir.resolve("commitlog"), config.segmentSize(), clock.millis());
             Indexes indexes = Indexes.open(dir.resolve("index"), config.indexEntriesPerFile());
             List<Segment> segments = log.segments();
             RecoveryReport report;

@@ -105,11 +105,49 @@ final class Segment {
      * the header (retention ages the previous segment by it). Writer only, before any record goes in.
      */
     void activate(Path finalPath, long nowMillis) throws IOException {
-        Files.move(path, finalPath, StandardCopyOption.ATOMIC_MOVE);
-        path = finalPath;
+        // The header is complete before the file has its final name: a process killed between the two steps must
+        // leave either a .prepared file (discarded on open) or a segment with a valid header, never a torn one.
         createdMillis = nowMillis;
         buffer.putLong(SEGMENT_CREATED_OFFSET, nowMillis);
         buffer.putInt(SEGMENT_CRC_OFFSET, headerCrc(buffer));
+        Files.move(path, finalPath, StandardCopyOption.ATOMIC_MOVE);
+        path = finalPath;
+    }
+
+    /**
+     * Whether the file at {@code path} has no valid header and no record after it (its first record's length word is
+     * zero): a newest segment whose header never reached the disk, e.g. after a power loss that kept the rename but
+     * not the header page. A force of any record in a segment also writes its header page, so such a file never held
+     * a forced record.
+     */
+    static boolean headerLostAndNothingWritten(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            ByteBuffer head = ByteBuffer.allocate(SEGMENT_HEADER_LENGTH + Integer.BYTES).order(ORDER);
+            while (head.hasRemaining() && channel.read(head) >= 0) {
+                // read until full or end of file
+            }
+            if (head.hasRemaining()) {
+                return false; // too short: the caller's size checks report it
+            }
+            boolean headerValid = head.getInt(SEGMENT_MAGIC_OFFSET) == SEGMENT_MAGIC && head.getInt(SEGMENT_CRC_OFFSET) == headerCrc(head);
+            return !headerValid && head.getInt(SEGMENT_HEADER_LENGTH) == 0;
+        }
+    }
+
+    /** Writes a new header into a segment file that lost its own and holds no record, and forces it. */
+    static void restoreHeader(Path path, long baseOffset, long nowMillis) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer head = ByteBuffer.allocate(SEGMENT_HEADER_LENGTH).order(ORDER);
+            head.putInt(SEGMENT_MAGIC_OFFSET, SEGMENT_MAGIC);
+            head.putInt(SEGMENT_VERSION_OFFSET, SEGMENT_VERSION);
+            head.putLong(SEGMENT_BASE_OFFSET_OFFSET, baseOffset);
+            head.putLong(SEGMENT_CREATED_OFFSET, nowMillis);
+            head.putInt(SEGMENT_CRC_OFFSET, headerCrc(head));
+            while (head.hasRemaining()) {
+                channel.write(head, head.position());
+            }
+            channel.force(false);
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -58,7 +59,7 @@ class RecoveryTest {
         writeSingles("b", 20); // two 16-entry index files
         store.abandonForTesting();
         store = null;
-        CommitLog log = CommitLog.open(dir.resolve("commitlog"), SEGMENT_SIZE);
+        CommitLog log = CommitLog.open(dir.resolve("commitlog"), SEGMENT_SIZE, System.currentTimeMillis());
         try {
             Indexes indexes = Indexes.open(dir.resolve("index"), 16);
             new Recovery(log, indexes).scan(Checkpoint.read(dir).orElseThrow());
@@ -122,6 +123,42 @@ class RecoveryTest {
         store.close();
         assertTrue(open().recoveryReport().cleanShutdown());
         assertEquals(11, readAll(store, "a").size());
+    }
+
+    /**
+     * A crash can leave the newest segment named but with its header lost (a power loss that kept the rename, not the
+     * header page): with no record after the header it never held one, so it gets a new header and the store opens.
+     */
+    @Test
+    void aNewestSegmentThatLostItsHeaderAndHoldsNoRecordIsRestored() throws Exception {
+        open();
+        for (long s = 1; s <= 70; s++) { // past the first 64 KiB segment
+            appendSync(store, big("a", s));
+        }
+        long newest = store.commitLogForTesting().segments().get(store.commitLogForTesting().segments().size() - 1).baseOffset();
+        store.abandonForTesting();
+        Path next = segmentFile(dir, newest + SEGMENT_SIZE, SEGMENT_SIZE);
+        Files.write(next, new byte[SEGMENT_SIZE]); // the next segment, named, header and all still zeros
+
+        open();
+        assertEquals(70, store.highestSequence("a"));
+        assertEquals(70, readAll(store, "a").size());
+        appendSync(store, big("a", 71));
+        assertEquals(71, readAll(store, "a").size());
+    }
+
+    /** A damaged segment header with records after it is damage, not a crash's leftovers: the open stops and says so. */
+    @Test
+    void aDamagedHeaderOnASegmentWithRecordsStopsTheOpen() throws Exception {
+        open();
+        writeSingles("a", 5);
+        long first = offsetOf("a", 1);
+        store.abandonForTesting();
+        store = null;
+        overwrite(segmentFile(dir, first, SEGMENT_SIZE), 1, new byte[] {'#'});
+
+        IOException e = assertThrows(IOException.class, this::open);
+        assertTrue(e.getMessage().endsWith("has a damaged header"), e.getMessage());
     }
 
     /** A CRC mismatch in the middle cuts the log there: the records before stay, nothing after it is served. */

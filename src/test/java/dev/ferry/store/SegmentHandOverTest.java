@@ -38,7 +38,7 @@ class SegmentHandOverTest {
 
     @BeforeEach
     void open() throws IOException {
-        log = CommitLog.open(dir, SEGMENT_SIZE);
+        log = CommitLog.open(dir, SEGMENT_SIZE, System.currentTimeMillis());
         log.startAt(0, 0);
     }
 
