@@ -74,6 +74,13 @@ public final class Broker {
     public record SetInSync(int queueId, long term, java.util.List<Integer> inSync, java.util.Map<Integer, String> nodes,
                             ActorRef<Reply> replyTo) implements Command {}
 
+    /**
+     * Sharding's stop message (passivation, hand-off): the entity stops once what it is doing is done. Without it
+     * sharding stopped the actor at once: a Get of an unknown topic passivates the entity, and a Create that reached
+     * it meanwhile (a send's auto-create, a PUT right after a 404) was written but never answered.
+     */
+    public record Stop() implements Command {}
+
     private record Loaded(TopicState state, boolean fromMajority) implements Command {}
 
     private record Written(TopicState state, boolean confirmed, String failure) implements Command {}
@@ -184,6 +191,7 @@ public final class Broker {
                 .onMessage(Promote.class, p -> onPromote(state, p))
                 .onMessage(SetInSync.class, i -> onSetInSync(state, i))
                 .onMessage(IndexWritten.class, l -> Behaviors.same())
+                .onMessage(Stop.class, s -> Behaviors.stopped())
                 .build();
     }
 

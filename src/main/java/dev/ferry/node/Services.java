@@ -54,6 +54,7 @@ public record Services(ActorSystem<Void> system, FerrySettings settings, Cluster
         var askTimeout = settings.http().askTimeout();
         ShardCoordinator.ShardAllocationStrategy brokerAllocation = new FerryAllocationStrategy(system, Broker.TYPE_KEY.name(), allocation);
         var brokers = sharding.init(Entity.of(Broker.TYPE_KEY, ctx -> Broker.create(ctx, askTimeout))
+                .withStopMessage(new Broker.Stop())
                 .withMessageExtractor(new OneShardPerEntity<>())
                 .withAllocationStrategy(brokerAllocation));
         QueueEntity.Settings queueSettings = new QueueEntity.Settings(nodeName, settings.queue().maxBatchMessages(),
