@@ -22,7 +22,6 @@ import scala.PartialFunction;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
 import scala.jdk.javaapi.CollectionConverters;
-import scala.jdk.javaapi.FutureConverters;
 import scala.runtime.BoxedUnit;
 
 import java.util.ArrayList;
@@ -102,32 +101,21 @@ public final class FerryJournal extends AsyncWriteJournal {
         } catch (Exception e) {
             // As AsyncWriteJournal: a batch that cannot be prepared is rejected as a whole, nothing is written.
             List<Optional<Exception>> rejected = new ArrayList<>();
-            write.messages().foreach(m -> m instanceof AtomicWrite ? rejected.add(Optional.of(e)) : false);
+            for (Object m : CollectionConverters.asJava(write.messages())) {
+                if (m instanceof AtomicWrite) rejected.add(Optional.of(e));
+            }
             appended = new Appended(rejected, CompletableFuture.completedFuture(null));
         }
         replies.send(write, appended.rejections(), appended.written());
     }
 
     /**
-     * Akka's entry point for writes, kept for the contract: {@link #aroundReceive} sends every write through
-     * {@link #append} itself, so Akka never calls this.
+     * Akka's entry point for writes, which only AsyncWriteJournal's own write path calls: {@link #aroundReceive} takes
+     * every {@code WriteMessages} before that path sees it.
      */
     @Override
     public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
-        try {
-            Appended appended = append(messages);
-            Iterable<Optional<Exception>> outcome = appended.rejections() != null ? appended.rejections()
-                    : java.util.Collections.nCopies(countOf(messages), Optional.empty());
-            return FutureConverters.asScala(appended.written().thenApply(done -> outcome));
-        } catch (Exception e) {
-            return Futures.failed(e);
-        }
-    }
-
-    private static int countOf(Iterable<AtomicWrite> messages) {
-        int n = 0;
-        for (AtomicWrite ignored : messages) n++;
-        return n;
+        return Futures.failed(new IllegalStateException("FerryJournal writes through WriteReplies, not AsyncWriteJournal's path"));
     }
 
     /**
