@@ -385,7 +385,13 @@ class NodeOperationsIT {
      * Whether no node copies a log right now (GET /cluster/recoveries "active"). A relocation keeps its source replica
      * in sync while the target copies the log, so placement and in-sync flags alone do not show a move under way.
      */
-    static boolean noRecoveryUnderWay() throws IOException, InterruptedException {
+    /**
+     * When the last recovery or relocation copy on any node ended (epoch ms), or {@code Long.MAX_VALUE} while one is
+     * under way. A relocation copy can start and end between two polls (tens of ms for an empty log), and its replica
+     * moves only at the next rebalance after it: the finished ones' end times show it.
+     */
+    static long recoveriesEndedAt() throws IOException, InterruptedException {
+        long last = 0;
         for (int i = 0; i < cluster.size(); i++) {
             HttpResponse<String> r;
             try {
@@ -393,14 +399,17 @@ class NodeOperationsIT {
             } catch (java.net.ConnectException down) {
                 continue; // a stopped node copies nothing
             }
-            if (r.statusCode() != 200 || NodeProcesses.JSON.readTree(r.body()).path("active").size() > 0) return false;
+            var json = NodeProcesses.JSON.readTree(r.body());
+            if (r.statusCode() != 200 || json.path("active").size() > 0) return Long.MAX_VALUE;
+            for (var done : json.path("recoveries")) last = Math.max(last, done.path("startedAt").asLong() + done.path("tookMs").asLong());
         }
-        return true;
+        return last;
     }
 
     /**
      * Waits until every copy runs (two per queue, on two nodes) and is in sync, no recovery or relocation copy is under
-     * way, and the placement is stable for 3 s (longer than the rebalance interval that hands a copied replica off).
+     * way or ended less than 3 s ago, and the placement is stable for 3 s (both longer than the rebalance interval that
+     * hands a copied replica off).
      */
     static void awaitSettled(String topic, int seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -412,8 +421,9 @@ class NodeOperationsIT {
                 if (!now.equals(last)) stableSince = System.nanoTime();
                 last = now;
                 boolean spread = queueNodes(now).values().stream().allMatch(s -> s.size() == 2);
-                if (copiesRunning(now) == QUEUES * 2 && spread && allInSync(topic) && noRecoveryUnderWay()
-                        && System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(3)) return;
+                if (copiesRunning(now) == QUEUES * 2 && spread && allInSync(topic)
+                        && System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(3)
+                        && System.currentTimeMillis() - recoveriesEndedAt() > 3_000) return;
             } catch (IOException notNow) {
                 // a node is restarting
             }
