@@ -53,11 +53,7 @@ final class Segment {
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             MappedByteBuffer buffer = map(channel, size);
-            buffer.putInt(SEGMENT_MAGIC_OFFSET, SEGMENT_MAGIC);
-            buffer.putInt(SEGMENT_VERSION_OFFSET, SEGMENT_VERSION);
-            buffer.putLong(SEGMENT_BASE_OFFSET_OFFSET, baseOffset);
-            buffer.putLong(SEGMENT_CREATED_OFFSET, nowMillis);
-            buffer.putInt(SEGMENT_CRC_OFFSET, headerCrc(buffer));
+            putHeader(buffer, baseOffset, nowMillis);
             return new Segment(path, baseOffset, size, nowMillis, channel, buffer);
         } catch (IOException | RuntimeException e) {
             channel.close();
@@ -78,7 +74,7 @@ final class Segment {
                 throw new IOException("segment " + path + " has an impossible size " + length);
             }
             MappedByteBuffer buffer = map(channel, (int) length);
-            if (buffer.getInt(SEGMENT_MAGIC_OFFSET) != SEGMENT_MAGIC || buffer.getInt(SEGMENT_CRC_OFFSET) != headerCrc(buffer)) {
+            if (!headerIntact(buffer)) {
                 throw new IOException("segment " + path + " has a damaged header");
             }
             if (buffer.getInt(SEGMENT_VERSION_OFFSET) != SEGMENT_VERSION) {
@@ -129,8 +125,7 @@ final class Segment {
             if (head.hasRemaining()) {
                 return false; // too short: the caller's size checks report it
             }
-            boolean headerValid = head.getInt(SEGMENT_MAGIC_OFFSET) == SEGMENT_MAGIC && head.getInt(SEGMENT_CRC_OFFSET) == headerCrc(head);
-            return !headerValid && head.getInt(SEGMENT_HEADER_LENGTH) == 0;
+            return !headerIntact(head) && head.getInt(SEGMENT_HEADER_LENGTH) == 0;
         }
     }
 
@@ -138,11 +133,7 @@ final class Segment {
     static void restoreHeader(Path path, long baseOffset, long nowMillis) throws IOException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer head = ByteBuffer.allocate(SEGMENT_HEADER_LENGTH).order(ORDER);
-            head.putInt(SEGMENT_MAGIC_OFFSET, SEGMENT_MAGIC);
-            head.putInt(SEGMENT_VERSION_OFFSET, SEGMENT_VERSION);
-            head.putLong(SEGMENT_BASE_OFFSET_OFFSET, baseOffset);
-            head.putLong(SEGMENT_CREATED_OFFSET, nowMillis);
-            head.putInt(SEGMENT_CRC_OFFSET, headerCrc(head));
+            putHeader(head, baseOffset, nowMillis);
             while (head.hasRemaining()) {
                 channel.write(head, head.position());
             }
@@ -162,6 +153,19 @@ final class Segment {
             zeros.clear().limit((int) Math.min(zeros.capacity(), end - at));
             at += channel.write(zeros, at);
         }
+    }
+
+    /** Writes a segment header (absolute puts, position untouched) into the start of {@code buffer}. */
+    private static void putHeader(ByteBuffer buffer, long baseOffset, long nowMillis) {
+        buffer.putInt(SEGMENT_MAGIC_OFFSET, SEGMENT_MAGIC);
+        buffer.putInt(SEGMENT_VERSION_OFFSET, SEGMENT_VERSION);
+        buffer.putLong(SEGMENT_BASE_OFFSET_OFFSET, baseOffset);
+        buffer.putLong(SEGMENT_CREATED_OFFSET, nowMillis);
+        buffer.putInt(SEGMENT_CRC_OFFSET, headerCrc(buffer));
+    }
+
+    private static boolean headerIntact(ByteBuffer buffer) {
+        return buffer.getInt(SEGMENT_MAGIC_OFFSET) == SEGMENT_MAGIC && buffer.getInt(SEGMENT_CRC_OFFSET) == headerCrc(buffer);
     }
 
     private static int headerCrc(ByteBuffer buffer) {
