@@ -3,6 +3,7 @@ package dev.ferry.journal;
 import akka.persistence.CapabilityFlag;
 import akka.persistence.japi.journal.JavaJournalSpec;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import org.junit.runner.RunWith;
 import org.scalatestplus.junit.JUnitRunner;
 
@@ -37,7 +38,7 @@ public class FerryJournalTckTest extends JavaJournalSpec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return com.typesafe.config.ConfigFactory.parseString("akka.persistence.journal.plugin = \"" + pluginId + "\"")
+        return ConfigFactory.parseString("akka.persistence.journal.plugin = \"" + pluginId + "\"")
                 .withFallback(JournalTestConfig.forDataDir(dataDir));
     }
 
