@@ -1,10 +1,15 @@
 package dev.ferry.http;
 
+import akka.http.javadsl.model.ContentType;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpMethod;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaTypes;
+import akka.http.javadsl.model.headers.Allow;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.ExceptionHandler;
+import akka.http.javadsl.server.MethodRejection;
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.Route;
@@ -23,6 +28,9 @@ import java.util.function.Supplier;
 
 /** The HTTP API's route tree (docs/http-api.md); handlers live in the *Api classes, errors become {"error","detail"}. */
 public final class FerryRoutes extends AllDirectives {
+
+    /** Prometheus' text exposition format, version included, as its scrapers negotiate it. */
+    private static final ContentType PROMETHEUS_TEXT = ContentTypes.parse(TextFormat.CONTENT_TYPE_004);
 
     private final Services services;
     private final TopicApi topics;
@@ -92,7 +100,8 @@ public final class FerryRoutes extends AllDirectives {
 
     private Route topicRoutes() {
         return concat(
-                pathEndOrSingleSlash(() -> concat(
+                pathEnd(() -> get(() -> async(topics::list))),
+                pathSingleSlash(() -> concat(
                         get(() -> async(topics::list)),
                         async(() -> { throw ApiException.badRequest("invalid_topic_name", "topic name is empty"); }))),
                 pathPrefix(PathMatchers.segment(), this::oneTopic));
@@ -190,7 +199,7 @@ public final class FerryRoutes extends AllDirectives {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return complete(HttpResponse.create().withEntity(akka.http.javadsl.model.ContentTypes.TEXT_PLAIN_UTF8, w.toString()));
+        return complete(HttpResponse.create().withEntity(PROMETHEUS_TEXT, w.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private ExceptionHandler exceptions() {
@@ -202,9 +211,20 @@ public final class FerryRoutes extends AllDirectives {
                 .build();
     }
 
-    /** Akka's default rejection answers (404, 405, 413, ...) with their text moved into the JSON error body. */
+    /**
+     * Akka's default rejection answers (404, 405, 413, ...) with their text moved into the JSON error body; a 405
+     * also carries the Allow header HTTP requires (RFC 9110 15.5.6), which Akka's default answer leaves out.
+     */
     private RejectionHandler rejections() {
-        return RejectionHandler.defaultHandler().mapRejectionResponse(resp -> {
+        RejectionHandler wrongMethod = RejectionHandler.newBuilder()
+                .handleAll(MethodRejection.class, rejected -> {
+                    HttpMethod[] allowed = rejected.stream().map(MethodRejection::supported).distinct().toArray(HttpMethod[]::new);
+                    String names = java.util.Arrays.stream(allowed).map(HttpMethod::name).collect(java.util.stream.Collectors.joining(", "));
+                    return complete(Responses.error(405, "method_not_allowed", "HTTP method not allowed here; supported methods: " + names)
+                            .addHeader(Allow.create(allowed)));
+                })
+                .build();
+        return wrongMethod.withFallback(RejectionHandler.defaultHandler()).mapRejectionResponse(resp -> {
             if (resp.entity().getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) return resp;
             String text = resp.entity() instanceof akka.http.javadsl.model.HttpEntity.Strict s ? s.getData().utf8String() : resp.status().reason();
             int status = resp.status().intValue();
