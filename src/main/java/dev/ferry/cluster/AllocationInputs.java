@@ -201,9 +201,26 @@ public final class AllocationInputs {
 
     /** The topic's allocation settings (topic.* keys) as the core reads them. */
     static Map<String, String> topicSettings(TopicState t) {
+        return topicSettings(t.settings());
+    }
+
+    private static Map<String, String> topicSettings(dev.ferry.broker.TopicSettings settings) {
         Map<String, String> out = new TreeMap<>();
-        t.settings().settings().forEach((k, v) -> { if (k.startsWith("topic.")) out.put(k, v); });
+        settings.settings().forEach((k, v) -> { if (k.startsWith("topic.")) out.put(k, v); });
         return out;
+    }
+
+    /**
+     * ES's {@code cluster.max_shards_per_node} on the request path: why giving {@code topic} these settings (creating
+     * it, or raising its queues or replicas) would take the cluster past {@code ferry.max-queue-copies-per-node} times
+     * its {@code members}; empty when it fits. Checked before the Broker is asked, as ES checks before creating an index.
+     */
+    public java.util.Optional<String> copyLimitRefusal(Collection<Member> members, String topic, dev.ferry.broker.TopicSettings after) {
+        ClusterView view = view(members, Map.of());
+        Topic now = view.topics().get(topic);
+        long before = now == null ? 0 : (long) now.queues() * view.copiesPerQueue(now);
+        Topic next = Topic.of(topic, after.queues(), after.replicas(), topicSettings(after));
+        return dev.ferry.allocation.Allocator.checkCopyLimit(view, (long) next.queues() * view.copiesPerQueue(next) - before);
     }
 
     public static String nodeName(Member m) {

@@ -70,13 +70,26 @@ final class MessageApi {
             }
         }).orElse(null);
         byte[] bytes = body.toArray();
-        return sender.topicForSend(topic).thenCompose(t -> {
+        return sender.topicForSend(topic, t -> accepts(() -> {
+            sender.checkSize(t, bytes.length, "body");
+            sender.chooseQueue(t, queue, shardingKey, "Ferry-Queue");
+        })).thenCompose(t -> {
             sender.checkSize(t, bytes.length, "body");
             int q = sender.chooseQueue(t, queue, shardingKey, "Ferry-Queue");
             long now = System.currentTimeMillis();
             StoredMessage m = new StoredMessage(sender.newId(now), bytes, tags, keys, Map.of(), now);
             return sender.sendOne(t, q, m);
         }).thenApply(ack -> HttpResponse.create().withStatus(201).withEntity(ContentTypes.APPLICATION_JSON, ackJson(ack)));
+    }
+
+    /** True when {@code checks} pass; a send's checks throw the ApiException that answers the send. */
+    private static boolean accepts(Runnable checks) {
+        try {
+            checks.run();
+            return true;
+        } catch (ApiException refused) {
+            return false;
+        }
     }
 
     private static byte[] ackJson(Sender.Ack a) {
@@ -99,24 +112,32 @@ final class MessageApi {
             throw ApiException.badRequest("invalid_field", "field 'messages': expected a non-empty array of messages");
         if (batch.messages().size() > MAX_BATCH)
             throw ApiException.badRequest("invalid_field", "field 'messages': at most " + MAX_BATCH + " messages per batch, got " + batch.messages().size());
-        return sender.topicForSend(topic).thenCompose(t -> {
-            int n = batch.messages().size();
-            int[] queues = new int[n];
-            List<StoredMessage> messages = new ArrayList<>(n);
-            long now = System.currentTimeMillis();
-            for (int i = 0; i < n; i++) {
-                Bodies.Message m = batch.messages().get(i);
-                String where = "messages[" + i + "]";
-                if (m == null) throw ApiException.badRequest("invalid_field", where + ": expected a message object, got null");
-                messages.add(toStored(t, m, where, now));
-                queues[i] = sender.chooseQueue(t, m.queue(), m.shardingKey(), where + ".queue");
-            }
-            return sender.send(t, queues, messages);
+        return sender.topicForSend(topic, t -> accepts(() -> prepareBatch(t, batch))).thenCompose(t -> {
+            PreparedBatch prepared = prepareBatch(t, batch);
+            return sender.send(t, prepared.queues(), prepared.messages());
         }).thenApply(acks -> {
             List<Object> results = new ArrayList<>(acks.size());
             for (Sender.Ack a : acks) results.add(Responses.map("messageId", a.messageId(), "queue", a.queue(), "offset", a.offset()));
             return Responses.json(201, Responses.map("results", results));
         });
+    }
+
+    private record PreparedBatch(int[] queues, List<StoredMessage> messages) {}
+
+    /** The batch's messages and their queues; throws the ApiException that refuses the whole batch. */
+    private PreparedBatch prepareBatch(TopicState t, Bodies.Batch batch) {
+        int n = batch.messages().size();
+        int[] queues = new int[n];
+        List<StoredMessage> messages = new ArrayList<>(n);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < n; i++) {
+            Bodies.Message m = batch.messages().get(i);
+            String where = "messages[" + i + "]";
+            if (m == null) throw ApiException.badRequest("invalid_field", where + ": expected a message object, got null");
+            messages.add(toStored(t, m, where, now));
+            queues[i] = sender.chooseQueue(t, m.queue(), m.shardingKey(), where + ".queue");
+        }
+        return new PreparedBatch(queues, messages);
     }
 
     private StoredMessage toStored(TopicState t, Bodies.Message m, String where, long now) {
@@ -204,7 +225,10 @@ final class MessageApi {
     }
 
     private CompletionStage<List<ByteString>> sendLines(String topic, List<Line> lines) {
-        return sender.topicForSend(topic).thenCompose(t -> {
+        return sender.topicForSend(topic, t -> lines.stream().anyMatch(l -> l.error() == null && accepts(() -> {
+            toStored(t, l.message(), "line " + l.number(), 0);
+            sender.chooseQueue(t, l.message().queue(), l.message().shardingKey(), "line " + l.number() + ".queue");
+        }))).thenCompose(t -> {
             ByteString[] out = new ByteString[lines.size()];
             List<StoredMessage> messages = new ArrayList<>();
             List<Integer> queues = new ArrayList<>();

@@ -92,13 +92,17 @@ final class Sender {
     /**
      * Like {@link #topic} but creates the topic with the node's defaults when auto-create is on (RocketMQ
      * autoCreateTopicEnable), and refuses a topic the flood-stage disk watermark made read-only.
+     *
+     * <p>A send that would store nothing creates nothing: before auto-creating, {@code storesAny} runs the send's own
+     * checks against the topic as it would be created; when they refuse every message, the answer is that
+     * {@link #provisional} topic, uncreated, and the caller's checks then answer the refusal (400, 413) themselves.
      */
-    CompletionStage<TopicState> topicForSend(String topic) {
+    CompletionStage<TopicState> topicForSend(String topic, java.util.function.Predicate<TopicState> storesAny) {
         var local = services.routes().get(topic);
         if (local.isPresent()) // the hot path: no extra stage per send
             return FloodStageMonitor.isBlocked(local.get()) ? CompletableFuture.failedFuture(floodStage(local.get()))
                     : CompletableFuture.completedFuture(local.get());
-        return findForSend(topic).thenApply(t -> {
+        return findForSend(topic, storesAny).thenApply(t -> {
             if (FloodStageMonitor.isBlocked(t)) throw floodStage(t);
             return t;
         });
@@ -119,13 +123,17 @@ final class Sender {
                 + "raise the watermarks with PUT /cluster/settings; reads and deletes still work (GET /cluster/nodes shows disk use)");
     }
 
-    private CompletionStage<TopicState> findForSend(String topic) {
+    private CompletionStage<TopicState> findForSend(String topic, java.util.function.Predicate<TopicState> storesAny) {
         if (!services.settings().topic().autoCreate()) return topic(topic);
         TopicSettings defaults = services.settings().topic().toSettings();
         return Asks.inline(brokerRef(topic).ask(Broker.Get::new, timeout)).thenCompose(reply -> {
             if (reply instanceof Broker.TopicReply t) return CompletableFuture.completedFuture(t);
+            TopicState uncreated = provisional(topic);
+            if (!storesAny.test(uncreated)) return CompletableFuture.completedFuture(new Broker.TopicReply(uncreated, false));
+            CopyLimit.check(services, topic, defaults);
             return brokerRef(topic).ask((akka.actor.typed.ActorRef<Broker.Reply> r) -> new Broker.Create(defaults, r), timeout);
         }).thenCompose(reply -> {
+            if (reply instanceof Broker.TopicReply t && isProvisional(t.state())) return CompletableFuture.completedFuture(t.state());
             if (reply instanceof Broker.TopicReply t) {
                 services.routes().learn(t.state());
                 return CompletableFuture.completedFuture(t.state());
@@ -135,6 +143,19 @@ final class Sender {
             if (reply instanceof Broker.Rejected rej) throw new ApiException(rej.status(), rej.error(), rej.detail());
             throw ApiException.topicNotFound(topic);
         }).exceptionally(e -> { throw translate(e); });
+    }
+
+    /** The topic auto-create would make, not created (version -1): what a send checks itself against first. */
+    TopicState provisional(String topic) {
+        return new TopicState(topic, services.settings().topic().toSettings(), List.of(), 0, false, 0, -1);
+    }
+
+    private static boolean isProvisional(TopicState t) {
+        return t.version() < 0;
+    }
+
+    private static void requireCreated(TopicState t) {
+        if (isProvisional(t)) throw new IllegalStateException("topic " + t.name() + " was never created; its sends' checks should have refused them");
     }
 
     int chooseQueue(TopicState t, Integer explicit, String shardingKey, String where) {
@@ -156,6 +177,7 @@ final class Sender {
 
     /** Sends one message already assigned to {@code queue}. */
     CompletionStage<Ack> sendOne(TopicState t, int queue, StoredMessage m) {
+        requireCreated(t);
         long start = System.nanoTime();
         return lane(t.name(), queue).submit(List.of(m)).thenApply(first -> {
             FerryMetrics.MESSAGES_SENT.labels(t.name()).inc();
@@ -167,6 +189,7 @@ final class Sender {
 
     /** Sends many messages, each with its queue already chosen; one part per queue; acks in input order. */
     CompletionStage<List<Ack>> send(TopicState t, int[] queues, List<StoredMessage> messages) {
+        requireCreated(t);
         long start = System.nanoTime();
         int n = messages.size();
         // Indexes grouped by queue without boxing: count per queue, then fill (queues are 0..queues-1).

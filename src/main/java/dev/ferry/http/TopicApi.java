@@ -52,6 +52,8 @@ final class TopicApi {
                 checkSettings(req.settings()));
         String problem = settings.validate();
         if (problem != null) throw ApiException.badRequest("invalid_settings", problem);
+        // An existing topic is the Broker's to answer (200 when the same, 409 when not): only a new one adds copies.
+        if (services.routes().get(topic).filter(t -> !t.deleted()).isEmpty()) checkCopyLimit(topic, settings);
         return Asks.inline(sender.brokerRef(topic).<Broker.Reply>ask(r -> new Broker.Create(settings, r), timeout))
                 .thenCompose(reply -> answer(reply, topic, true));
     }
@@ -64,8 +66,27 @@ final class TopicApi {
                 req.replication() != null ? parseEnum(() -> TopicSettings.Replication.parse(req.replication()), "replication") : null,
                 req.flush() != null ? parseEnum(() -> TopicSettings.Flush.parse(req.flush()), "flush") : null,
                 req.maxMessageSize(), req.settings());
+        if (patch.queues() == null && patch.replicas() == null && (req.settings() == null || !req.settings().containsKey(dev.ferry.allocation.TopicSettings.AUTO_EXPAND_REPLICAS)))
+            return patched(topic, patch);
+        return sender.topic(topic).thenCompose(t -> {
+            TopicSettings after;
+            try {
+                after = patch.applyTo(t.settings());
+            } catch (IllegalArgumentException invalid) {
+                return patched(topic, patch); // the Broker refuses it with the same words
+            }
+            checkCopyLimit(topic, after);
+            return patched(topic, patch);
+        });
+    }
+
+    private CompletionStage<HttpResponse> patched(String topic, SettingsPatch patch) {
         return Asks.inline(sender.brokerRef(topic).<Broker.Reply>ask(r -> new Broker.Patch(patch, r), timeout))
                 .thenCompose(reply -> answer(reply, topic, false));
+    }
+
+    private void checkCopyLimit(String topic, TopicSettings after) {
+        CopyLimit.check(services, topic, after);
     }
 
     CompletionStage<HttpResponse> delete(String topic) {

@@ -51,4 +51,49 @@ class AutoCreateTest {
         assertEquals(201, sent.status(), sent.text());
         assertEquals(2, sent.json().path("results").size(), sent.text());
     }
+
+    @Test
+    void aSingleSendToAQueueTheTopicWouldNotHaveCreatesNothing() {
+        Http.Reply sent = one.http().post("/topics/auto-bad-queue/messages", "x".getBytes(StandardCharsets.UTF_8), "Ferry-Queue", "10");
+        assertEquals(400, sent.status(), sent.text());
+        assertEquals(404, one.http().get("/topics/auto-bad-queue").status(), "a refused send created the topic");
+    }
+
+    @Test
+    void aSingleSendOverTheDefaultSizeLimitCreatesNothing() {
+        Http.Reply sent = one.http().post("/topics/auto-too-big/messages", new byte[4 * 1024 * 1024 + 1]);
+        assertEquals(413, sent.status(), sent.text());
+        assertEquals(404, one.http().get("/topics/auto-too-big").status(), "a refused send created the topic");
+    }
+
+    @Test
+    void aRefusedBatchCreatesNothing() {
+        Http.Reply sent = one.http().post("/topics/auto-bad-batch/messages:batch", "{\"messages\": [{\"body\": \"a\"}, {\"body\": \"b\", \"queue\": 99}]}");
+        assertEquals(400, sent.status(), sent.text());
+        assertEquals(404, one.http().get("/topics/auto-bad-batch").status(), "a refused batch created the topic");
+    }
+
+    @Test
+    void aStreamWhoseEveryLineIsRefusedCreatesNothingAndAnswersEachLine() {
+        Http.Reply sent = one.http().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(one.http().base() + "/topics/auto-bad-stream/messages:batch"))
+                .header("Content-Type", "application/x-ndjson")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"body\": \"a\", \"queue\": 99}\n{\"bodyBase64\": \"*\"}\n")));
+        assertEquals(200, sent.status(), sent.text());
+        String[] lines = sent.text().split("\n");
+        assertEquals(2, lines.length, sent.text());
+        assertEquals(true, lines[0].contains("\"invalid_field\"") && lines[0].contains("queue 99"), lines[0]);
+        assertEquals(true, lines[1].contains("\"invalid_field\"") && lines[1].contains("base64"), lines[1]);
+        assertEquals(404, one.http().get("/topics/auto-bad-stream").status(), "a stream of refused lines created the topic");
+    }
+
+    @Test
+    void aStreamWithOneGoodLineCreatesTheTopicAndStoresIt() {
+        Http.Reply sent = one.http().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(one.http().base() + "/topics/auto-mixed-stream/messages:batch"))
+                .header("Content-Type", "application/x-ndjson")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"body\": \"a\", \"queue\": 99}\n{\"body\": \"b\", \"queue\": 1}\n")));
+        String[] lines = sent.text().split("\n");
+        assertEquals(true, lines[0].contains("invalid_field"), sent.text());
+        assertEquals(true, lines[1].contains("\"offset\":0"), sent.text());
+        assertEquals(200, one.http().get("/topics/auto-mixed-stream").status());
+    }
 }
