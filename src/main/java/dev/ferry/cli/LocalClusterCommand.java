@@ -74,7 +74,17 @@ public final class LocalClusterCommand implements Callable<Integer> {
         out.print(new NodeConfigFile("node1", "zone-1", dir.resolve("node1").resolve("data"), httpPort, clusterPort, seeds, null).hocon());
         out.flush();
 
-        awaitHealthy(running, out);
+        int up = awaitHealthy(running, out);
+        if (up < nodes) {
+            // A cluster short of nodes is not what was asked for (and a node that lost its port to another process
+            // would leave the user talking to that process): stop, say so, fail.
+            out.println("local-cluster: " + up + " of " + nodes + " nodes started; stopping them. Free the ports or pick others "
+                    + "(--http-port, --cluster-port) and see the logs above.");
+            out.flush();
+            stopping = true;
+            running.parallelStream().forEach(n -> n.stop(30));
+            return 1;
+        }
         out.println("local-cluster: " + nodes + " nodes up. Try: curl -s http://127.0.0.1:" + httpPort + "/cluster/nodes"
                 + "   (Ctrl-C stops the cluster)");
         out.flush();
@@ -88,14 +98,16 @@ public final class LocalClusterCommand implements Callable<Integer> {
             }
             Thread.sleep(500);
         }
-        return 0;
+        return stopping ? 0 : 1; // every node exited by itself: a failure, not a stop
     }
 
     private final List<NodeProcess> reported = new ArrayList<>();
     private volatile boolean stopping;
 
-    private void awaitHealthy(List<NodeProcess> running, PrintWriter out) throws InterruptedException {
+    /** Waits for each node's own /health (its pid, not whatever else answers on its port); returns how many are Up. */
+    private int awaitHealthy(List<NodeProcess> running, PrintWriter out) throws InterruptedException {
         long deadline = System.nanoTime() + 120_000_000_000L;
+        int up = 0;
         for (int k = 0; k < running.size(); k++) {
             NodeProcess p = running.get(k);
             FerryClient client = new FerryClient(URI.create("http://127.0.0.1:" + (httpPort + k)));
@@ -105,8 +117,17 @@ public final class LocalClusterCommand implements Callable<Integer> {
                     reported.add(p);
                     break;
                 }
-                if (healthy(client)) {
+                JsonNode health = health(client);
+                if (health != null && health.path("pid").asLong() != p.pid()) {
+                    if (!strangerReported.contains(p)) {
+                        strangerReported.add(p);
+                        out.println("local-cluster: port " + (httpPort + k) + " is answered by another process (pid "
+                                + health.path("pid").asText() + ", node " + health.path("node").asText() + "), not by " + p.name());
+                        out.flush();
+                    }
+                } else if (health != null && "ok".equals(health.path("status").asText())) {
                     out.println("local-cluster: " + p.name() + " is Up");
+                    up++;
                     break;
                 }
                 if (System.nanoTime() > deadline) {
@@ -117,14 +138,17 @@ public final class LocalClusterCommand implements Callable<Integer> {
             }
             out.flush();
         }
+        return up;
     }
 
-    private static boolean healthy(FerryClient client) {
+    private final List<NodeProcess> strangerReported = new ArrayList<>();
+
+    /** The /health answer on the node's port (503 bodies too), or null when nothing answers yet. */
+    private static JsonNode health(FerryClient client) {
         try {
-            JsonNode h = client.get("/health");
-            return "ok".equals(h.path("status").asText());
+            return client.get("/health");
         } catch (FerryHttpException | NodeUnreachableException notYet) {
-            return false;
+            return null;
         }
     }
 }
