@@ -239,7 +239,8 @@ public final class Broker {
             var sharding = ClusterSharding.get(ctx.getSystem());
             for (QueueRoute q : updated.queues())
                 for (int copy = next.replicas() + 1; copy <= oldReplicas; copy++)
-                    sharding.entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, q.queueId(), copy)).tell(new Replica.TopicDeleted());
+                    if (everStarted(q, copy))
+                        sharding.entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, q.queueId(), copy)).tell(new Replica.TopicDeleted());
             // Running queues pick up flush mode / size limit changes from their route table subscription.
         });
     }
@@ -256,9 +257,18 @@ public final class Broker {
             for (QueueRoute q : tomb.queues()) {
                 sharding.entityRefFor(QueueEntity.TYPE_KEY, QueueEntity.entityId(topic, q.queueId())).tell(new QueueEntity.TopicDeleted());
                 for (int copy = 1; copy <= tomb.settings().replicas(); copy++)
-                    sharding.entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, q.queueId(), copy)).tell(new Replica.TopicDeleted());
+                    if (everStarted(q, copy))
+                        sharding.entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, q.queueId(), copy)).tell(new Replica.TopicDeleted());
             }
         });
+    }
+
+    /**
+     * Whether replica {@code copy} ever ran (and so may hold data to drop). A copy that never did has no node, and
+     * sharding no longer places a copy its topic gave up: a message to it would wait in the region's buffer for good.
+     */
+    private static boolean everStarted(QueueRoute q, int copy) {
+        return !q.nodes().getOrDefault(copy, "").isEmpty();
     }
 
     private Behavior<Command> onCopyStarted(TopicState state, CopyStarted s) {

@@ -244,6 +244,13 @@ public final class AllocationInputs {
         return routes.get(topic).isPresent();
     }
 
+    /** A replica slot its topic no longer has: the topic was deleted, or its queues or replicas are fewer now. */
+    public boolean surplusReplica(CopyId id) {
+        return id.copy() > 0 && routes.latest(id.topic())
+                .map(t -> t.deleted() || id.queue() >= t.queues().size() || id.copy() > t.settings().replicas())
+                .orElse(false);
+    }
+
     /** The node holding {@code q}'s master data, if the routing state names one. */
     public String masterDataNode(CopyId master) {
         return routes.get(master.topic()).filter(t -> master.queue() < t.queues().size())

@@ -56,11 +56,25 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
     private final String typeName;
     private final AllocationInputs inputs;
     private final Allocator allocator = new Allocator();
+    /** Sends a copy's entity a wake-up message through sharding (none for brokers). */
+    private final java.util.function.Consumer<CopyId> wake;
+    /** When each copy was last woken by {@link #wakeAllocatable}: a copy that stays unplaced is not woken every round. */
+    private final Map<CopyId, Long> woken = new HashMap<>();
+    private static final long WAKE_AGAIN_MS = 60_000;
+    /** Replica slots that looked surplus, since when: placed to drain only once they have looked so for a while. */
+    private final Map<CopyId, Long> surplusSince = new HashMap<>();
+    private static final long SURPLUS_AFTER_MS = 20_000;
 
     public FerryAllocationStrategy(ActorSystem<?> system, String typeName, AllocationInputs inputs) {
+        this(system, typeName, inputs, id -> {});
+    }
+
+    /** @param wake sends the entity of a copy of this type a message through sharding, so sharding asks for its home */
+    public FerryAllocationStrategy(ActorSystem<?> system, String typeName, AllocationInputs inputs, java.util.function.Consumer<CopyId> wake) {
         this.system = system;
         this.typeName = typeName;
         this.inputs = inputs;
+        this.wake = wake;
     }
 
     @Override
@@ -82,6 +96,20 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
         members.forEach((region, m) -> regionByNode.put(AllocationInputs.nodeName(m), region));
         inputs.running(typeName, running(current, members));
         CopyId id = CopyId.parse(shardId);
+        if (!inputs.surplusReplica(id)) surplusSince.remove(id);
+        else if (System.currentTimeMillis() - surplusSince.computeIfAbsent(id, k -> System.currentTimeMillis()) < SURPLUS_AFTER_MS) {
+            // This node's route table may lag behind a topic that just gained replicas: wait until it cannot.
+            return notNow();
+        } else {
+            // Messages sent before the topic gave the slot up (a wake, a master's probe) wait in the region's buffer
+            // until the shard has a home; left unplaced they would wait for good, logged every retry and holding up
+            // the node's shutdown. Placed on the asking node, the replica learns it is surplus and stops at once,
+            // touching no store (Replica.onTopicLoaded).
+            surplusSince.remove(id);
+            Member asking = members.get(requester);
+            log.debug("{} {}: surplus replica, placed on {} to drain its messages", typeName, shardId, asking == null ? "any node" : asking.address());
+            return asking != null ? requester : members.keySet().iterator().next();
+        }
         if (!inputs.knowsTopic(id.topic())) {
             // Remembered shards restart before this node's route table has loaded the topics: ask again shortly.
             log.debug("{} {}: topic not known yet", typeName, shardId);
@@ -140,6 +168,7 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
             if (!rebalanceInProgress.isEmpty()) return Futures.successful(out);
             boolean settled = members.size() == current.size(); // else someone is joining or leaving: wait
             if (typeName.equals("broker")) return Futures.successful(settled ? brokersToMove(current, members) : out);
+            if (settled) wakeAllocatable(members);
             if (typeName.equals("queue")) return Futures.successful(settled ? mastersToHandOver(members) : out);
             // After a promotion the master runs on the node of the replica it was promoted onto; that Replica handed its
             // log over and stays dormant there. Move it off, so the slot recovers on another node (docs/replication.md).
@@ -150,7 +179,8 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
             Map<CopyId, String> running = inputs.running();
             running.forEach((id, node) -> {
                 CopyId master = new CopyId(id.topic(), id.queue(), 0);
-                if (id.copy() > 0 && node.equals(running.get(master)) && node.equals(inputs.masterDataNode(master))) out.add(id.entityId());
+                if (id.copy() > 0 && !inputs.surplusReplica(id) && node.equals(running.get(master)) && node.equals(inputs.masterDataNode(master)))
+                    out.add(id.entityId());
             });
             if (!out.isEmpty()) {
                 log.info("rebalance: moving replicas off their master's node {}", out);
@@ -312,6 +342,31 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
     }
 
     /** Not a region: the coordinator allocates nothing and the requesting region asks again later. */
+    /**
+     * ES's reroute. Akka allocates a shard only when a message for it arrives, so a copy nobody writes to could stay
+     * unplaced although the core would place it now: an idle queue's master whose node came back, a replica handed
+     * off for a relocation, a replica allowed again after {@code allocation.enable} went back to {@code all}. Such
+     * copies (and they alone: a copy the core would not place gets no message to wait in a region's buffer) are sent a
+     * wake-up, and sharding asks for their home.
+     */
+    private void wakeAllocatable(Map<ActorRef, Member> members) {
+        boolean masters = typeName.equals("queue");
+        ClusterView view = inputs.view(members.values(), inputs.running());
+        boolean any = false;
+        for (var c : view.copies())
+            if (c.state() == dev.ferry.allocation.CopyState.UNASSIGNED && (c.id().copy() == 0) == masters) { any = true; break; }
+        long now = System.currentTimeMillis();
+        woken.values().removeIf(at -> now - at >= WAKE_AGAIN_MS);
+        if (!any) return;
+        for (dev.ferry.allocation.Placement p : allocator.round(view).placements()) {
+            CopyId id = p.copy();
+            if ((id.copy() == 0) != masters || woken.containsKey(id)) continue;
+            woken.put(id, now);
+            log.info("{} {}: unplaced and allocatable on {}; waking it", typeName, id.entityId(), p.node());
+            wake.accept(id);
+        }
+    }
+
     private ActorRef notNow() {
         return Adapter.toClassic(system).deadLetters();
     }

@@ -35,6 +35,11 @@ public final class RouteTable {
         return s == null || s.deleted() ? Optional.empty() : Optional.of(s);
     }
 
+    /** The topic's newest state this node knows, a tombstone if it was deleted. */
+    public Optional<TopicState> latest(String topic) {
+        return Optional.ofNullable(topics.get(topic));
+    }
+
     /** Every known topic state, tombstones included (allocation reads where deleted topics' data was). */
     public Collection<TopicState> all() {
         return topics.values();

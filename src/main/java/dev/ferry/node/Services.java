@@ -63,10 +63,12 @@ public record Services(ActorSystem<Void> system, FerrySettings settings, Cluster
         var queues = sharding.init(Entity.of(QueueEntity.TYPE_KEY, ctx -> QueueEntity.create(ctx, queueSettings))
                 .withMessageExtractor(new OneShardPerEntity<>())
                 .withStopMessage(new QueueEntity.Stop())
-                .withAllocationStrategy(new FerryAllocationStrategy(system, QueueEntity.TYPE_KEY.name(), allocation)));
+                .withAllocationStrategy(new FerryAllocationStrategy(system, QueueEntity.TYPE_KEY.name(), allocation,
+                        id -> sharding.entityRefFor(QueueEntity.TYPE_KEY, QueueEntity.entityId(id.topic(), id.queue())).tell(new QueueEntity.Wake()))));
         var replicas = sharding.init(Entity.of(Replica.TYPE_KEY, ctx -> Replica.create(ctx, nodeName))
                 .withMessageExtractor(new OneShardPerEntity<>())
-                .withAllocationStrategy(new FerryAllocationStrategy(system, Replica.TYPE_KEY.name(), allocation)));
+                .withAllocationStrategy(new FerryAllocationStrategy(system, Replica.TYPE_KEY.name(), allocation,
+                        id -> sharding.entityRefFor(Replica.TYPE_KEY, Replica.entityId(id.topic(), id.queue(), id.copy())).tell(new Replica.Wake()))));
         boolean fromLast = settings.consumer().consumeFrom() == FerrySettings.ConsumeFrom.LAST_OFFSET;
         var groups = sharding.init(Entity.of(ConsumerGroup.TYPE_KEY, ctx -> ConsumerGroup.create(ctx.getEntityId(),
                         settings.consumer().sessionTimeout(), fromLast, Clock.systemUTC()))

@@ -253,6 +253,9 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         long caughtUpAt;
         long lastHeard;
         long committedSent;
+        /** When this master last probed it, and how many probes in a row went unanswered (the next waits longer). */
+        long lastProbe;
+        int unanswered;
         /** Too far behind for shipments: it catches up by peer recovery, which it asks for. */
         boolean needsRecovery;
         /** A recovery stream to it runs (shipments wait). */
@@ -672,6 +675,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         if (a.term() < term || rs == null) return this; // an answer to an older master
         long now = System.currentTimeMillis();
         rs.lastHeard = now;
+        rs.unanswered = 0;
         // A gap answer states where the replica stands after comparing its log with ours (it may have cut a tail):
         // take it as is; so is an answer from another node than the last (the slot moved: position and node go
         // together, as the sync acknowledgement reads them). Ordinary acks of one replica arrive in order; max() only
@@ -730,6 +734,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         rs.sent = -1;
         rs.durable = -1;
         rs.lastHeard = System.currentTimeMillis();
+        rs.unanswered = 0;
         if (desiredInSync.remove(copy)) {
             getContext().getLog().info("queue {}/{}: replica {} {} (master at {}); it leaves the in-sync set until it acknowledges our end",
                     topic, queueId, copy, why, nextOffset);
@@ -886,7 +891,11 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             int c = e.getKey();
             ReplicaState rs = e.getValue();
             boolean behind = rs.durable < nextOffset;
-            if ((rs.sent < 0 || behind) && now - rs.lastHeard >= rep.probeInterval().toMillis()) probe(c);
+            if ((rs.sent < 0 || behind) && now - Math.max(rs.lastHeard, rs.lastProbe) >= rep.probeDelayMillis(rs.unanswered)) {
+                probe(c);
+                rs.lastProbe = now;
+                rs.unanswered++;
+            }
             else if (!behind && rs.committedSent < committed && !rs.recovering) probe(c); // replicas serve reads up to it
             if (behind && desiredInSync.contains(c) && now - rs.caughtUpAt > rep.inSyncTimeout().toMillis()) {
                 getContext().getLog().warn("queue {}/{}: replica {} has not caught up for {} ms (at seq {}, master at {}); it leaves the in-sync set",

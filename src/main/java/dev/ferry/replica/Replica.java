@@ -277,7 +277,9 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
             getContext().scheduleOnce(Duration.ofSeconds(1), getContext().getSelf(), new RetryLoad());
             return this;
         }
-        if (!(l.reply() instanceof Broker.TopicReply t) || queueId >= t.state().queues().size()) {
+        if (!(l.reply() instanceof Broker.TopicReply t) || t.state().deleted() || queueId >= t.state().queues().size()
+                || copy > t.state().settings().replicas()) {
+            // A slot the topic does not have (any more): nothing to hold, nothing to follow.
             entity.getShard().tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
             return this;
         }

@@ -12,11 +12,24 @@ import java.time.Duration;
  * @param maxShipmentRecords most records one shipment (or catch-up chunk) carries (RocketMQ haTransferBatchSize)
  * @param maxUnackedRecords  records shipped to one replica and not yet acknowledged before the master waits (flow control)
  * @param probeInterval      how often the master checks lag and re-probes replicas that are silent
+ * @param silentProbeMaxInterval the longest wait between probes to a replica that does not answer (backing off from probeInterval)
  * @param recovery           peer recovery (ferry.replication.recovery.*)
  * @param slaveReadEnable    cold reads (below the master's read cache) go to an in-sync replica (RocketMQ slaveReadEnable)
  */
 public record ReplicationSettings(Duration inSyncTimeout, int maxShipmentRecords, int maxUnackedRecords, Duration probeInterval,
-                                  Recovery recovery, boolean slaveReadEnable) {
+                                  Duration silentProbeMaxInterval, Recovery recovery, boolean slaveReadEnable) {
+
+    /**
+     * How long the master waits before probing a replica again after {@code unanswered} probes in a row: the probe
+     * interval, doubled per unanswered probe up to {@code silent-probe-max-interval}. A probe to a replica that has no
+     * node (it cannot be placed, or its node is gone) waits in the sharding region's buffer until it gets one, so one
+     * such probe is enough: probing on at full rate only piled up buffered probes.
+     */
+    public long probeDelayMillis(int unanswered) {
+        long base = probeInterval.toMillis();
+        long max = Math.max(base, silentProbeMaxInterval.toMillis());
+        return unanswered >= 62 ? max : Math.min(max, base << Math.min(unanswered, 30));
+    }
 
     /**
      * @param maxBytesPerSec node-wide cap on recovery bytes, in and out (ES indices.recovery.max_bytes_per_sec); <= 0 = none;
@@ -36,6 +49,6 @@ public record ReplicationSettings(Duration inSyncTimeout, int maxShipmentRecords
                 RecoverySettings.chunkSize(r.getValue("chunk-size").unwrapped(), Integer.MAX_VALUE),
                 r.getLong("min-lag-records"), r.getDuration("retry-delay"));
         return new ReplicationSettings(c.getDuration("in-sync-timeout"), c.getInt("max-shipment-records"),
-                c.getInt("max-unacked-records"), c.getDuration("probe-interval"), recovery, c.getBoolean("slave-read-enable"));
+                c.getInt("max-unacked-records"), c.getDuration("probe-interval"), c.getDuration("silent-probe-max-interval"), recovery, c.getBoolean("slave-read-enable"));
     }
 }

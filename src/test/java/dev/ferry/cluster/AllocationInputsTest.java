@@ -136,4 +136,21 @@ class AllocationInputsTest {
         inputs.relocationReport(new dev.ferry.replica.RelocationTargets.Prepared("orders", 0, 1, "n4", 42));
         assertFalse(inputs.preCopies.get(replica).prepared(), "a stale answer (an earlier target) must not move the replica");
     }
+
+    @Test
+    void aReplicaSlotTheTopicStillHasIsNotSurplus() {
+        route(List.of(0, 1));   // one queue, one replica
+        assertFalse(inputs.surplusReplica(new CopyId("orders", 0, 1)));
+        assertFalse(inputs.surplusReplica(master), "a master slot is never a surplus replica");
+        assertFalse(inputs.surplusReplica(new CopyId("unknown-yet", 0, 1)), "a topic not loaded yet decides nothing");
+    }
+
+    @Test
+    void replicaSlotsBeyondTheTopicsReplicasOrQueuesOrOfADeletedTopicAreSurplus() {
+        route(List.of(0, 1));
+        assertTrue(inputs.surplusReplica(new CopyId("orders", 0, 2)), "replicas were lowered to 1");
+        assertTrue(inputs.surplusReplica(new CopyId("orders", 1, 1)), "the topic has one queue");
+        routes.learn(routes.get("orders").orElseThrow().asDeleted());
+        assertTrue(inputs.surplusReplica(new CopyId("orders", 0, 1)), "the topic is deleted");
+    }
 }
