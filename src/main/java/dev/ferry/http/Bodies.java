@@ -24,7 +24,7 @@ final class Bodies {
 
     record Batch(List<Message> messages) {}
 
-    record Pull(String topic, String consumer, Integer max, Long waitMs, String tags) {}
+    record Pull(String topic, String consumer, Integer max, Long maxBytes, Long waitMs, String tags) {}
 
     record Commit(String topic, Integer queue, Long offset) {}
 

@@ -46,6 +46,7 @@ final class ConsumeStreams {
     private final Duration timeout;
     private final long maxWaitMs;
     private final int maxRead;
+    private final long maxBytes;
     private final Duration keepAlive;
     private final long sessionTimeoutMs;
 
@@ -56,6 +57,7 @@ final class ConsumeStreams {
         this.timeout = services.settings().http().askTimeout();
         this.maxWaitMs = services.settings().http().maxWait().toMillis();
         this.maxRead = services.settings().http().maxMessagesPerRead();
+        this.maxBytes = services.settings().http().maxBytesPerRead();
         this.keepAlive = services.settings().http().streamKeepAlive();
         this.sessionTimeoutMs = services.settings().consumer().sessionTimeout().toMillis();
     }
@@ -71,13 +73,14 @@ final class ConsumeStreams {
         TopicApi.checkName(topic);
         long offset = MessageApi.longParam(params, "offset", 0, 0, Long.MAX_VALUE);
         int max = (int) MessageApi.longParam(params, "max", 32, 1, maxRead);
+        long bytes = MessageApi.maxBytesParam(params, maxBytes);
         TagFilter filter = TagFilter.parse(params.get("tags"));
         int queue = MessageApi.queueId(queueSegment);
         return sender.topic(topic).thenApply(t -> {
             if (queue >= t.settings().queues())
                 throw new ApiException(404, "queue_not_found", "topic " + topic + " has queues 0.." + (t.settings().queues() - 1) + ", not " + queue);
             Source<ByteString, NotUsed> lines = Source.unfoldAsync(new QueueCursor(offset, false),
-                    cursor -> cursor.done() ? CompletableFuture.completedFuture(Optional.empty()) : readQueue(topic, queue, cursor.next(), max, filter));
+                    cursor -> cursor.done() ? CompletableFuture.completedFuture(Optional.empty()) : readQueue(topic, queue, cursor.next(), max, bytes, filter));
             return response(lines, "queue");
         });
     }
@@ -85,11 +88,12 @@ final class ConsumeStreams {
     /** Where a queue stream reads next; {@code done} after a line that ends the stream (an error). */
     private record QueueCursor(long next, boolean done) {}
 
-    private CompletionStage<Optional<Pair<QueueCursor, ByteString>>> readQueue(String topic, int queue, long offset, int max, TagFilter filter) {
+    private CompletionStage<Optional<Pair<QueueCursor, ByteString>>> readQueue(String topic, int queue, long offset, int max, long maxBytes,
+                                                                                TagFilter filter) {
         FerryMetrics.CONSUME_STREAM_READS.labels("queue").inc();
         long waitMs = pollMs();
         return Asks.on(services.system().executionContext(), sender.queueRef(topic, queue)
-                .<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(offset, max, filter, waitMs, r), timeout.plusMillis(waitMs)))
+                .<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(offset, max, maxBytes, filter, waitMs, r), timeout.plusMillis(waitMs)))
                 .handle((reply, failure) -> {
                     if (reply instanceof QueueEntity.Messages m) {
                         FerryMetrics.MESSAGES_READ.labels(topic).inc(m.messages().size());
@@ -112,6 +116,7 @@ final class ConsumeStreams {
         String consumer = params.getOrDefault("consumer", "stream-" + services.settings().node().name() + "-" + streamIds.incrementAndGet());
         GroupApi.checkConsumer(consumer, "parameter 'consumer'");
         int max = (int) MessageApi.longParam(params, "max", 32, 1, maxRead);
+        long bytes = MessageApi.maxBytesParam(params, maxBytes);
         TagFilter filter = TagFilter.parse(params.get("tags"));
         String commit = params.getOrDefault("commit", "manual");
         if (!commit.equals("manual") && !commit.equals("auto"))
@@ -123,7 +128,7 @@ final class ConsumeStreams {
         return sender.topic(topic).thenApply(t -> {
             Source<ByteString, NotUsed> lines = Source.unfoldAsync(new GroupCursor(Map.of(), false),
                     cursor -> cursor.done() ? CompletableFuture.completedFuture(Optional.empty())
-                            : pullGroup(group, t, consumer, max, filter, waitMs, auto ? cursor.delivered() : Map.of()));
+                            : pullGroup(group, t, consumer, max, bytes, filter, waitMs, auto ? cursor.delivered() : Map.of()));
             return response(lines, "group");
         });
     }
@@ -132,13 +137,14 @@ final class ConsumeStreams {
     private record GroupCursor(Map<Integer, Long> delivered, boolean done) {}
 
     private CompletionStage<Optional<Pair<GroupCursor, ByteString>>> pullGroup(String group, TopicState t, String consumer, int max,
-                                                                                TagFilter filter, long waitMs, Map<Integer, Long> commit) {
+                                                                                long maxBytes, TagFilter filter, long waitMs,
+                                                                                Map<Integer, Long> commit) {
         // The client took the previous pull's messages (that is why this pull runs): commit them, then pull on.
         CompletableFuture<?> committed = CompletableFuture.allOf(commit.entrySet().stream()
                 .map(e -> groups.commitDelivered(group, t.name(), e.getKey(), e.getValue()).toCompletableFuture())
                 .toArray(CompletableFuture[]::new));
         FerryMetrics.CONSUME_STREAM_READS.labels("group").inc();
-        return committed.thenCompose(v -> groups.pullOnce(group, t, consumer, max, filter, waitMs)).handle((d, failure) -> {
+        return committed.thenCompose(v -> groups.pullOnce(group, t, consumer, max, maxBytes, filter, waitMs)).handle((d, failure) -> {
             if (failure == null && d.assignment().queues().isEmpty()) {
                 // More consumers than queues: this one owns none for now; ask again after a long poll's time, not at once.
                 return Patterns.after(Duration.ofMillis(waitMs), services.system().classicSystem().scheduler(), services.system().executionContext(),

@@ -11,6 +11,7 @@ import dev.ferry.node.FerryMetrics;
 import dev.ferry.node.Services;
 import dev.ferry.queue.QueueEntity;
 import dev.ferry.queue.QueueMessage;
+import dev.ferry.queue.ReadBudget;
 import dev.ferry.queue.TagFilter;
 
 import java.io.ByteArrayOutputStream;
@@ -34,6 +35,7 @@ final class GroupApi {
     private final Duration timeout;
     private final long maxWaitMs;
     private final int maxRead;
+    private final long maxBytes;
 
     GroupApi(Services services, Sender sender) {
         this.services = services;
@@ -41,6 +43,7 @@ final class GroupApi {
         this.timeout = services.settings().http().askTimeout();
         this.maxWaitMs = services.settings().http().maxWait().toMillis();
         this.maxRead = services.settings().http().maxMessagesPerRead();
+        this.maxBytes = services.settings().http().maxBytesPerRead();
     }
 
     static void checkGroup(String group) {
@@ -62,8 +65,11 @@ final class GroupApi {
         if (max < 1 || max > maxRead) throw ApiException.badRequest("invalid_field", "field 'max' must be between 1 and " + maxRead + ", was " + max);
         long waitMs = req.waitMs() == null ? 0 : req.waitMs();
         if (waitMs < 0 || waitMs > maxWaitMs) throw ApiException.badRequest("invalid_field", "field 'waitMs' must be between 0 and " + maxWaitMs + ", was " + waitMs);
+        if (req.maxBytes() != null && req.maxBytes() < 1)
+            throw ApiException.badRequest("invalid_field", "field 'maxBytes' must be at least 1, was " + req.maxBytes());
+        long bytes = req.maxBytes() == null ? maxBytes : Math.min(maxBytes, req.maxBytes());
         TagFilter filter = TagFilter.parse(req.tags());
-        return sender.topic(req.topic()).thenCompose(t -> pullOnce(group, t, req.consumer(), max, filter, waitMs)
+        return sender.topic(req.topic()).thenCompose(t -> pullOnce(group, t, req.consumer(), max, bytes, filter, waitMs)
                 .thenApply(d -> render(group, t, req.consumer(), d)));
     }
 
@@ -81,30 +87,35 @@ final class GroupApi {
 
     /**
      * One consumer-group pull: marks {@code consumer} live, reads its queues (long-polling up to {@code waitMs} when
-     * nothing is there), takes at most {@code max} messages and tells the group how far each queue was delivered.
+     * nothing is there), takes at most {@code max} messages and {@code maxBytes} (the first message always) and tells
+     * the group how far each queue was delivered.
      */
-    CompletionStage<Delivery> pullOnce(String group, TopicState t, String consumer, int max, TagFilter filter, long waitMs) {
+    CompletionStage<Delivery> pullOnce(String group, TopicState t, String consumer, int max, long maxBytes, TagFilter filter, long waitMs) {
         return Asks.inline(groupRef(group)
                 .<ConsumerGroup.Assignment>ask(r -> new ConsumerGroup.Pull(t.name(), t.settings().queues(), consumer, r), timeout))
-                .thenCompose(assignment -> readAssigned(t, assignment, max, filter, 0)
+                .thenCompose(assignment -> readAssigned(t, assignment, max, maxBytes, filter, 0)
                         .thenCompose(first -> total(first) > 0 || waitMs == 0 || assignment.queues().isEmpty()
                                 ? CompletableFuture.completedFuture(first)
-                                : longPoll(t, assignment, max, filter, waitMs))
-                        .thenApply(results -> take(group, t, consumer, assignment, results, max)));
+                                : longPoll(t, assignment, max, maxBytes, filter, waitMs))
+                        .thenApply(results -> take(group, t, consumer, assignment, results, new ReadBudget(max, maxBytes))));
     }
 
-    /** One read per owned queue, in parallel. */
+    /**
+     * One read per owned queue, in parallel, each with the whole budget (a queue's big message is not starved by its
+     * share), then trimmed to the budget over all of them by {@link #take} (Kafka's per-partition and per-fetch bytes).
+     */
     private CompletableFuture<List<QueueEntity.Messages>> readAssigned(TopicState t, ConsumerGroup.Assignment a, int max,
-                                                                      TagFilter filter, long waitMs) {
+                                                                      long maxBytes, TagFilter filter, long waitMs) {
         List<CompletableFuture<QueueEntity.Messages>> reads = new ArrayList<>();
-        for (ConsumerGroup.QueueFetch f : a.queues()) reads.add(read(t, f, max, filter, waitMs));
+        for (ConsumerGroup.QueueFetch f : a.queues()) reads.add(read(t, f, max, maxBytes, filter, waitMs));
         return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
                 .thenApply(v -> reads.stream().map(CompletableFuture::join).toList());
     }
 
-    private CompletableFuture<QueueEntity.Messages> read(TopicState t, ConsumerGroup.QueueFetch f, int max, TagFilter filter, long waitMs) {
+    private CompletableFuture<QueueEntity.Messages> read(TopicState t, ConsumerGroup.QueueFetch f, int max, long maxBytes,
+                                                         TagFilter filter, long waitMs) {
         return Asks.on(services.system().executionContext(), sender.queueRef(t.name(), f.queueId())
-                .<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(f.offset(), max, filter, waitMs, r), timeout.plusMillis(waitMs)))
+                .<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(f.offset(), max, maxBytes, filter, waitMs, r), timeout.plusMillis(waitMs)))
                 .thenApply(reply -> {
                     if (reply instanceof QueueEntity.Messages m) return m;
                     QueueEntity.ReadRejected r = (QueueEntity.ReadRejected) reply;
@@ -113,11 +124,12 @@ final class GroupApi {
     }
 
     /** Parks a read on every owned queue; answers with the first that brings messages, or empty when all time out. */
-    private CompletableFuture<List<QueueEntity.Messages>> longPoll(TopicState t, ConsumerGroup.Assignment a, int max, TagFilter filter, long waitMs) {
+    private CompletableFuture<List<QueueEntity.Messages>> longPoll(TopicState t, ConsumerGroup.Assignment a, int max, long maxBytes,
+                                                                  TagFilter filter, long waitMs) {
         CompletableFuture<List<QueueEntity.Messages>> done = new CompletableFuture<>();
         AtomicInteger left = new AtomicInteger(a.queues().size());
         for (ConsumerGroup.QueueFetch f : a.queues()) {
-            read(t, f, max, filter, waitMs).whenComplete((m, e) -> {
+            read(t, f, max, maxBytes, filter, waitMs).whenComplete((m, e) -> {
                 if (e != null) {
                     done.completeExceptionally(e);
                 } else if (!m.messages().isEmpty()) {
@@ -134,19 +146,20 @@ final class GroupApi {
         return results.stream().mapToInt(m -> m.messages().size()).sum();
     }
 
-    /** Takes up to {@code max} messages over the queues and tells the group how far each queue was delivered. */
+    /** Takes what {@code budget} allows over the queues, in order, and tells the group how far each queue was delivered. */
     private Delivery take(String group, TopicState t, String consumer, ConsumerGroup.Assignment a,
-                          List<QueueEntity.Messages> results, int max) {
+                          List<QueueEntity.Messages> results, ReadBudget budget) {
         List<QueueEntity.Messages> taken = new ArrayList<>(results.size());
         int delivered = 0;
         for (QueueEntity.Messages m : results) {
-            int room = max - delivered;
-            List<QueueMessage> part = m.messages().size() <= room ? m.messages() : m.messages().subList(0, room);
+            int fit = 0;
+            while (fit < m.messages().size() && budget.tryTake(m.messages().get(fit).message())) fit++;
+            List<QueueMessage> part = fit == m.messages().size() ? m.messages() : m.messages().subList(0, fit);
             delivered += part.size();
             long next = part.size() == m.messages().size() ? m.nextOffset()
                     : part.isEmpty() ? -1 : part.get(part.size() - 1).offset() + 1;
             if (next >= 0) groupRef(group).tell(new ConsumerGroup.Fetched(t.name(), consumer, m.queueId(), next));
-            taken.add(new QueueEntity.Messages(m.queueId(), m.minOffset(), m.maxOffset(), next, part, m.copy()));
+            taken.add(new QueueEntity.Messages(m.queueId(), m.minOffset(), m.maxOffset(), next, part, m.copy(), m.status()));
         }
         FerryMetrics.MESSAGES_READ.labels(t.name()).inc(delivered);
         return new Delivery(a, taken);
@@ -206,7 +219,7 @@ final class GroupApi {
      */
     private CompletionStage<Long> maxOffset(TopicState t, int queue) {
         return Asks.inline(sender.queueRef(t.name(), queue)
-                .<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(Long.MAX_VALUE, 1, TagFilter.ALL, 0, r), timeout))
+                .<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(Long.MAX_VALUE, 1, 1, TagFilter.ALL, 0, r), timeout))
                 .thenApply(reply -> {
                     if (reply instanceof QueueEntity.Messages m) return m.maxOffset();
                     QueueEntity.ReadRejected r = (QueueEntity.ReadRejected) reply;
@@ -232,8 +245,7 @@ final class GroupApi {
         int queues = state.map(s -> s.settings().queues()).orElse(0);
         List<CompletableFuture<QueueEntity.Stats>> stats = new ArrayList<>();
         for (int q = 0; q < queues; q++)
-            stats.add(Asks.inline(sender.queueRef(tv.topic(), q).<QueueEntity.Stats>ask(QueueEntity.GetStats::new, Duration.ofSeconds(2)))
-                    .exceptionally(e -> null));
+            stats.add(QueueStats.ask(sender, tv.topic(), q, timeout));
         return CompletableFuture.allOf(stats.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<Object> rows = new ArrayList<>();
             for (int q = 0; q < queues; q++) {

@@ -46,12 +46,14 @@ final class MessageApi {
     private final Services services;
     private final Sender sender;
     private final int maxRead;
+    private final long maxBytes;
     private final long maxWaitMs;
 
     MessageApi(Services services, Sender sender) {
         this.services = services;
         this.sender = sender;
         this.maxRead = services.settings().http().maxMessagesPerRead();
+        this.maxBytes = services.settings().http().maxBytesPerRead();
         this.maxWaitMs = services.settings().http().maxWait().toMillis();
     }
 
@@ -290,6 +292,7 @@ final class MessageApi {
         TopicApi.checkName(topic);
         long offset = longParam(params, "offset", 0, 0, Long.MAX_VALUE);
         int max = (int) longParam(params, "max", 32, 1, maxRead);
+        long bytes = maxBytesParam(params, maxBytes);
         long waitMs = longParam(params, "waitMs", 0, 0, maxWaitMs);
         TagFilter filter = TagFilter.parse(params.get("tags"));
         int queue = queueId(queueSegment);
@@ -303,8 +306,8 @@ final class MessageApi {
                 // A replica serves what it holds up to the committed offset it last heard from the master (which comes
                 // with shipments and probes: a long poll there answers up to one probe-interval later than the master's).
                 return Asks.on(services.system().executionContext(), services.sharding().entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, queue, replica))
-                        .<QueueEntity.ReadReply>ask(r -> new Replica.Read(offset, max, filter, 0, waitMs, r), timeout));
-            return Asks.on(services.system().executionContext(), sender.queueRef(topic, queue).<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(offset, max, filter, waitMs, r), timeout));
+                        .<QueueEntity.ReadReply>ask(r -> new Replica.Read(offset, max, bytes, filter, 0, waitMs, r), timeout));
+            return Asks.on(services.system().executionContext(), sender.queueRef(topic, queue).<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(offset, max, bytes, filter, waitMs, r), timeout));
         }).thenApply(reply -> {
             if (reply instanceof QueueEntity.ReadRejected r) throw new ApiException(r.status(), r.error(), r.detail());
             QueueEntity.Messages m = (QueueEntity.Messages) reply;
@@ -344,6 +347,7 @@ final class MessageApi {
             g.writeNumberField("minOffset", m.minOffset());
             g.writeNumberField("maxOffset", m.maxOffset());
             g.writeNumberField("nextOffset", m.nextOffset());
+            g.writeStringField("status", m.status().json());
             g.writeStringField("servedBy", m.copy() == 0 ? "master" : "replica");
             g.writeNumberField("copy", m.copy());
             g.writeArrayFieldStart("messages");
@@ -364,6 +368,14 @@ final class MessageApi {
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("invalid_parameter", "queue must be a queue id (a non-negative integer), was \"" + segment + "\"");
         }
+    }
+
+    /**
+     * The {@code maxBytes} parameter: lowers the node's byte budget of a read ({@code nodeMax}, ferry.http.max-bytes-per-read);
+     * a larger value means the node's.
+     */
+    static long maxBytesParam(Map<String, String> params, long nodeMax) {
+        return Math.min(nodeMax, longParam(params, "maxBytes", nodeMax, 1, Long.MAX_VALUE));
     }
 
     static long longParam(Map<String, String> params, String name, long dflt, long min, long max) {

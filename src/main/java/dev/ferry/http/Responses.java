@@ -18,6 +18,8 @@ final class Responses {
 
     private static final Logger log = LoggerFactory.getLogger(Responses.class);
 
+    static final String INTERNAL_ERROR_DETAIL = "the node failed to serve this request; its log says why";
+
     static HttpResponse json(int status, Object body) {
         try {
             return json(status, Json.MAPPER.writeValueAsBytes(body));
@@ -48,7 +50,8 @@ final class Responses {
             RuntimeException t = Sender.translate(e);
             if (t instanceof ApiException api) return error(api);
             log.error("request failed", t);
-            return error(StatusCodes.INTERNAL_SERVER_ERROR.intValue(), "internal_error", String.valueOf(t.getMessage()));
+            // The cause is in the node's log; the client learns nothing of the node's internals from it.
+            return error(StatusCodes.INTERNAL_SERVER_ERROR.intValue(), "internal_error", INTERNAL_ERROR_DETAIL);
         };
     }
 

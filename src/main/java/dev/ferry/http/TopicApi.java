@@ -137,8 +137,7 @@ final class TopicApi {
     CompletionStage<Map<String, Object>> describe(TopicState t) {
         List<CompletableFuture<QueueEntity.Stats>> stats = new ArrayList<>();
         for (QueueRoute q : t.queues()) {
-            stats.add(Asks.inline(sender.queueRef(t.name(), q.queueId()).<QueueEntity.Stats>ask(QueueEntity.GetStats::new, Duration.ofSeconds(2)))
-                    .exceptionally(e -> null));
+            stats.add(QueueStats.ask(sender, t.name(), q.queueId(), timeout));
         }
         CompletableFuture<Map<String, String>> where = placement.entityNodes().toCompletableFuture().exceptionally(e -> Map.of());
         return CompletableFuture.allOf(stats.toArray(CompletableFuture[]::new)).thenCombine(where, (v, nodes) -> {

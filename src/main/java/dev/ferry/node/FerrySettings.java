@@ -42,8 +42,9 @@ public record FerrySettings(Node node, Path dataDir, Http http, Cluster cluster,
     }
 
     /** @param advertisedHost where producers reach the API (never a wildcard address) */
+    /** @param maxBytesPerRead the byte budget of one read of a queue (the first message always goes, whatever its size) */
     public record Http(String host, int port, String advertisedHost, Duration askTimeout, Duration maxWait, int maxMessagesPerRead,
-                       Duration streamKeepAlive) {
+                       long maxBytesPerRead, Duration streamKeepAlive) {
         /** The base URL other nodes' clients use for this node, e.g. {@code http://10.0.0.1:8080}. */
         public String advertisedUrl() {
             String h = advertisedHost.contains(":") && !advertisedHost.startsWith("[") ? "[" + advertisedHost + "]" : advertisedHost;
@@ -81,8 +82,10 @@ public record FerrySettings(Node node, Path dataDir, Http http, Cluster cluster,
         String httpHost = f.getString("http.host");
         String advertised = f.getString("http.advertised-host");
         if (advertised.isEmpty()) advertised = WILDCARDS.contains(httpHost) ? cluster.host() : httpHost;
+        if (f.getBytes("http.max-bytes-per-read") < 1)
+            throw new IllegalArgumentException("ferry.http.max-bytes-per-read must be at least 1 byte, was " + f.getBytes("http.max-bytes-per-read"));
         Http http = new Http(httpHost, f.getInt("http.port"), advertised, f.getDuration("http.ask-timeout"),
-                f.getDuration("http.max-wait"), f.getInt("http.max-messages-per-read"), f.getDuration("http.stream-keep-alive"));
+                f.getDuration("http.max-wait"), f.getInt("http.max-messages-per-read"), f.getBytes("http.max-bytes-per-read"), f.getDuration("http.stream-keep-alive"));
         TopicDefaults topic = new TopicDefaults(f.getInt("topic.default-topic-queue-nums"), f.getInt("topic.default-replicas"),
                 f.getBoolean("topic.auto-create-topic-enable"), f.getBytes("topic.max-message-size"),
                 TopicSettings.Replication.parse(f.getString("topic.replication")), TopicSettings.Flush.parse(f.getString("topic.flush")));

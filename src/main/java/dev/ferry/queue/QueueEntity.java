@@ -70,10 +70,14 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     public record Append(List<StoredMessage> messages, ActorRef<AppendReply> replyTo) implements Command {}
 
     /**
-     * Up to {@code max} messages at or after {@code offset} matching {@code filter}; if there are none yet, wait up to
-     * {@code waitMs} for them.
+     * Messages at or after {@code offset} matching {@code filter}, at most {@code max} of them and, past the first, no
+     * more than {@code maxBytes} ({@link ReadBudget}); if there are none yet, wait up to {@code waitMs} for them.
      */
-    public record Read(long offset, int max, TagFilter filter, long waitMs, ActorRef<ReadReply> replyTo) implements Command {}
+    public record Read(long offset, int max, long maxBytes, TagFilter filter, long waitMs, ActorRef<ReadReply> replyTo) implements Command {
+        ReadBudget budget() {
+            return new ReadBudget(max, maxBytes);
+        }
+    }
 
     public record GetStats(ActorRef<Stats> replyTo) implements Command {}
 
@@ -93,7 +97,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
 
     private record ReadExpired(long id) implements Command {}
 
-    private record StoreReadDone(Read read, QueueStore.Result result, Throwable failure) implements Command {}
+    private record StoreReadDone(Read read, ReadBudget budget, ReadPosition.Status status, QueueStore.Result result, Throwable failure) implements Command {}
 
     private record Retry() implements Command {}
 
@@ -162,12 +166,15 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     public sealed interface ReadReply extends CborSerializable {}
 
     /**
-     * @param nextOffset where the next read should start (past everything scanned, matching or not)
+     * @param nextOffset where the next read should start (past everything scanned, matching or not; maxOffset after an
+     *                   offset beyond the queue's end)
      * @param maxOffset  the end of what consumers may read: the committed offset (high-water mark) of a sync topic,
      *                   the master's end (RocketMQ maxOffset) of an async one
      * @param copy       the copy that served the read: 0 = the master, n = replica n
+     * @param status     what the requested offset was relative to the queue
      */
-    public record Messages(int queueId, long minOffset, long maxOffset, long nextOffset, List<QueueMessage> messages, int copy) implements ReadReply {}
+    public record Messages(int queueId, long minOffset, long maxOffset, long nextOffset, List<QueueMessage> messages, int copy,
+                           ReadPosition.Status status) implements ReadReply {}
 
     public record ReadRejected(int status, String error, String detail) implements ReadReply {}
 
@@ -198,7 +205,9 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     private final int queueId;
     private final ArrayDeque<Append> pending = new ArrayDeque<>();
     private final List<Read> waitingForLog = new ArrayList<>();
-    private final Map<Long, Read> parked = new HashMap<>();
+    /** Stats asked for before the log recovered: answered once it has, so nobody sees a queue's offsets as 0. */
+    private final List<GetStats> statsWaitingForLog = new ArrayList<>();
+    private final Map<Long, Parked> parked = new HashMap<>();
     private final ReplicatorMessageAdapter<Command, LWWRegister<TopicState>> replicator;
     private List<Append> inFlight = List.of();
     private TopicState topicState;
@@ -311,11 +320,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
                 .onMessage(Wake.class, w -> this)
                 .onMessage(Append.class, this::onAppend)
                 .onMessage(Read.class, this::onRead)
-                .onMessage(GetStats.class, g -> {
-                    if (ready) minOffset = store.minOffset(topicState.persistenceId(queueId), nextOffset);
-                    g.replyTo().tell(new Stats(queueId, minOffset, nextOffset, settings.nodeName(), ready, writes, committed));
-                    return this;
-                })
+                .onMessage(GetStats.class, this::onGetStats)
                 .onMessage(TopicLoaded.class, this::onTopicLoaded)
                 .onMessage(TopicChanged.class, this::onTopicChanged)
                 .onMessage(TopicDeleted.class, d -> onDeleted())
@@ -510,9 +515,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             cache = new TailCache(settings.readCacheBytes());
             String pid = topicState.persistenceId(queueId);
             minOffset = store.minOffset(pid, nextOffset);
-            // Warm the read cache with the newest messages, so consumers that were keeping up stay off the store.
-            long from = Math.max(minOffset, nextOffset - WARM_MESSAGES);
-            if (from < nextOffset) store.read(pid, from, nextOffset, WARM_MESSAGES, WARM_MESSAGES, TagFilter.ALL).messages().forEach(cache::add);
+            warmCache(pid);
             ready = true;
             committed = Math.min(committed, nextOffset);
             advanceCommitted();
@@ -522,6 +525,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             List<Read> waiting = new ArrayList<>(waitingForLog);
             waitingForLog.clear();
             waiting.forEach(this::onRead);
+            answerStatsWaiting();
             writeNext();
         } else if (e.event() instanceof QueueLog.Stored s) {
             long offset = s.firstOffset();
@@ -543,6 +547,24 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             return stopIfDone();
         }
         return this;
+    }
+
+    /**
+     * Fills the read cache with the newest messages, so consumers that were keeping up stay off the store. Read back
+     * from the end one at a time, only as many as the cache holds: the cache must end at nextOffset, and a batch read
+     * of the last WARM_MESSAGES would hold them all in memory at once, however large they are.
+     */
+    private void warmCache(String pid) {
+        ArrayDeque<QueueMessage> newest = new ArrayDeque<>();
+        long bytes = 0;
+        for (long o = nextOffset - 1; o >= Math.max(minOffset, nextOffset - WARM_MESSAGES); o--) {
+            List<QueueMessage> one = store.read(pid, o, o + 1, new ReadBudget(1, 1), 1, TagFilter.ALL).messages();
+            if (one.isEmpty()) continue;
+            bytes += ReadBudget.size(one.get(0).message());
+            if (bytes > settings.readCacheBytes() && !newest.isEmpty()) break;
+            newest.addFirst(one.get(0));
+        }
+        newest.forEach(cache::add);
     }
 
     private Behavior<Command> onLogTerminated(Terminated t) {
@@ -576,8 +598,9 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         waiting.clear();
         pending.forEach(a -> a.replyTo().tell(new AppendRejected(503, "unavailable", detail)));
         inFlight.forEach(a -> a.replyTo().tell(new AppendRejected(503, "unavailable", detail + " (the write may have been stored)")));
-        parked.values().forEach(r -> r.replyTo().tell(messages(List.of(), Math.max(r.offset(), committed))));
+        parked.values().forEach(p -> p.read().replyTo().tell(messages(List.of(), Math.max(p.read().offset(), committed), p.status())));
         waitingForLog.forEach(r -> r.replyTo().tell(new ReadRejected(503, "unavailable", detail)));
+        answerStatsWaiting();
         return Behaviors.stopped();
     }
 
@@ -993,6 +1016,28 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         }
     }
 
+    private Behavior<Command> onGetStats(GetStats g) {
+        if (!ready && !deleted && !stopping) {
+            statsWaitingForLog.add(g);
+            return this;
+        }
+        g.replyTo().tell(stats());
+        return this;
+    }
+
+    /** Answers the stats asked for while the log recovered ({@code ready} says whether they are the queue's real state). */
+    private void answerStatsWaiting() {
+        if (statsWaitingForLog.isEmpty()) return;
+        Stats s = stats();
+        statsWaitingForLog.forEach(g -> g.replyTo().tell(s));
+        statsWaitingForLog.clear();
+    }
+
+    private Stats stats() {
+        if (ready) minOffset = store.minOffset(topicState.persistenceId(queueId), nextOffset);
+        return new Stats(queueId, minOffset, nextOffset, settings.nodeName(), ready, writes, committed);
+    }
+
     private Behavior<Command> onRead(Read r) {
         if (!ready) {
             if (deleted) r.replyTo().tell(new ReadRejected(404, "topic_not_found", "topic " + topic + " was deleted"));
@@ -1000,14 +1045,21 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             return this;
         }
         long end = committed;
-        long offset = Math.max(r.offset(), minOffset);
+        ReadPosition at = ReadPosition.of(r.offset(), minOffset, end, nextOffset);
+        if (at.status() == ReadPosition.Status.OFFSET_OVERFLOW_BADLY) {
+            // Not a place to wait at: answer at once, so the reader goes back to maxOffset.
+            r.replyTo().tell(messages(List.of(), at.start(), at.status()));
+            return this;
+        }
+        long offset = at.start();
+        ReadBudget budget = r.budget();
         if (offset >= end || cache.covers(offset) || cache.firstOffset() < 0) {
-            List<QueueMessage> found = offset >= end ? List.of() : cache.read(offset, r.max(), r.filter(), end);
+            List<QueueMessage> found = offset >= end ? List.of() : cache.read(offset, budget, r.filter(), end);
             if (found.isEmpty() && r.waitMs() > 0) {
-                park(new Read(Math.max(offset, end), r.max(), r.filter(), r.waitMs(), r.replyTo()));
+                park(new Read(Math.max(offset, end), r.max(), r.maxBytes(), r.filter(), r.waitMs(), r.replyTo()), at.status());
                 return this;
             }
-            r.replyTo().tell(messages(found, found.size() < r.max() ? Math.max(offset, end) : found.get(found.size() - 1).offset() + 1));
+            r.replyTo().tell(messages(found, budget.full() ? found.get(found.size() - 1).offset() + 1 : Math.max(offset, end), at.status()));
             return this;
         }
         // Older than the cache (not in memory). With slave reads on, an in-sync replica serves it (RocketMQ
@@ -1015,17 +1067,17 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         int replica = settings.replication().slaveReadEnable() ? readReplica() : 0;
         if (replica > 0) {
             ClusterSharding.get(getContext().getSystem()).entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, queueId, replica))
-                    .tell(new Replica.Read(offset, r.max(), r.filter(), end, 0, r.replyTo()));
+                    .tell(new Replica.Read(offset, r.max(), r.maxBytes(), r.filter(), end, 0, r.replyTo()));
             return this;
         }
         // Read that range from the store, off the entity's thread.
         long to = Math.min(cache.firstOffset(), end);
-        Read adjusted = new Read(offset, r.max(), r.filter(), r.waitMs(), r.replyTo());
+        Read adjusted = new Read(offset, r.max(), r.maxBytes(), r.filter(), r.waitMs(), r.replyTo());
         QueueStore reader = store;
         String pid = topicState.persistenceId(queueId);
-        getContext().pipeToSelf(java.util.concurrent.CompletableFuture.supplyAsync(() -> reader.read(pid, offset, to, r.max(),
+        getContext().pipeToSelf(java.util.concurrent.CompletableFuture.supplyAsync(() -> reader.read(pid, offset, to, budget,
                         r.filter().matchesAll() ? r.max() : STORE_SCAN_LIMIT, r.filter()), blocking),
-                (res, failure) -> new StoreReadDone(adjusted, res, failure));
+                (res, failure) -> new StoreReadDone(adjusted, budget, at.status(), res, failure));
         return this;
     }
 
@@ -1052,33 +1104,35 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
             return this;
         }
         QueueStore.Result res = d.result();
+        ReadBudget budget = d.budget();
         List<QueueMessage> found = new ArrayList<>(res.messages());
         long next = res.scannedTo();
         long end = committed;
-        if (found.size() < r.max() && cache.covers(next) && next < end) {
-            int room = r.max() - found.size();
-            List<QueueMessage> more = cache.read(next, room, r.filter(), end);
-            found.addAll(more);
-            next = more.size() < room ? end : more.get(more.size() - 1).offset() + 1;
+        if (!budget.full() && cache.covers(next) && next < end) {
+            found.addAll(cache.read(next, budget, r.filter(), end));
+            next = end;
         }
-        if (found.size() >= r.max()) next = found.get(found.size() - 1).offset() + 1;
-        r.replyTo().tell(messages(found, next));
+        if (budget.full()) next = found.get(found.size() - 1).offset() + 1;
+        r.replyTo().tell(messages(found, next, d.status()));
         return this;
     }
 
-    private Messages messages(List<QueueMessage> found, long next) {
-        return new Messages(queueId, minOffset, committed, next, found, 0);
+    private Messages messages(List<QueueMessage> found, long next, ReadPosition.Status status) {
+        return new Messages(queueId, minOffset, committed, next, found, 0, status);
     }
 
-    private void park(Read r) {
+    /** A read waiting at the end of the queue, and what its requested offset was. */
+    private record Parked(Read read, ReadPosition.Status status) {}
+
+    private void park(Read r, ReadPosition.Status status) {
         long id = ++readIds;
-        parked.put(id, r);
+        parked.put(id, new Parked(r, status));
         timers.startSingleTimer(id, new ReadExpired(id), Duration.ofMillis(r.waitMs()));
     }
 
     private Behavior<Command> onReadExpired(ReadExpired e) {
-        Read r = parked.remove(e.id());
-        if (r != null) r.replyTo().tell(messages(List.of(), Math.max(r.offset(), committed)));
+        Parked p = parked.remove(e.id());
+        if (p != null) p.read().replyTo().tell(messages(List.of(), Math.max(p.read().offset(), committed), p.status()));
         return this;
     }
 
@@ -1088,12 +1142,13 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         var it = parked.entrySet().iterator();
         while (it.hasNext()) {
             var entry = it.next();
-            Read r = entry.getValue();
-            List<QueueMessage> found = cache.covers(r.offset()) && r.offset() < end ? cache.read(r.offset(), r.max(), r.filter(), end) : List.of();
+            Read r = entry.getValue().read();
+            ReadBudget budget = r.budget();
+            List<QueueMessage> found = cache.covers(r.offset()) && r.offset() < end ? cache.read(r.offset(), budget, r.filter(), end) : List.of();
             if (!found.isEmpty()) {
                 it.remove();
                 timers.cancel(entry.getKey());
-                r.replyTo().tell(messages(found, found.size() < r.max() ? end : found.get(found.size() - 1).offset() + 1));
+                r.replyTo().tell(messages(found, budget.full() ? found.get(found.size() - 1).offset() + 1 : end, entry.getValue().status()));
             }
         }
     }
@@ -1107,7 +1162,8 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         pending.clear();
         waitingForLog.forEach(r -> r.replyTo().tell(new ReadRejected(404, "topic_not_found", detail)));
         waitingForLog.clear();
-        parked.values().forEach(r -> r.replyTo().tell(new ReadRejected(404, "topic_not_found", detail)));
+        parked.values().forEach(p -> p.read().replyTo().tell(new ReadRejected(404, "topic_not_found", detail)));
+        answerStatsWaiting();
         parked.clear();
         entity.getShard().tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
         return this;

@@ -57,19 +57,25 @@ public final class QueueStore {
     }
 
     /**
-     * Up to {@code maxMatches} messages in [fromOffset, toOffsetExclusive) matching {@code filter}, looking at no
-     * more than {@code maxScan} messages; {@code scannedTo} is where a next read continues.
+     * The messages in [fromOffset, toOffsetExclusive) matching {@code filter}, as many as {@code budget} takes, looking
+     * at no more than {@code maxScan} messages; {@code scannedTo} is where a next read continues (after the last
+     * message taken when the budget is full).
      */
-    public Result read(String persistenceId, long fromOffset, long toOffsetExclusive, int maxMatches, long maxScan, TagFilter filter) {
+    public Result read(String persistenceId, long fromOffset, long toOffsetExclusive, ReadBudget budget, long maxScan, TagFilter filter) {
         MessageStore store = store();
         List<QueueMessage> found = new ArrayList<>();
         long seq = fromOffset + 1;
         long lastSeq = toOffsetExclusive;
         long scanned = 0;
+        long scannedBytes = 0;
         try {
-            while (seq <= lastSeq && found.size() < maxMatches && scanned < maxScan) {
-                long chunk = Math.min(maxScan - scanned, filter.matchesAll() ? maxMatches - found.size() : 1024);
-                ReadResult r = store.read(persistenceId, seq, lastSeq, chunk, dev.ferry.store.TagFilter.ALL);
+            reading:
+            while (seq <= lastSeq && !budget.full() && scanned < maxScan) {
+                // The store copies every record it returns: fetch about as many as the byte budget can still take
+                // (judged by the records seen so far; one to begin with), not a whole count's worth of large ones.
+                long fits = scanned == 0 ? 1 : budget.bytesLeft() / Math.max(1, scannedBytes / scanned) + 1;
+                long chunk = Math.min(Math.min(maxScan - scanned, 1024), Math.min(fits, filter.matchesAll() ? budget.messagesLeft() : fits));
+                ReadResult r = store.read(persistenceId, seq, lastSeq, Math.max(1, chunk), dev.ferry.store.TagFilter.ALL);
                 if (r instanceof ReadResult.BelowRetention below) {
                     seq = below.firstRetainedSequence();
                     continue;
@@ -80,13 +86,15 @@ public final class QueueStore {
                     break;
                 }
                 for (StoredRecord rec : records) {
-                    scanned++;
-                    seq = rec.sequenceNr() + 1;
                     StoredMessage m = decode(rec);
                     if (m != null && filter.matches(m)) {
+                        if (!budget.tryTake(m)) break reading; // not taken: the next read starts with it
                         found.add(new QueueMessage(rec.sequenceNr() - 1, m));
-                        if (found.size() >= maxMatches) break;
                     }
+                    scanned++;
+                    scannedBytes += rec.payload().length;
+                    seq = rec.sequenceNr() + 1;
+                    if (budget.full()) break reading;
                 }
             }
         } catch (IOException e) {

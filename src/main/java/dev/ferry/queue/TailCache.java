@@ -33,23 +33,21 @@ final class TailCache {
         return !messages.isEmpty() && offset >= messages.peekFirst().offset();
     }
 
-    /** Up to {@code max} messages at or after {@code offset} that match {@code filter}, in offset order. */
-    List<QueueMessage> read(long offset, int max, TagFilter filter) {
-        return read(offset, max, filter, Long.MAX_VALUE);
-    }
-
-    /** As {@link #read(long, int, TagFilter)}, only offsets below {@code endExclusive} (the committed offset). */
-    List<QueueMessage> read(long offset, int max, TagFilter filter, long endExclusive) {
-        List<QueueMessage> out = new ArrayList<>(Math.min(max, 64));
+    /**
+     * The messages at or after {@code offset} and below {@code endExclusive} (the committed offset) that match
+     * {@code filter}, in offset order, as many as {@code budget} takes.
+     */
+    List<QueueMessage> read(long offset, ReadBudget budget, TagFilter filter, long endExclusive) {
+        List<QueueMessage> out = new ArrayList<>();
         if (messages.isEmpty()) return out;
         long first = messages.peekFirst().offset();
         Iterator<QueueMessage> it = messages.iterator();
         // ArrayDeque has no random access: skip by counting; offsets are contiguous inside the cache.
         for (long skip = Math.max(0, offset - first); skip > 0 && it.hasNext(); skip--) it.next();
-        while (it.hasNext() && out.size() < max) {
+        while (it.hasNext() && !budget.full()) {
             QueueMessage m = it.next();
             if (m.offset() >= endExclusive) break;
-            if (filter.matches(m.message())) out.add(m);
+            if (filter.matches(m.message()) && budget.tryTake(m.message())) out.add(m);
         }
         return out;
     }

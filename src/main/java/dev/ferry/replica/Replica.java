@@ -122,8 +122,10 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
      * A consumer's read (like {@link QueueEntity.Read}), served from this copy up to what it holds durable and what
      * the master committed — at least {@code committedSeq} when the master forwards a read (slave read). With
      * {@code waitMs} > 0 a read at the readable end waits (long polling) until more is readable here or the time is up.
+     * At most {@code max} messages and, past the first, {@code maxBytes} ({@link dev.ferry.queue.ReadBudget}).
      */
-    public record Read(long offset, int max, TagFilter filter, long committedSeq, long waitMs, ActorRef<QueueEntity.ReadReply> replyTo) implements Command {}
+    public record Read(long offset, int max, long maxBytes, TagFilter filter, long committedSeq, long waitMs,
+                       ActorRef<QueueEntity.ReadReply> replyTo) implements Command {}
 
     private record ReadExpired(long id) implements Command {}
 
@@ -572,7 +574,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
     // ---------------------------------------------------------------- reads
 
     private Behavior<Command> onRead(Read r) {
-        if (r.waitMs() > 0 && ready && !dormant && persistenceId != null && r.offset() >= readable(r)) {
+        if (r.waitMs() > 0 && ready && !dormant && persistenceId != null && r.offset() >= readable(r) && r.offset() <= knownEnd(r)) {
             // Long polling: answered when more is readable here (releaseParked) or when the wait is over.
             long id = ++lastParkedId;
             parked.put(id, r);
@@ -580,6 +582,15 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
             return this;
         }
         return serve(r);
+    }
+
+    /**
+     * The end of everything this copy knows the queue holds (its own log, what the master said it committed): an
+     * offset beyond it is not waited at but sent back to the readable end. A lagging replica may so send a reader back
+     * over messages it read from the master — delivered twice, never skipped.
+     */
+    private long knownEnd(Read r) {
+        return Math.max(highest, Math.max(masterCommitted, r.committedSeq()));
     }
 
     /** What a read may see: never past what the master committed nor past what this copy holds durably. */
@@ -611,11 +622,13 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
         QueueStore rd = reader;
         String pid = persistenceId;
         long min = rd.minOffset(pid, readable);
-        long offset = Math.max(r.offset(), min);
-        int max = r.max();
+        var at = dev.ferry.queue.ReadPosition.of(r.offset(), min, readable, knownEnd(r));
+        long offset = at.start();
+        boolean atEnd = at.atEnd(readable);
+        var budget = new dev.ferry.queue.ReadBudget(r.max(), r.maxBytes());
         var blocking = getContext().getSystem().dispatchers().lookup(akka.actor.typed.DispatcherSelector.blocking());
-        CompletableFuture.supplyAsync(() -> offset >= readable ? new QueueStore.Result(List.of(), offset)
-                        : rd.read(pid, offset, readable, max, r.filter().matchesAll() ? max : 10_000, r.filter()), blocking)
+        CompletableFuture.supplyAsync(() -> atEnd ? new QueueStore.Result(List.of(), offset)
+                        : rd.read(pid, offset, readable, budget, r.filter().matchesAll() ? r.max() : 10_000, r.filter()), blocking)
                 .whenComplete((res, failure) -> {
                     if (failure != null) {
                         r.replyTo().tell(new QueueEntity.ReadRejected(503, "read_failed", "reading replica " + copy + " of "
@@ -624,8 +637,8 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
                     }
                     List<QueueMessage> found = res.messages();
                     // scannedTo: where the next read continues (past filtered-out messages too)
-                    long next = offset >= readable ? offset : Math.min(res.scannedTo(), readable);
-                    r.replyTo().tell(new QueueEntity.Messages(queueId, min, readable, next, found, copy));
+                    long next = atEnd ? offset : Math.min(res.scannedTo(), readable);
+                    r.replyTo().tell(new QueueEntity.Messages(queueId, min, readable, next, found, copy, at.status()));
                 });
         return this;
     }

@@ -79,7 +79,7 @@ class QueueEntityTest {
 
     static QueueEntity.Messages read(String topic, long offset, int max, TagFilter filter, long waitMs) {
         TestProbe<QueueEntity.ReadReply> probe = node.kit().createTestProbe();
-        queue(topic).tell(new QueueEntity.Read(offset, max, filter, waitMs, probe.getRef()));
+        queue(topic).tell(new QueueEntity.Read(offset, max, Long.MAX_VALUE, filter, waitMs, probe.getRef()));
         return assertInstanceOf(QueueEntity.Messages.class, probe.receiveMessage(WAIT.plusMillis(waitMs)));
     }
 
@@ -139,10 +139,22 @@ class QueueEntityTest {
     }
 
     @Test
+    void aReadOfOlderMessagesFromTheStoreStopsAtItsByteBudget() {
+        String t = newTopic(TopicSettings.Flush.ASYNC);
+        // each weighs 1000 + 64 + 4 (id) = 1068 bytes: two fit in 2200, a third does not; the 2 KiB cache holds the newest
+        for (int i = 0; i < 10; i++) append(t, new StoredMessage("id-" + i, new byte[1000], List.of(), List.of(), Map.of(), 1L));
+        TestProbe<QueueEntity.ReadReply> probe = node.kit().createTestProbe();
+        queue(t).tell(new QueueEntity.Read(0, 100, 2200, TagFilter.ALL, 0, probe.getRef()));
+        QueueEntity.Messages m = assertInstanceOf(QueueEntity.Messages.class, probe.receiveMessage(WAIT));
+        assertEquals(List.of(0L, 1L), m.messages().stream().map(QueueMessage::offset).toList());
+        assertEquals(2, m.nextOffset());
+    }
+
+    @Test
     void aParkedReadIsAnsweredByTheNextAppend() {
         String t = newTopic(TopicSettings.Flush.ASYNC);
         TestProbe<QueueEntity.ReadReply> probe = node.kit().createTestProbe();
-        queue(t).tell(new QueueEntity.Read(0, 10, TagFilter.ALL, 10_000, probe.getRef()));
+        queue(t).tell(new QueueEntity.Read(0, 10, Long.MAX_VALUE, TagFilter.ALL, 10_000, probe.getRef()));
         probe.expectNoMessage(Duration.ofMillis(300));
         append(t, message("wake"));
         QueueEntity.Messages m = assertInstanceOf(QueueEntity.Messages.class, probe.receiveMessage(WAIT));

@@ -44,7 +44,7 @@ class QueueRecoveryTest {
         node = TestCluster.start(TestNodes.config("recover-1", 25526, 0, dir, ""));
         assertEquals(20, append(message("after")).firstOffset(), "offsets continue after recovery");
         TestProbe<QueueEntity.ReadReply> read = node.kit().createTestProbe();
-        queue().tell(new QueueEntity.Read(0, 100, TagFilter.ALL, 0, read.getRef()));
+        queue().tell(new QueueEntity.Read(0, 100, Long.MAX_VALUE, TagFilter.ALL, 0, read.getRef()));
         List<String> bodies = assertInstanceOf(QueueEntity.Messages.class, read.receiveMessage(Duration.ofSeconds(15))).messages().stream()
                 .map(m -> new String(m.message().body(), StandardCharsets.UTF_8)).toList();
         assertEquals(21, bodies.size());

@@ -161,7 +161,7 @@ class PeerRecoveryTest {
         FerryNode via = nodes.get(0);
         QueueEntity.ReadReply reply = AskPattern.<QueueEntity.Command, QueueEntity.ReadReply>ask(
                 via.services().sharding().entityRefFor(QueueEntity.TYPE_KEY, QueueEntity.entityId(topic, 0)),
-                r -> new QueueEntity.Read(offset, max, TagFilter.ALL, 0, r), ASK, via.system().scheduler()).toCompletableFuture().join();
+                r -> new QueueEntity.Read(offset, max, Long.MAX_VALUE, TagFilter.ALL, 0, r), ASK, via.system().scheduler()).toCompletableFuture().join();
         return assertInstanceOf(QueueEntity.Messages.class, reply);
     }
 
@@ -173,7 +173,7 @@ class PeerRecoveryTest {
         FerryNode via = nodes.get(0);
         return AskPattern.<Replica.Command, QueueEntity.ReadReply>ask(
                 via.services().sharding().entityRefFor(Replica.TYPE_KEY, Replica.entityId(topic, 0, copy)),
-                r -> new Replica.Read(offset, max, TagFilter.ALL, 0, waitMs, r), ASK.plusMillis(waitMs), via.system().scheduler())
+                r -> new Replica.Read(offset, max, Long.MAX_VALUE, TagFilter.ALL, 0, waitMs, r), ASK.plusMillis(waitMs), via.system().scheduler())
                 .thenApply(reply -> assertInstanceOf(QueueEntity.Messages.class, reply));
     }
 

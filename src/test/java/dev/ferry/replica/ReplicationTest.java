@@ -284,7 +284,7 @@ class ReplicationTest {
             long from = offset;
             QueueEntity.ReadReply reply = AskPattern.<QueueEntity.Command, QueueEntity.ReadReply>ask(
                     via.services().sharding().entityRefFor(QueueEntity.TYPE_KEY, QueueEntity.entityId(topic, 0)),
-                    rt -> new QueueEntity.Read(from, 1000, dev.ferry.queue.TagFilter.ALL, 0, rt), ASK, via.system().scheduler())
+                    rt -> new QueueEntity.Read(from, 1000, Long.MAX_VALUE, dev.ferry.queue.TagFilter.ALL, 0, rt), ASK, via.system().scheduler())
                     .toCompletableFuture().get();
             var page = assertInstanceOf(QueueEntity.Messages.class, reply);
             page.messages().forEach(m -> read.add(m.message().id()));
