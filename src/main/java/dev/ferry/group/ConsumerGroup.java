@@ -27,8 +27,11 @@ import java.util.TreeMap;
  * group's live consumers (a consumer is live while it pulls at least once per session timeout; joining or going
  * silent re-assigns queues on the next pull), remembers how far each owner has fetched, and keeps the committed
  * offsets. Committed offsets live in durable Distributed Data (key {@code group-<name>}, entries
- * {@code topic/queue -> next offset to consume}), so they survive restarts and a move of this entity to another node;
- * fetch positions are memory only and fall back to the committed offset when a queue changes hands.
+ * {@code queue persistence id -> next offset to consume}, see {@link OffsetKey}), so they survive restarts and a move
+ * of this entity to another node; fetch positions are memory only and fall back to the committed offset when a queue
+ * changes hands. Everything is per incarnation of a topic: once a re-created topic is pulled or committed on, the old
+ * incarnation's offsets are dropped and its members forgotten, so the group starts the new topic as a new group would
+ * (Kafka deletes a deleted topic's committed offsets).
  */
 public final class ConsumerGroup {
 
@@ -43,12 +46,15 @@ public final class ConsumerGroup {
     public sealed interface Command extends CborSerializable {}
 
     /** A pull by {@code consumer}: marks it live and answers with the queues it owns and where to read each. */
-    public record Pull(String topic, int queues, String consumer, ActorRef<Assignment> replyTo) implements Command {}
+    public record Pull(String topic, long incarnation, int queues, String consumer, ActorRef<Assignment> replyTo) implements Command {}
 
     /** The consumer received messages of {@code queueId} up to (excluding) {@code nextOffset}. */
-    public record Fetched(String topic, String consumer, int queueId, long nextOffset) implements Command {}
+    public record Fetched(String topic, long incarnation, String consumer, int queueId, long nextOffset) implements Command {}
 
-    public record Commit(String topic, int queueId, long offset, ActorRef<Committed> replyTo) implements Command {}
+    public record Commit(String topic, long incarnation, int queueId, long offset, ActorRef<Committed> replyTo) implements Command {}
+
+    /** The consumer is gone (its stream was closed): its queues go to the others on their next pull (Kafka LeaveGroup). */
+    public record Leave(String topic, long incarnation, String consumer) implements Command {}
 
     public record Describe(ActorRef<GroupView> replyTo) implements Command {}
 
@@ -67,7 +73,8 @@ public final class ConsumerGroup {
 
     public record ConsumerView(String consumer, long lastSeenMillisAgo, List<Integer> queues) implements CborSerializable {}
 
-    public record TopicView(String topic, List<ConsumerView> consumers, Map<Integer, Long> committed) implements CborSerializable {}
+    /** One incarnation of a topic the group has live consumers or committed offsets on. */
+    public record TopicView(String topic, long incarnation, List<ConsumerView> consumers, Map<Integer, Long> committed) implements CborSerializable {}
 
     public record GroupView(String group, List<TopicView> topics) implements CborSerializable {}
 
@@ -89,14 +96,19 @@ public final class ConsumerGroup {
     private final ReplicatorMessageAdapter<Command, LWWMap<String, Long>> replicator;
     private final SelfUniqueAddress self;
     private final Map<String, TopicMembers> topics = new TreeMap<>();
-    private final Map<String, Long> committed = new HashMap<>();
+    private final Map<OffsetKey, Long> committed = new HashMap<>();
 
-    /** One topic's consumers, queue owners and fetch positions. */
+    /** One topic incarnation's consumers, queue owners and fetch positions. */
     private static final class TopicMembers {
+        final long incarnation;
         final Map<String, Long> lastSeen = new TreeMap<>();
         final Map<Integer, String> owner = new HashMap<>();
         final Map<Integer, Long> fetched = new HashMap<>();
         int queues;
+
+        TopicMembers(long incarnation) {
+            this.incarnation = incarnation;
+        }
     }
 
     private ConsumerGroup(String group, Duration sessionTimeout, boolean fromLastOffset, Clock clock, ActorContext<Command> ctx,
@@ -123,7 +135,10 @@ public final class ConsumerGroup {
                                 rsp instanceof Replicator.GetSuccess<LWWMap<String, Long>> ok ? new Loaded(ok.get(key(group)).getEntries()) : new Loaded(Map.of()));
                         return Behaviors.same();
                     }
-                    committed.putAll(l.committed());
+                    l.committed().forEach((key, offset) -> {
+                        OffsetKey k = OffsetKey.parse(key);
+                        if (k != null) committed.put(k, offset);
+                    });
                     return stash.unstashAll(active());
                 })
                 .onAnyMessage(m -> { stash.stash(m); return Behaviors.same(); })
@@ -135,6 +150,7 @@ public final class ConsumerGroup {
                 .onMessage(Pull.class, this::onPull)
                 .onMessage(Fetched.class, this::onFetched)
                 .onMessage(Commit.class, this::onCommit)
+                .onMessage(Leave.class, this::onLeave)
                 .onMessage(Describe.class, d -> {
                     d.replyTo().tell(view());
                     return Behaviors.same();
@@ -151,7 +167,13 @@ public final class ConsumerGroup {
     }
 
     private Behavior<Command> onPull(Pull p) {
-        TopicMembers t = topics.computeIfAbsent(p.topic(), k -> new TopicMembers());
+        if (newerIncarnationKnown(p.topic(), p.incarnation())) {
+            // A node whose route table still had the old topic: there is nothing of it left to own.
+            p.replyTo().tell(new Assignment(List.of()));
+            return Behaviors.same();
+        }
+        forgetOlderIncarnations(p.topic(), p.incarnation());
+        TopicMembers t = topics.computeIfAbsent(p.topic(), k -> new TopicMembers(p.incarnation()));
         long now = clock.millis();
         t.queues = p.queues();
         t.lastSeen.put(p.consumer(), now);
@@ -165,7 +187,7 @@ public final class ConsumerGroup {
                 t.fetched.remove(q);
             }
             Long pos = t.fetched.get(q);
-            if (pos == null) pos = committed.get(p.topic() + "/" + q);
+            if (pos == null) pos = committed.get(new OffsetKey(p.topic(), p.incarnation(), q));
             fetches.add(new QueueFetch(q, pos != null ? pos : (fromLastOffset ? -1 : 0)));
         }
         p.replyTo().tell(new Assignment(fetches));
@@ -174,15 +196,35 @@ public final class ConsumerGroup {
 
     private Behavior<Command> onFetched(Fetched f) {
         TopicMembers t = topics.get(f.topic());
-        if (t != null && f.consumer().equals(t.owner.get(f.queueId()))) t.fetched.merge(f.queueId(), f.nextOffset(), Math::max);
+        if (t != null && t.incarnation == f.incarnation() && f.consumer().equals(t.owner.get(f.queueId())))
+            t.fetched.merge(f.queueId(), f.nextOffset(), Math::max);
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onLeave(Leave l) {
+        TopicMembers t = topics.get(l.topic());
+        if (t == null || t.incarnation != l.incarnation()) return Behaviors.same();
+        t.lastSeen.remove(l.consumer());
+        t.owner.entrySet().removeIf(e -> {
+            boolean mine = e.getValue().equals(l.consumer());
+            if (mine) t.fetched.remove(e.getKey());
+            return mine;
+        });
         return Behaviors.same();
     }
 
     private Behavior<Command> onCommit(Commit c) {
-        String entry = c.topic() + "/" + c.queueId();
-        committed.put(entry, c.offset());
+        if (newerIncarnationKnown(c.topic(), c.incarnation())) {
+            // The queue it names was deleted with its topic: nothing will ever read the offset, so it is not kept.
+            c.replyTo().tell(new Committed(c.topic(), c.queueId(), c.offset()));
+            return Behaviors.same();
+        }
+        forgetOlderIncarnations(c.topic(), c.incarnation());
+        OffsetKey queue = new OffsetKey(c.topic(), c.incarnation(), c.queueId());
+        String entry = queue.key();
+        committed.put(queue, c.offset());
         TopicMembers t = topics.get(c.topic());
-        if (t != null) t.fetched.computeIfPresent(c.queueId(), (q, pos) -> Math.max(pos, c.offset()));
+        if (t != null && t.incarnation == c.incarnation()) t.fetched.computeIfPresent(c.queueId(), (q, pos) -> Math.max(pos, c.offset()));
         // Acknowledged once a majority holds it (LMDB-durable on each), so the group entity can move to any node
         // after a crash and resume from it. If no majority answers in time the commit still holds locally and is
         // gossiped; the consumer gets its answer either way (delivery is at-least-once).
@@ -191,6 +233,34 @@ public final class ConsumerGroup {
         return Behaviors.same();
     }
 
+    /** A later incarnation of {@code topic} has been pulled or committed on: {@code incarnation} is gone. */
+    private boolean newerIncarnationKnown(String topic, long incarnation) {
+        TopicMembers t = topics.get(topic);
+        if (t != null && t.incarnation > incarnation) return true;
+        return committed.keySet().stream().anyMatch(k -> k.topic().equals(topic) && k.incarnation() > incarnation);
+    }
+
+    /** Drops the members and committed offsets of the incarnations of {@code topic} before {@code incarnation}. */
+    private void forgetOlderIncarnations(String topic, long incarnation) {
+        TopicMembers t = topics.get(topic);
+        if (t != null && t.incarnation < incarnation) topics.remove(topic);
+        List<OffsetKey> stale = committed.keySet().stream().filter(k -> k.topic().equals(topic) && k.incarnation() < incarnation).toList();
+        if (stale.isEmpty()) return;
+        ctx.getLog().info("group {}: dropping the committed offsets of deleted topic incarnation(s) {}", group, stale);
+        stale.forEach(committed::remove);
+        replicator.askUpdate(r -> new Replicator.Update<>(key(group), LWWMap.create(), new Replicator.WriteMajority(Duration.ofSeconds(3)), r,
+                m -> {
+                    LWWMap<String, Long> out = m;
+                    for (OffsetKey k : stale) out = out.remove(self, k.key());
+                    return out;
+                }), rsp -> new Written());
+    }
+
+    /**
+     * The topic incarnations the group has live consumers or committed offsets on. One whose consumers all went silent
+     * and that has nothing committed is not listed (as Kafka lists no empty group without offsets): consumers live in
+     * memory only, so that is also what a restart leaves of it.
+     */
     private GroupView view() {
         long now = clock.millis();
         Map<String, TopicView> views = new TreeMap<>();
@@ -200,20 +270,25 @@ public final class ConsumerGroup {
             List<String> live = new ArrayList<>(t.lastSeen.keySet());
             List<ConsumerView> consumers = live.stream().map(c -> new ConsumerView(c, now - t.lastSeen.get(c),
                     QueueAssignment.averagely(t.queues, live, c))).toList();
-            views.put(e.getKey(), new TopicView(e.getKey(), consumers, committedOf(e.getKey())));
+            Map<Integer, Long> offsets = committedOf(e.getKey(), t.incarnation);
+            if (!consumers.isEmpty() || !offsets.isEmpty())
+                views.put(viewKey(e.getKey(), t.incarnation), new TopicView(e.getKey(), t.incarnation, consumers, offsets));
         }
-        for (String entry : committed.keySet()) {
-            String topic = entry.substring(0, entry.lastIndexOf('/'));
-            views.computeIfAbsent(topic, k -> new TopicView(k, List.of(), committedOf(k)));
-        }
+        for (OffsetKey k : committed.keySet())
+            views.computeIfAbsent(viewKey(k.topic(), k.incarnation()),
+                    v -> new TopicView(k.topic(), k.incarnation(), List.of(), committedOf(k.topic(), k.incarnation())));
         return new GroupView(group, new ArrayList<>(views.values()));
     }
 
-    private Map<Integer, Long> committedOf(String topic) {
+    /** Sorts views by topic name, then incarnation ('~' sorts after every character a topic name may hold). */
+    private static String viewKey(String topic, long incarnation) {
+        return topic + "~" + String.format("%019d", incarnation);
+    }
+
+    private Map<Integer, Long> committedOf(String topic, long incarnation) {
         Map<Integer, Long> out = new TreeMap<>();
-        committed.forEach((entry, offset) -> {
-            int slash = entry.lastIndexOf('/');
-            if (entry.substring(0, slash).equals(topic)) out.put(Integer.parseInt(entry.substring(slash + 1)), offset);
+        committed.forEach((k, offset) -> {
+            if (k.topic().equals(topic) && k.incarnation() == incarnation) out.put(k.queueId(), offset);
         });
         return out;
     }

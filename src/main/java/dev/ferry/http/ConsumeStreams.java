@@ -1,14 +1,18 @@
 package dev.ferry.http;
 
+import akka.Done;
 import akka.NotUsed;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpResponse;
 import akka.japi.Pair;
 import akka.pattern.Patterns;
+import akka.stream.KillSwitches;
+import akka.stream.javadsl.Keep;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.ferry.broker.TopicState;
+import dev.ferry.group.ConsumerGroup;
 import dev.ferry.node.FerryMetrics;
 import dev.ferry.node.Services;
 import dev.ferry.queue.QueueEntity;
@@ -25,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Streaming consume (docs/http-api.md, "Streaming consume"): a long-lived NDJSON response of messages, one per line,
@@ -33,7 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Each stream is an {@code unfoldAsync} over the queue's long-poll reads (or the group's pulls): the next read is
  * issued only when the previous one's messages have been taken by the HTTP layer, which takes them only as fast as
  * the client's TCP window lets it write. So a slow client holds at most one read's messages plus the socket buffers
- * on the node, and a closed connection cancels the stream: no read is issued after it.
+ * on the node, and a closed connection ends the stream at once ({@link ClientHangUps}): no read is issued after it,
+ * and a group stream's consumer leaves its group.
  */
 final class ConsumeStreams {
 
@@ -69,7 +75,7 @@ final class ConsumeStreams {
 
     // ---------------------------------------------------------------- one queue
 
-    CompletionStage<HttpResponse> queue(String topic, String queueSegment, Map<String, String> params) {
+    CompletionStage<HttpResponse> queue(String topic, String queueSegment, Map<String, String> params, Optional<CompletionStage<Done>> hungUp) {
         TopicApi.checkName(topic);
         long offset = MessageApi.longParam(params, "offset", 0, 0, Long.MAX_VALUE);
         int max = (int) MessageApi.longParam(params, "max", 32, 1, maxRead);
@@ -81,7 +87,7 @@ final class ConsumeStreams {
                 throw new ApiException(404, "queue_not_found", "topic " + topic + " has queues 0.." + (t.settings().queues() - 1) + ", not " + queue);
             Source<ByteString, NotUsed> lines = Source.unfoldAsync(new QueueCursor(offset, false),
                     cursor -> cursor.done() ? CompletableFuture.completedFuture(Optional.empty()) : readQueue(topic, queue, cursor.next(), max, bytes, filter));
-            return response(lines, "queue");
+            return response(lines, "queue", hungUp, () -> {});
         });
     }
 
@@ -108,7 +114,7 @@ final class ConsumeStreams {
 
     // ---------------------------------------------------------------- a consumer of a group
 
-    CompletionStage<HttpResponse> group(String group, Map<String, String> params) {
+    CompletionStage<HttpResponse> group(String group, Map<String, String> params, Optional<CompletionStage<Done>> hungUp) {
         GroupApi.checkGroup(group);
         String topic = params.get("topic");
         if (topic == null || topic.isEmpty()) throw ApiException.badRequest("invalid_parameter", "parameter 'topic' is required: the topic to consume");
@@ -126,10 +132,13 @@ final class ConsumeStreams {
         // A consumer is live while it pulls once per session timeout: the stream's long polls stay well inside it.
         long waitMs = Math.max(1, Math.min(pollMs(), sessionTimeoutMs / 3));
         return sender.topic(topic).thenApply(t -> {
+            // The group's answer to the stream's latest pull: leaving only after it keeps a pull that was on its way
+            // from re-joining the consumer behind the leave.
+            AtomicReference<CompletionStage<?>> lastAssign = new AtomicReference<>(CompletableFuture.completedFuture(null));
             Source<ByteString, NotUsed> lines = Source.unfoldAsync(new GroupCursor(Map.of(), false),
                     cursor -> cursor.done() ? CompletableFuture.completedFuture(Optional.empty())
-                            : pullGroup(group, t, consumer, max, bytes, filter, waitMs, auto ? cursor.delivered() : Map.of()));
-            return response(lines, "group");
+                            : pullGroup(group, t, consumer, max, bytes, filter, waitMs, auto ? cursor.delivered() : Map.of(), lastAssign));
+            return response(lines, "group", hungUp, () -> lastAssign.get().whenComplete((a, e) -> groups.leave(group, t, consumer)));
         });
     }
 
@@ -138,13 +147,16 @@ final class ConsumeStreams {
 
     private CompletionStage<Optional<Pair<GroupCursor, ByteString>>> pullGroup(String group, TopicState t, String consumer, int max,
                                                                                 long maxBytes, TagFilter filter, long waitMs,
-                                                                                Map<Integer, Long> commit) {
+                                                                                Map<Integer, Long> commit,
+                                                                                AtomicReference<CompletionStage<?>> lastAssign) {
         // The client took the previous pull's messages (that is why this pull runs): commit them, then pull on.
         CompletableFuture<?> committed = CompletableFuture.allOf(commit.entrySet().stream()
-                .map(e -> groups.commitDelivered(group, t.name(), e.getKey(), e.getValue()).toCompletableFuture())
+                .map(e -> groups.commitDelivered(group, t, e.getKey(), e.getValue()).toCompletableFuture())
                 .toArray(CompletableFuture[]::new));
         FerryMetrics.CONSUME_STREAM_READS.labels("group").inc();
-        return committed.thenCompose(v -> groups.pullOnce(group, t, consumer, max, maxBytes, filter, waitMs)).handle((d, failure) -> {
+        CompletableFuture<ConsumerGroup.Assignment> assigned = committed.thenCompose(v -> groups.assign(group, t, consumer));
+        lastAssign.set(assigned);
+        return assigned.thenCompose(a -> groups.deliver(group, t, consumer, a, max, maxBytes, filter, waitMs)).handle((d, failure) -> {
             if (failure == null && d.assignment().queues().isEmpty()) {
                 // More consumers than queues: this one owns none for now; ask again after a long poll's time, not at once.
                 return Patterns.after(Duration.ofMillis(waitMs), services.system().classicSystem().scheduler(), services.system().executionContext(),
@@ -166,14 +178,26 @@ final class ConsumeStreams {
 
     // ---------------------------------------------------------------- shared
 
-    private HttpResponse response(Source<ByteString, NotUsed> lines, String kind) {
+    /**
+     * The NDJSON response over {@code lines}, ended when the client hangs up (cancelling a read or pull in flight, so
+     * a long poll does not hold it), after which {@code onEnd} runs.
+     */
+    private HttpResponse response(Source<ByteString, NotUsed> lines, String kind, Optional<CompletionStage<Done>> hungUp, Runnable onEnd) {
         Source<ByteString, NotUsed> body = lines
+                .viaMat(KillSwitches.single(), Keep.right())
+                .mapMaterializedValue(stop -> {
+                    hungUp.ifPresent(h -> h.thenRun(stop::shutdown));
+                    return NotUsed.getInstance();
+                })
                 .filter(b -> !b.isEmpty())
                 // Blank lines while nothing arrives keep proxies and idle timeouts from closing a quiet stream.
                 .keepAlive(keepAlive, () -> NEWLINE)
                 .watchTermination((mat, done) -> {
                     FerryMetrics.CONSUME_STREAMS.labels(kind).inc();
-                    done.whenComplete((d, e) -> FerryMetrics.CONSUME_STREAMS.labels(kind).dec());
+                    done.whenComplete((d, e) -> {
+                        FerryMetrics.CONSUME_STREAMS.labels(kind).dec();
+                        onEnd.run();
+                    });
                     return mat;
                 });
         return HttpResponse.create().withStatus(200).withEntity(HttpEntities.createChunked(MessageApi.NDJSON, body));

@@ -123,7 +123,7 @@ public final class FerryRoutes extends AllDirectives {
                         path(PathMatchers.segment().slash("messages"), q ->
                                 get(() -> parameterMap(params -> async(() -> messages.read(topic, q, params))))),
                         path(PathMatchers.segment().slash("messages:stream"), q ->
-                                get(() -> parameterMap(params -> async(() -> streams.queue(topic, q, params))))))));
+                                get(() -> hangUp(hungUp -> parameterMap(params -> async(() -> streams.queue(topic, q, params, hungUp)))))))));
     }
 
     private Route groupRoutes(String group) {
@@ -131,7 +131,12 @@ public final class FerryRoutes extends AllDirectives {
                 pathEnd(() -> get(() -> async(() -> groups.describe(group)))),
                 path("pull", () -> post(() -> body(b -> async(() -> groups.pull(group, b))))),
                 path("commit", () -> post(() -> body(b -> async(() -> groups.commit(group, b))))),
-                path("stream", () -> get(() -> parameterMap(params -> async(() -> streams.group(group, params))))));
+                path("stream", () -> get(() -> hangUp(hungUp -> parameterMap(params -> async(() -> streams.group(group, params, hungUp)))))));
+    }
+
+    /** When the client of this request hangs up, if that can be told (see {@link ClientHangUps}). */
+    private Route hangUp(java.util.function.Function<java.util.Optional<CompletionStage<akka.Done>>, Route> inner) {
+        return optionalAttribute(ClientHangUps.HUNG_UP, inner);
     }
 
     private Route clusterRoutes() {

@@ -91,13 +91,28 @@ final class GroupApi {
      * the group how far each queue was delivered.
      */
     CompletionStage<Delivery> pullOnce(String group, TopicState t, String consumer, int max, long maxBytes, TagFilter filter, long waitMs) {
+        return assign(group, t, consumer).thenCompose(assignment -> deliver(group, t, consumer, assignment, max, maxBytes, filter, waitMs));
+    }
+
+    /** The first half of a pull: marks {@code consumer} live and answers with the queues it owns and where to read. */
+    CompletionStage<ConsumerGroup.Assignment> assign(String group, TopicState t, String consumer) {
         return Asks.inline(groupRef(group)
-                .<ConsumerGroup.Assignment>ask(r -> new ConsumerGroup.Pull(t.name(), t.settings().queues(), consumer, r), timeout))
-                .thenCompose(assignment -> readAssigned(t, assignment, max, maxBytes, filter, 0)
-                        .thenCompose(first -> total(first) > 0 || waitMs == 0 || assignment.queues().isEmpty()
-                                ? CompletableFuture.completedFuture(first)
-                                : longPoll(t, assignment, max, maxBytes, filter, waitMs))
-                        .thenApply(results -> take(group, t, consumer, assignment, results, new ReadBudget(max, maxBytes))));
+                .ask(r -> new ConsumerGroup.Pull(t.name(), t.incarnation(), t.settings().queues(), consumer, r), timeout));
+    }
+
+    /** The second half of a pull: reads the assigned queues, long-polling up to {@code waitMs} when nothing is there. */
+    CompletionStage<Delivery> deliver(String group, TopicState t, String consumer, ConsumerGroup.Assignment assignment,
+                                      int max, long maxBytes, TagFilter filter, long waitMs) {
+        return readAssigned(t, assignment, max, maxBytes, filter, 0)
+                .thenCompose(first -> total(first) > 0 || waitMs == 0 || assignment.queues().isEmpty()
+                        ? CompletableFuture.completedFuture(first)
+                        : longPoll(t, assignment, max, maxBytes, filter, waitMs))
+                .thenApply(results -> take(group, t, consumer, assignment, results, new ReadBudget(max, maxBytes)));
+    }
+
+    /** {@code consumer} is gone: the group re-assigns its queues on the others' next pulls. */
+    void leave(String group, TopicState t, String consumer) {
+        groupRef(group).tell(new ConsumerGroup.Leave(t.name(), t.incarnation(), consumer));
     }
 
     /**
@@ -158,7 +173,7 @@ final class GroupApi {
             delivered += part.size();
             long next = part.size() == m.messages().size() ? m.nextOffset()
                     : part.isEmpty() ? -1 : part.get(part.size() - 1).offset() + 1;
-            if (next >= 0) groupRef(group).tell(new ConsumerGroup.Fetched(t.name(), consumer, m.queueId(), next));
+            if (next >= 0) groupRef(group).tell(new ConsumerGroup.Fetched(t.name(), t.incarnation(), consumer, m.queueId(), next));
             taken.add(new QueueEntity.Messages(m.queueId(), m.minOffset(), m.maxOffset(), next, part, m.copy(), m.status()));
         }
         FerryMetrics.MESSAGES_READ.labels(t.name()).inc(delivered);
@@ -186,8 +201,8 @@ final class GroupApi {
     }
 
     /** Commits {@code offset} (the next to consume) without checking it against the queue: for offsets this node delivered. */
-    CompletionStage<ConsumerGroup.Committed> commitDelivered(String group, String topic, int queue, long offset) {
-        return Asks.inline(groupRef(group).ask(r -> new ConsumerGroup.Commit(topic, queue, offset, r), timeout));
+    CompletionStage<ConsumerGroup.Committed> commitDelivered(String group, TopicState t, int queue, long offset) {
+        return Asks.inline(groupRef(group).ask(r -> new ConsumerGroup.Commit(t.name(), t.incarnation(), queue, offset, r), timeout));
     }
 
     CompletionStage<HttpResponse> commit(String group, byte[] body) {
@@ -208,7 +223,7 @@ final class GroupApi {
                     throw new ApiException(400, "offset_out_of_range", "offset " + req.offset() + " is beyond the end of queue "
                             + t.name() + "/" + req.queue() + ": its maxOffset (the offset the next message will get) is " + max
                             + "; commit the NEXT offset to consume (last processed offset + 1), at most " + max);
-                return groupRef(group).<ConsumerGroup.Committed>ask(r -> new ConsumerGroup.Commit(t.name(), req.queue(), req.offset(), r), timeout);
+                return groupRef(group).<ConsumerGroup.Committed>ask(r -> new ConsumerGroup.Commit(t.name(), t.incarnation(), req.queue(), req.offset(), r), timeout);
             });
         }).thenApply(c -> Responses.json(200, Responses.map("group", group, "topic", c.topic(), "queue", c.queueId(), "offset", c.offset())));
     }
@@ -230,11 +245,15 @@ final class GroupApi {
     CompletionStage<HttpResponse> describe(String group) {
         checkGroup(group);
         return Asks.inline(groupRef(group).<ConsumerGroup.GroupView>ask(ConsumerGroup.Describe::new, timeout)).thenCompose(view -> {
-            if (view.topics().isEmpty())
-                throw new ApiException(404, "group_not_found", "group " + group + " has never pulled or committed: "
-                        + "a group comes into being with its first POST /groups/" + group + "/pull or /commit");
+            // Offsets and members of a deleted topic, or of the incarnation before a re-create, are not the group's any more.
+            List<ConsumerGroup.TopicView> current = view.topics().stream().filter(tv -> services.routes().get(tv.topic())
+                    .map(state -> state.incarnation() == tv.incarnation()).orElse(false)).toList();
+            if (current.isEmpty())
+                throw new ApiException(404, "group_not_found", "group " + group + " has no committed offsets and no live consumers "
+                        + "(consumers are live while they pull; they are kept in memory only, so a restart forgets them): "
+                        + "a group shows with its first POST /groups/" + group + "/pull or /commit");
             List<CompletableFuture<Object>> topics = new ArrayList<>();
-            for (ConsumerGroup.TopicView tv : view.topics()) topics.add(describeTopic(tv));
+            for (ConsumerGroup.TopicView tv : current) topics.add(describeTopic(tv));
             return CompletableFuture.allOf(topics.toArray(CompletableFuture[]::new)).thenApply(v ->
                     Responses.json(200, Responses.map("group", group, "topics", topics.stream().map(CompletableFuture::join).toList())));
         });

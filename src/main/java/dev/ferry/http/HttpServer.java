@@ -15,7 +15,7 @@ public final class HttpServer {
 
     public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, FerrySettings settings, Services services) {
         return Http.get(system).newServerAt(settings.http().host(), settings.http().port())
-                .bind(new FerryRoutes(services).route())
+                .bindFlow(ClientHangUps.watching(new FerryRoutes(services).route().flow(system)))
                 .thenApply(binding -> binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system));
     }
 }

@@ -22,12 +22,17 @@ final class StreamClient implements AutoCloseable {
 
     /** @param receiveBuffer the socket's receive buffer in bytes, 0 for the system default */
     StreamClient(int port, String path, int receiveBuffer) throws IOException {
+        this(port, path, receiveBuffer, "");
+    }
+
+    /** @param extraHeaders more request header lines, each ending in CRLF */
+    StreamClient(int port, String path, int receiveBuffer, String extraHeaders) throws IOException {
         socket = new Socket();
         if (receiveBuffer > 0) socket.setReceiveBufferSize(receiveBuffer);
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(30_000);
         OutputStream out = socket.getOutputStream();
-        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/x-ndjson\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/x-ndjson\r\n" + extraHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         in = socket.getInputStream();
         String statusLine = rawLine();
