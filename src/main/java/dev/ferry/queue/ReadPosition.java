@@ -33,7 +33,13 @@ public record ReadPosition(Status status, long start) {
     }
 
     /**
-     * @param requested  the offset the reader asked for
+     * The requested offset meaning "the end of the queue": where a consumer group with nothing committed starts under
+     * {@code ferry.consumer.consume-from-where = last-offset} (RocketMQ CONSUME_FROM_LAST_OFFSET).
+     */
+    public static final long END = -1;
+
+    /**
+     * @param requested  the offset the reader asked for ({@link #END}: the end)
      * @param minOffset  the lowest offset still stored
      * @param readableEnd the end of what consumers may read (maxOffset: the committed offset)
      * @param storedEnd  the end of what this copy knows exists (at least {@code readableEnd}): an offset between the
@@ -41,6 +47,7 @@ public record ReadPosition(Status status, long start) {
      *                   sent back
      */
     public static ReadPosition of(long requested, long minOffset, long readableEnd, long storedEnd) {
+        if (requested == END) return new ReadPosition(Status.OFFSET_OVERFLOW_ONE, readableEnd);
         if (requested > Math.max(readableEnd, storedEnd)) return new ReadPosition(Status.OFFSET_OVERFLOW_BADLY, readableEnd);
         if (requested < minOffset) return new ReadPosition(Status.OFFSET_TOO_SMALL, minOffset);
         if (requested >= readableEnd) return new ReadPosition(Status.OFFSET_OVERFLOW_ONE, requested);

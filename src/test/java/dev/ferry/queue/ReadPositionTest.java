@@ -52,4 +52,11 @@ class ReadPositionTest {
         assertEquals("offset_overflow_badly", OFFSET_OVERFLOW_BADLY.json());
         assertEquals("found", FOUND.json());
     }
+
+    @Test
+    void theEndMarkerStartsAtMaxOffsetAndWaitsThere() {
+        ReadPosition at = ReadPosition.of(ReadPosition.END, MIN, MAX, MAX);
+        assertEquals(new ReadPosition(OFFSET_OVERFLOW_ONE, MAX), at);
+        assertTrue(at.atEnd(MAX));
+    }
 }
