@@ -184,7 +184,7 @@ final class Sender {
             FerryMetrics.BYTES_SENT.labels(t.name()).inc(m.body().length);
             FerryMetrics.SEND_LATENCY.observe((System.nanoTime() - start) / 1e9);
             return new Ack(m.id(), queue, first);
-        }).exceptionally(e -> { throw translate(e); });
+        }).exceptionally(e -> { throw sendFailure(e, t.name(), queue); });
     }
 
     /** Sends many messages, each with its queue already chosen; one part per queue; acks in input order. */
@@ -222,7 +222,7 @@ final class Sender {
                     int i = indexes[k];
                     acks[i] = new Ack(messages.get(i).id(), queue, first + k);
                 }
-            });
+            }).exceptionally(e -> { throw sendFailure(e, t.name(), queue); });
         }
         return CompletableFuture.allOf(parts).thenApply(v -> {
             long bytes = 0;
@@ -372,11 +372,33 @@ final class Sender {
 
     /** Unwraps completion exceptions; an ask timeout becomes 503. */
     static RuntimeException translate(Throwable e) {
+        Throwable c = cause(e);
+        if (c instanceof ApiException api) return api;
+        if (isTimeout(c))
+            return ApiException.unavailable("the cluster did not answer within ferry.http.ask-timeout; retry (GET /health and "
+                    + "GET /cluster/nodes show whether every node is up)");
+        return c instanceof RuntimeException r ? r : new CompletionException(c);
+    }
+
+    /**
+     * A send to {@code topic}'s queue that failed: a timeout names the queue and where to look, since the usual cause is
+     * a master that cannot be placed or is still recovering; the send may have been stored (at least once: retry).
+     */
+    private static RuntimeException sendFailure(Throwable e, String topic, int queue) {
+        Throwable c = cause(e);
+        if (!isTimeout(c)) return translate(c);
+        return ApiException.unavailable("queue " + topic + "/" + queue + " did not acknowledge within ferry.http.ask-timeout: "
+                + "its master may be unassigned or still recovering (GET /cluster/allocation/explain?topic=" + topic + "&queue="
+                + queue + "&copy=0 says why). The message may or may not be stored: retry (delivery is at least once)");
+    }
+
+    private static Throwable cause(Throwable e) {
         Throwable c = e;
         while ((c instanceof CompletionException || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null) c = c.getCause();
-        if (c instanceof ApiException api) return api;
-        if (c instanceof TimeoutException || c instanceof akka.pattern.AskTimeoutException)
-            return ApiException.unavailable("the cluster did not answer in time (" + c.getMessage() + "); retry");
-        return c instanceof RuntimeException r ? r : new CompletionException(c);
+        return c;
+    }
+
+    private static boolean isTimeout(Throwable c) {
+        return c instanceof TimeoutException || c instanceof akka.pattern.AskTimeoutException;
     }
 }

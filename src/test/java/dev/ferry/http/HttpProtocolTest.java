@@ -29,7 +29,7 @@ class HttpProtocolTest {
 
     @BeforeAll
     static void start() throws Exception {
-        one = OneNode.start("protocol-1", 25531, 0, "ferry.topic.auto-create-topic-enable = false");
+        one = OneNode.start("protocol-1", 25531, 0, "ferry.topic.auto-create-topic-enable = false\nferry.http.ask-timeout = 2s");
         http = one.http();
         assertEquals(201, http.put("/topics/tagged", "{\"queues\": 1}").status());
         http.post("/topics/tagged/messages", "a".getBytes(StandardCharsets.UTF_8), "Ferry-Tags", "A", "Ferry-Queue", "0");
@@ -99,5 +99,15 @@ class HttpProtocolTest {
             in.transferTo(reply);
             return reply.toString(StandardCharsets.UTF_8);
         }
+    }
+
+    @Test
+    void aSendToAQueueWhoseMasterCannotBePlacedSaysWhichQueueAndWhereToLook() {
+        http.put("/topics/nowhere", "{\"queues\": 1, \"settings\": {\"topic.allocation.require.zone\": \"no-such-zone\"}}");
+        Http.Reply r = http.post("/topics/nowhere/messages", "x".getBytes(StandardCharsets.UTF_8));
+        assertEquals(503, r.status(), r.toString());
+        String detail = r.json().path("detail").asText();
+        assertTrue(detail.contains("queue nowhere/0 did not acknowledge") && detail.contains("/cluster/allocation/explain?topic=nowhere&queue=0"), detail);
+        assertTrue(!detail.contains("EntityRef") && !detail.contains("dev.ferry"), "no internals: " + detail);
     }
 }
