@@ -143,4 +143,24 @@ class ThreeNodeClusterTest {
         for (JsonNode n : list) zones.add(n.path("attributes").path("zone").asText());
         assertEquals(Set.of("a", "b", "c"), zones);
     }
+
+    /**
+     * Akka places a shard only when a message reaches it: a replica handed off for a relocation, on a queue nobody
+     * writes to, must still start on its new node (the strategy's reroute wakes it), not wait for the next send.
+     */
+    @Test
+    void anIdleQueuesReplicaMovedByAFilterStartsOnItsNewNodeWithoutASend() throws Exception {
+        assertEquals(201, http.get(0).put("/topics/idle-move", "{\"queues\": 1, \"replicas\": 1}").status());
+        eventually(() -> placement("idle-move").size() == 2);
+        String master = placement("idle-move").get("idle-move/0");
+        String replica = placement("idle-move").get("idle-move/0/1");
+        Http.Reply moved = http.get(0).patch("/topics/idle-move/settings", "{\"settings\": {\"topic.allocation.exclude._name\": \"" + replica + "\"}}");
+        assertEquals(200, moved.status(), moved.toString());
+        Set<String> others = new HashSet<>(Set.of("n1", "n2", "n3"));
+        others.remove(master);
+        others.remove(replica);
+        String target = others.iterator().next();
+        eventually(() -> target.equals(placement("idle-move").get("idle-move/0/1")));
+        assertEquals(master, placement("idle-move").get("idle-move/0"));
+    }
 }

@@ -418,4 +418,49 @@ class ReplicationTest {
         assertEquals(m.size(), r.size());
         for (int i = 0; i < m.size(); i++) assertArrayEquals(m.get(i).payload(), r.get(i).payload(), "record " + (i + 1) + " differs");
     }
+
+    /** The replica entities running on {@code n} (its region's shards), as sharding reports them. */
+    static java.util.Set<String> replicasOn(FerryNode n) {
+        try {
+            akka.cluster.sharding.ShardRegion.CurrentShardRegionState state = AskPattern.<akka.cluster.sharding.typed.ClusterShardingQuery,
+                    akka.cluster.sharding.ShardRegion.CurrentShardRegionState>ask(n.services().sharding().shardState(),
+                    r -> new akka.cluster.sharding.typed.GetShardRegionState(Replica.TYPE_KEY, r), ASK, n.system().scheduler())
+                    .toCompletableFuture().get();
+            java.util.Set<String> out = new java.util.HashSet<>();
+            state.getShards().forEach(shard -> out.addAll(shard.getEntityIds()));
+            return out;
+        } catch (Exception e) {
+            return java.util.Set.of();
+        }
+    }
+
+    /**
+     * Akka starts a shard only when a message reaches it. An idle queue's master sends its caught-up replica nothing,
+     * so when the replica's node crashes, the strategy's reroute must start the replica again on a node the core
+     * picks: no send may be needed for the queue to have its copies back.
+     */
+    @Test @Order(9)
+    void anIdleQueuesReplicaWhoseNodeCrashedStartsAgainWithoutASend() throws Exception {
+        cluster.awaitAllUp();
+        String topic = "idle-return";
+        createTopic(topic, 1, TopicSettings.Replication.ASYNC);
+        awaitInSync(topic, 1);
+        assertInstanceOf(QueueEntity.Appended.class, send(live(), topic, "before-crash"));
+        String replicaNode = route(topic).nodes().get(1);
+        String masterNode = route(topic).masterNode();
+        eventually(() -> store(byName(replicaNode)).highestSequence(topic + "/0") == 1);
+        int idx = cluster.indexOf(byName(replicaNode));
+        cluster.terminate(idx);
+        try {
+            eventually(() -> InJvmCluster.up(live()) == 2);
+            eventually(() -> {
+                for (FerryNode n : cluster.live())
+                    if (!n.settings().node().name().equals(masterNode) && replicasOn(n).contains(Replica.entityId(topic, 0, 1))) return true;
+                return false;
+            }, () -> "replica not started again; route " + route(topic));
+        } finally {
+            cluster.restart(idx);
+            cluster.awaitAllUp();
+        }
+    }
 }
