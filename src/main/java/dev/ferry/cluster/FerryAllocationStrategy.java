@@ -290,17 +290,36 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
         return accepted.isEmpty() ? members : accepted;
     }
 
-    /** Brokers on nodes the cluster-level filters no longer accept (a drained node), if another node accepts them. */
+    /**
+     * Brokers on nodes the cluster-level filters no longer accept (a drained node), if another node accepts them; else
+     * a few Brokers from the fullest nodes, so they spread over the nodes that joined after them ({@link BrokerBalance}).
+     */
     private Set<String> brokersToMove(Map<ActorRef, IndexedSeq<String>> current, Map<ActorRef, Member> members) {
         Set<String> out = new HashSet<>();
         Map<ActorRef, Member> homes = brokerHomes(members);
-        if (homes.size() == members.size()) return out;
-        current.forEach((region, shards) -> {
+        if (homes.size() != members.size()) current.forEach((region, shards) -> {
             if (!members.containsKey(region) || homes.containsKey(region)) return;
             scala.collection.Iterator<String> it = shards.iterator();
             while (it.hasNext()) out.add(it.next());
         });
-        if (!out.isEmpty()) log.info("rebalance: moving brokers off nodes the allocation filters exclude {}", out);
+        if (!out.isEmpty()) {
+            log.info("rebalance: moving brokers off nodes the allocation filters exclude {}", out);
+            return out;
+        }
+        Map<String, java.util.List<String>> byNode = new HashMap<>();
+        int brokers = 0;
+        for (var e : homes.entrySet()) {
+            java.util.List<String> shards = new java.util.ArrayList<>();
+            IndexedSeq<String> held = current.get(e.getKey());
+            if (held != null) {
+                scala.collection.Iterator<String> it = held.iterator();
+                while (it.hasNext()) shards.add(it.next());
+            }
+            brokers += shards.size();
+            byNode.put(AllocationInputs.nodeName(e.getValue()), shards);
+        }
+        out.addAll(BrokerBalance.toMove(byNode, BrokerBalance.limit(brokers)));
+        if (!out.isEmpty()) log.info("rebalance: spreading brokers over the nodes {}", out);
         return out;
     }
 
