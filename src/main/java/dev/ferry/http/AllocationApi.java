@@ -40,6 +40,9 @@ final class AllocationApi {
         if (topic == null) throw ApiException.badRequest("invalid_parameter", "topic is required: /cluster/allocation/explain?topic=T&queue=Q&copy=C");
         TopicApi.checkName(topic);
         String queueParam = params.get("queue");
+        if ((queueParam == null || queueParam.isEmpty()) && params.containsKey("copy"))
+            throw ApiException.badRequest("invalid_parameter", "copy=" + params.get("copy") + " needs a queue: "
+                    + "/cluster/allocation/explain?topic=" + topic + "&queue=Q&copy=" + params.get("copy") + " (without queue and copy, the topic's Broker is explained)");
         int copy = (int) MessageApi.longParam(params, "copy", 0, 0, Integer.MAX_VALUE);
         return sender.topic(topic).thenCompose(t -> placement.entityNodes().thenApply(where -> {
             if (queueParam == null || queueParam.isEmpty()) {

@@ -110,4 +110,12 @@ class HttpProtocolTest {
         assertTrue(detail.contains("queue nowhere/0 did not acknowledge") && detail.contains("/cluster/allocation/explain?topic=nowhere&queue=0"), detail);
         assertTrue(!detail.contains("EntityRef") && !detail.contains("dev.ferry"), "no internals: " + detail);
     }
+
+    @Test
+    void explainingACopyWithoutItsQueueIs400NotTheBroker() {
+        Http.Reply r = http.get("/cluster/allocation/explain?topic=tagged&copy=1");
+        assertEquals(400, r.status(), r.toString());
+        assertEquals("invalid_parameter", r.json().path("error").asText());
+        assertEquals(200, http.get("/cluster/allocation/explain?topic=tagged").status(), "the Broker is explained without queue and copy");
+    }
 }
