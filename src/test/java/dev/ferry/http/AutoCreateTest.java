@@ -75,9 +75,7 @@ class AutoCreateTest {
 
     @Test
     void aStreamWhoseEveryLineIsRefusedCreatesNothingAndAnswersEachLine() {
-        Http.Reply sent = one.http().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(one.http().base() + "/topics/auto-bad-stream/messages:batch"))
-                .header("Content-Type", "application/x-ndjson")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"body\": \"a\", \"queue\": 99}\n{\"bodyBase64\": \"*\"}\n")));
+        Http.Reply sent = ndjson("auto-bad-stream", "{\"body\": \"a\", \"queue\": 99}\n{\"bodyBase64\": \"*\"}\n");
         assertEquals(200, sent.status(), sent.text());
         String[] lines = sent.text().split("\n");
         assertEquals(2, lines.length, sent.text());
@@ -88,12 +86,15 @@ class AutoCreateTest {
 
     @Test
     void aStreamWithOneGoodLineCreatesTheTopicAndStoresIt() {
-        Http.Reply sent = one.http().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(one.http().base() + "/topics/auto-mixed-stream/messages:batch"))
-                .header("Content-Type", "application/x-ndjson")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"body\": \"a\", \"queue\": 99}\n{\"body\": \"b\", \"queue\": 1}\n")));
+        Http.Reply sent = ndjson("auto-mixed-stream", "{\"body\": \"a\", \"queue\": 99}\n{\"body\": \"b\", \"queue\": 1}\n");
         String[] lines = sent.text().split("\n");
         assertEquals(true, lines[0].contains("invalid_field"), sent.text());
         assertEquals(true, lines[1].contains("\"offset\":0"), sent.text());
         assertEquals(200, one.http().get("/topics/auto-mixed-stream").status());
+    }
+
+    private static Http.Reply ndjson(String topic, String lines) {
+        return one.http().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(one.http().base() + "/topics/" + topic + "/messages:batch"))
+                .header("Content-Type", "application/x-ndjson").POST(java.net.http.HttpRequest.BodyPublishers.ofString(lines)));
     }
 }
