@@ -20,6 +20,7 @@ final class BenchStats {
     private final LongAdder messages = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private final LongAdder redelivered = new LongAdder();
     private volatile String firstError;
     private volatile long lastMessageNanos;
 
@@ -49,6 +50,15 @@ final class BenchStats {
         lastMessageNanos = System.nanoTime();
         messages.add(count);
         bytes.add(payloadBytes);
+    }
+
+    /** Messages delivered again that were already counted (a consumer group's redeliveries); not progress. */
+    void redelivered(int count) {
+        redelivered.add(count);
+    }
+
+    long redelivered() {
+        return redelivered.sum();
     }
 
     void failed(int count, String description) {

@@ -92,4 +92,32 @@ class BenchCommandTest {
         JsonNode drained = runJson("bench", "consume", "--topic", topic, "--mode", "group", "--group", "g-" + topic, "--consumers", "2");
         assertEquals(2000, drained.path("messages").asLong());
     }
+
+    @ParameterizedTest(name = "-n {0} --max {1} {2} mode")
+    @CsvSource({"500, 1000, raw", "100, 10, raw", "100, 1000, group", "130, 7, group"})
+    void consumeStopsAtExactlyTheRequestedMessages(long n, int max, String mode) {
+        String topic = "bench-n-" + mode + "-" + System.nanoTime() % 100_000;
+        runJson("bench", "produce", "--topic", topic, "--mode", "batch", "--messages", "4000", "--batch", "500", "--size", "50");
+        JsonNode drained = runJson("bench", "consume", "--topic", topic, "--mode", mode, "--group", "g-" + topic,
+                "--messages", Long.toString(n), "--max", Integer.toString(max));
+        assertEquals(n, drained.path("messages").asLong(), drained.toString());
+    }
+
+    @Test
+    void consumeThroughAGroupWithSeveralConsumersCountsEachMessageOnce() {
+        String topic = "bench-group4-" + System.nanoTime() % 100_000;
+        runJson("bench", "produce", "--topic", topic, "--mode", "batch", "--messages", "6000", "--batch", "500", "--size", "50", "--queues", "8");
+        JsonNode drained = runJson("bench", "consume", "--topic", topic, "--mode", "group", "--group", "g-" + topic, "--consumers", "4", "--max", "100");
+        assertEquals(6000, drained.path("messages").asLong(), drained.toString());
+        assertTrue(drained.has("redelivered"), drained.toString());
+    }
+
+    @Test
+    void zeroConsumersIsAUsageError() {
+        StringWriter err = new StringWriter();
+        int exit = FerryCommand.commandLine().setOut(new PrintWriter(new StringWriter(), true)).setErr(new PrintWriter(err, true))
+                .execute("bench", "consume", "-c", "0", "--url", TestNode.URL);
+        assertEquals(2, exit, err.toString());
+        assertTrue(err.toString().contains("--consumers"), err.toString());
+    }
 }
