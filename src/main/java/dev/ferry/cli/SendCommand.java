@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -45,17 +46,15 @@ public final class SendCommand implements Callable<Integer> {
     @Option(names = "--tags", paramLabel = "A,B", description = "Comma-separated tags.") String tags;
     @Option(names = "--keys", paramLabel = "K1,K2", description = "Comma-separated business keys.") String keys;
     @Option(names = {"-k", "--sharding-key"}, paramLabel = "KEY", description = "Same key, same queue, in order.") String shardingKey;
-    @Option(names = {"-q", "--queue"}, paramLabel = "ID", description = "Send to this queue id.") Integer queue;
+    @Option(names = {"-q", "--queue"}, paramLabel = "ID", description = "Send to this queue id (not with --sharding-key).") Integer queue;
     @Option(names = "--json", description = "Print the node's answers as JSON.") boolean json;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         FerryClient c = client.client();
+        validate();
         if (file != null) {
-            if (!Files.isRegularFile(file)) {
-                throw new UserError("--file " + file + " does not exist or is not a file");
-            }
             printAck(out, c.postRaw(FerryClient.topicPath(topic) + "/messages", Files.readAllBytes(file), headers()));
             return 0;
         }
@@ -80,6 +79,18 @@ public final class SendCommand implements Callable<Integer> {
             sendBatch(c, out, lines);
         }
         return 0;
+    }
+
+    /** What the command line alone shows to be wrong is a usage error (exit 2), before anything is sent. */
+    private void validate() {
+        if (queue != null && shardingKey != null)
+            throw new ParameterException(spec.commandLine(), "give --queue or --sharding-key, not both (both choose the queue)");
+        if (queue != null && queue < 0)
+            throw new ParameterException(spec.commandLine(), "--queue must be a queue id (0 or more), was " + queue);
+        if (file != null && messages != null)
+            throw new ParameterException(spec.commandLine(), "give MESSAGE arguments or --file, not both");
+        if (file != null && !Files.isRegularFile(file))
+            throw new ParameterException(spec.commandLine(), "--file " + file + " does not exist or is not a file");
     }
 
     private void sendBatch(FerryClient c, PrintWriter out, List<String> bodies) {

@@ -2,10 +2,12 @@ package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.broker.TopicSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -23,15 +25,30 @@ public final class TopicCommand {
     static final class Create extends AnswerCommand {
         @Parameters(index = "0", paramLabel = "TOPIC") String topic;
         @Option(names = {"-q", "--queues"}, description = "Number of queues (1..1024).") Integer queues;
-        @Option(names = {"-r", "--replicas"}, description = "Replica copies per queue besides the master (0 = master only).") Integer replicas;
+        @Option(names = {"-r", "--replicas"}, description = "Replica copies per queue besides the master (0 = master only, at most 16).") Integer replicas;
         @Option(names = "--replication", description = "sync | async") String replication;
         @Option(names = "--flush", description = "sync | async") String flush;
         @Option(names = "--max-message-size", paramLabel = "BYTES", description = "Largest message body in bytes.") Long maxMessageSize;
         @Option(names = {"-s", "--setting"}, paramLabel = "KEY=VALUE", description = "Topic-level setting, e.g. topic.allocation.require.zone=zone-1 (repeatable).")
         Map<String, String> settings;
 
+        /** The ranges the node checks too (TopicSettings.validate), refused here as usage errors (exit 2). */
+        private void validate() {
+            if (queues != null && (queues < 1 || queues > TopicSettings.MAX_QUEUES))
+                throw new ParameterException(spec.commandLine(), "--queues must be between 1 and " + TopicSettings.MAX_QUEUES + ", was " + queues);
+            if (replicas != null && (replicas < 0 || replicas > TopicSettings.MAX_REPLICAS))
+                throw new ParameterException(spec.commandLine(), "--replicas must be between 0 and " + TopicSettings.MAX_REPLICAS + ", was " + replicas);
+            if (replication != null && !replication.equals("sync") && !replication.equals("async"))
+                throw new ParameterException(spec.commandLine(), "--replication must be sync or async, was \"" + replication + "\"");
+            if (flush != null && !flush.equals("sync") && !flush.equals("async"))
+                throw new ParameterException(spec.commandLine(), "--flush must be sync or async, was \"" + flush + "\"");
+            if (maxMessageSize != null && maxMessageSize < 1)
+                throw new ParameterException(spec.commandLine(), "--max-message-size must be positive, was " + maxMessageSize);
+        }
+
         @Override
         JsonNode ask(FerryClient c) {
+            validate();
             ObjectNode body = c.object();
             if (queues != null) body.put("queues", queues);
             if (replicas != null) body.put("replicas", replicas);

@@ -60,11 +60,21 @@ class SendAndConsumeCommandTest {
     }
 
     @Test
-    void sendingToAMissingFileIsAnErrorWithoutAStackTrace() {
+    void sendingAMissingFileIsAUsageErrorWithoutAStackTrace() {
         String topic = newTopic(1);
         Cli.Result r = Cli.against(TestNode.URL, "send", topic, "--file", "target/no-such-file");
-        assertEquals(1, r.exit());
-        assertEquals("ferry send: --file target/no-such-file does not exist or is not a file", r.err().strip());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith("--file target/no-such-file does not exist or is not a file"), r.err());
+        assertTrue(r.err().contains("Usage: ferry send"), r.err());
+    }
+
+    @Test
+    void sendRefusesBothAQueueAndAShardingKey() {
+        String topic = newTopic(2);
+        Cli.Result r = Cli.against(TestNode.URL, "send", topic, "-q", "1", "-k", "key", "m");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith("give --queue or --sharding-key, not both"), r.err());
+        assertEquals("", r.out());
     }
 
     @Test

@@ -84,10 +84,16 @@ class TopicCommandTest {
     }
 
     @Test
-    void anOutOfRangeQueueCountIsRefusedByTheNodeWith400() {
+    void anOutOfRangeQueueCountIsAUsageError() {
         Cli.Result r = Cli.against(TestNode.URL, "topic", "create", newTopic(), "--queues", "0");
-        assertEquals(1, r.exit());
-        assertTrue(r.err().contains("HTTP 400"), r.err());
-        assertTrue(r.err().contains("queues"), r.err());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith("--queues must be between 1 and 1024, was 0"), r.err());
+    }
+
+    @Test
+    void aNegativeReplicaCountIsAUsageError() {
+        Cli.Result r = Cli.against(TestNode.URL, "topic", "create", newTopic(), "-r", "-1");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith("--replicas must be between 0 and 16, was -1"), r.err());
     }
 }

@@ -68,6 +68,12 @@ final class BenchStats {
         }
     }
 
+    /** Whether the node refused a send (a 4xx answer: the request itself is wrong, it will not pass on a retry). */
+    boolean refused() {
+        String first = firstError;
+        return first != null && first.startsWith("HTTP 4");
+    }
+
     long messages() {
         return messages.sum();
     }
