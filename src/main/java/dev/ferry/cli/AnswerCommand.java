@@ -19,7 +19,7 @@ abstract class AnswerCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--json", description = "Print the node's answer as JSON.") boolean json;
 
-    /** Asks the node; its answer is what gets printed. */
+    /** Asks the node; its answer is what gets printed (null: nothing to print, exit 0). */
     abstract JsonNode ask(FerryClient node);
 
     /** Prints the answer for people (without {@code --json}). */
@@ -28,6 +28,9 @@ abstract class AnswerCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         JsonNode answer = ask(client.client());
+        if (answer == null) {
+            return 0;
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Output.json(out, answer);

@@ -21,9 +21,13 @@ import java.util.concurrent.Callable;
 public final class TopicCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Create a topic (PUT /topics/{topic}); fields left out take the node's ferry.topic.* defaults.")
+            description = {"Create a topic (PUT /topics/{topic}); fields left out take the node's ferry.topic.* defaults.",
+                    "A topic that already exists is an error (exit 1), as with kafka-topics --create, unless --if-not-exists is given:",
+                    "then it exits 0 quietly when the topic exists with these settings. Different settings are an error either way."})
     static final class Create extends AnswerCommand {
         @Parameters(index = "0", paramLabel = "TOPIC") String topic;
+        @Option(names = "--if-not-exists", description = "An existing topic with these settings is not an error: exit 0 and print nothing.")
+        boolean ifNotExists;
         @Option(names = {"-q", "--queues"}, description = "Number of queues (1..1024).") Integer queues;
         @Option(names = {"-r", "--replicas"}, description = "Replica copies per queue besides the master (0 = master only, at most 16).") Integer replicas;
         @Option(names = "--replication", description = "sync | async") String replication;
@@ -59,7 +63,14 @@ public final class TopicCommand {
                 ObjectNode s = body.putObject("settings");
                 settings.forEach(s::put);
             }
-            return c.putJson(FerryClient.topicPath(topic), body);
+            FerryClient.Answer answer = c.putJsonAnswer(FerryClient.topicPath(topic), body);
+            if (answer.status() == 200) { // 201 is a creation; 200 an existing topic with the same settings
+                if (ifNotExists) {
+                    return null;
+                }
+                throw new UserError("topic " + topic + " already exists (with these settings); --if-not-exists makes that not an error");
+            }
+            return answer.body();
         }
 
         @Override

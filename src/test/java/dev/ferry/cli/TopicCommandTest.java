@@ -27,6 +27,34 @@ class TopicCommandTest {
     }
 
     @Test
+    void creatingAnExistingTopicSaysItAlreadyExistsAndExits1() {
+        String topic = newTopic();
+        assertEquals(0, Cli.against(TestNode.URL, "topic", "create", topic, "-q", "4", "-r", "0", "--replication", "sync").exit());
+        Cli.Result again = Cli.against(TestNode.URL, "topic", "create", topic, "-q", "4", "-r", "0", "--replication", "sync");
+        assertEquals(1, again.exit(), again.out());
+        assertEquals("ferry topic create: topic " + topic + " already exists (with these settings); --if-not-exists makes that not an error",
+                again.err().strip());
+        assertEquals("", again.out());
+    }
+
+    @Test
+    void creatingAnExistingTopicWithIfNotExistsExits0Quietly() {
+        String topic = newTopic();
+        assertEquals(0, Cli.against(TestNode.URL, "topic", "create", topic, "-q", "2").exit());
+        Cli.Result again = Cli.against(TestNode.URL, "topic", "create", topic, "-q", "2", "--if-not-exists");
+        assertEquals(0, again.exit(), again.err());
+        assertEquals("", again.out() + again.err());
+    }
+
+    @Test
+    void createWithIfNotExistsStillCreatesANewTopic() {
+        String topic = newTopic();
+        Cli.Result r = Cli.against(TestNode.URL, "topic", "create", topic, "-q", "2", "--if-not-exists");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("topic " + topic + ": 2 queues"), r.out());
+    }
+
+    @Test
     void listShowsACreatedTopicWithItsQueueCount() {
         String topic = newTopic();
         Cli.against(TestNode.URL, "topic", "create", topic, "-q", "2");
