@@ -11,8 +11,8 @@ import java.util.concurrent.Callable;
 
 /**
  * A command that asks the node one thing and prints its answer: indented JSON with {@code --json}, text for people
- * otherwise. A node error or an unreachable node is thrown and reported by {@link ErrorReporter} (exit 1), so a
- * printed answer always exits 0.
+ * otherwise. A node error or an unreachable node is thrown and reported by {@link ErrorReporter} (exit 1); a
+ * printed answer exits 0 unless {@link #exitCode} says otherwise (health: a node that is not serving).
  */
 abstract class AnswerCommand implements Callable<Integer> {
     @Mixin ClientOptions client;
@@ -24,6 +24,11 @@ abstract class AnswerCommand implements Callable<Integer> {
 
     /** Prints the answer for people (without {@code --json}). */
     abstract void print(JsonNode answer, PrintWriter out);
+
+    /** The exit code once the answer is printed: 0 unless the answer itself says something is wrong. */
+    int exitCode(JsonNode answer) {
+        return 0;
+    }
 
     @Override
     public final Integer call() {
@@ -37,6 +42,6 @@ abstract class AnswerCommand implements Callable<Integer> {
         } else {
             print(answer, out);
         }
-        return 0;
+        return exitCode(answer);
     }
 }

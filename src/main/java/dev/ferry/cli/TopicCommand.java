@@ -4,16 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.broker.TopicSettings;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code ferry topic create|list|describe|delete}: topic administration (RocketMQ's mqadmin updateTopic/topicList/topicRoute/deleteTopic). */
 @Command(name = "topic", mixinStandardHelpOptions = true, description = "Create, list, describe and delete topics.",
@@ -130,16 +126,17 @@ public final class TopicCommand {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a topic and its messages (DELETE /topics/{topic}).")
-    static final class Delete implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
+    static final class Delete extends AnswerCommand {
         @Parameters(index = "0", paramLabel = "TOPIC") String topic;
 
         @Override
-        public Integer call() {
-            client.client().delete(FerryClient.topicPath(topic));
-            spec.commandLine().getOut().println("topic " + topic + " deleted");
-            return 0;
+        JsonNode ask(FerryClient node) {
+            return node.delete(FerryClient.topicPath(topic));
+        }
+
+        @Override
+        void print(JsonNode answer, PrintWriter out) {
+            out.println("topic " + topic + " deleted");
         }
     }
 }

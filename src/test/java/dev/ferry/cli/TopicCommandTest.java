@@ -97,6 +97,15 @@ class TopicCommandTest {
     }
 
     @Test
+    void deleteJsonPrintsTheNodesAnswer() {
+        String topic = newTopic();
+        Cli.against(TestNode.URL, "topic", "create", topic);
+        Cli.Result deleted = Cli.against(TestNode.URL, "topic", "delete", topic, "--json");
+        assertEquals(0, deleted.exit(), deleted.err());
+        assertTrue(deleted.out().contains("\"deleted\" : true"), deleted.out());
+    }
+
+    @Test
     void describingAnUnknownTopicPrintsTheNodesErrorAndExits1() {
         Cli.Result r = Cli.against(TestNode.URL, "topic", "describe", "no-such-topic-" + System.nanoTime());
         assertEquals(1, r.exit());
