@@ -34,6 +34,18 @@ class NdjsonStreamSizeTest {
     }
 
     @Test
+    void aBatchOverTheRequestSizeLimitIsRefusedWith413NamingTheLimit() {
+        assertEquals(201, http.put("/topics/big-batch", "{\"queues\": 1}").status());
+        String body = "{\"messages\": [{\"body\": \"" + "x".repeat(300_000) + "\"}]}";
+        Http.Reply r = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/topics/big-batch/messages:batch"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertEquals(413, r.status(), r.toString());
+        assertEquals("request_too_large", r.json().path("error").asText(), r.toString());
+        assertEquals("the request body is larger than 262144 bytes (akka.http.server.parsing.max-content-length)",
+                r.json().path("detail").asText(), r.toString());
+    }
+
+    @Test
     void aStreamLongerThanTheRequestSizeLimitIsAcknowledgedLineByLine() {
         assertEquals(201, http.put("/topics/long-stream", "{\"queues\": 1}").status());
         String line = "{\"body\": \"" + "x".repeat(1000) + "\"}\n";
