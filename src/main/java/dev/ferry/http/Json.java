@@ -63,6 +63,8 @@ final class Json {
             return "unknown field '" + path(u) + "'; known fields: " + u.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
         if (e instanceof InvalidFormatException f)
             return "field '" + path(f) + "': expected " + typeName(f.getTargetType()) + ", got " + quote(f.getValue());
+        if (e instanceof MismatchedInputException m && m.getPath().isEmpty() && String.valueOf(m.getOriginalMessage()).startsWith("Trailing token"))
+            return "malformed JSON: something follows the JSON object" + at(e) + "; send one object";
         if (e instanceof MismatchedInputException m && m.getPath().isEmpty())
             return "expected a JSON object" + got(m);
         if (e instanceof MismatchedInputException m && !m.getPath().isEmpty())
@@ -72,13 +74,18 @@ final class Json {
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty())
             return "field '" + path(m) + "': " + firstLine(e.getOriginalMessage());
         String msg = firstLine(e.getOriginalMessage());
-        var loc = e.getLocation();
-        String at = loc != null && loc.getLineNr() > 0 ? " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")" : "";
+        String at = at(e);
         if (msg.startsWith("Duplicate field "))
             return "duplicate field " + msg.substring("Duplicate field ".length()) + at;
         if (notUtf8(e))
             return "not valid UTF-8";
         return "malformed JSON: " + msg + at;
+    }
+
+    /** " (line L, column C)" where Jackson stopped, or nothing. */
+    private static String at(JsonProcessingException e) {
+        var loc = e.getLocation();
+        return loc != null && loc.getLineNr() > 0 ? " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")" : "";
     }
 
     private static boolean notUtf8(JsonProcessingException e) {
