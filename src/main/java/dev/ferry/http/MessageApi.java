@@ -74,10 +74,10 @@ final class MessageApi {
         byte[] bytes = body.toArray();
         return sender.topicForSend(topic, t -> accepts(() -> {
             sender.checkSize(t, bytes.length, "body");
-            sender.chooseQueue(t, queue, shardingKey, "Ferry-Queue");
+            sender.chooseQueue(t, queue, shardingKey, "Ferry-Queue", "invalid_header");
         })).thenCompose(t -> {
             sender.checkSize(t, bytes.length, "body");
-            int q = sender.chooseQueue(t, queue, shardingKey, "Ferry-Queue");
+            int q = sender.chooseQueue(t, queue, shardingKey, "Ferry-Queue", "invalid_header");
             long now = System.currentTimeMillis();
             StoredMessage m = new StoredMessage(sender.newId(now), bytes, tags, keys, Map.of(), now);
             return sender.sendOne(t, q, m);

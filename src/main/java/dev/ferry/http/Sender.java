@@ -159,10 +159,15 @@ final class Sender {
     }
 
     int chooseQueue(TopicState t, Integer explicit, String shardingKey, String where) {
+        return chooseQueue(t, explicit, shardingKey, where, "invalid_field");
+    }
+
+    /** @param error the code refusing a queue id the topic does not have: invalid_field (a body's field) or invalid_header (Ferry-Queue) */
+    int chooseQueue(TopicState t, Integer explicit, String shardingKey, String where, String error) {
         int queues = t.settings().queues();
         if (explicit != null) {
             if (explicit < 0 || explicit >= queues)
-                throw ApiException.badRequest("invalid_field", where + ": queue " + explicit + " does not exist; topic " + t.name() + " has queues 0.." + (queues - 1));
+                throw ApiException.badRequest(error, where + ": queue " + explicit + " does not exist; topic " + t.name() + " has queues 0.." + (queues - 1));
             return explicit;
         }
         if (shardingKey != null && !shardingKey.isEmpty()) return Math.floorMod(shardingKey.hashCode(), queues);

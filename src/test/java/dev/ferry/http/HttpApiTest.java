@@ -163,8 +163,18 @@ class HttpApiTest {
     void explicitQueueHeaderPicksTheQueue() {
         String t = newTopic(4);
         assertEquals(3, http.post("/topics/" + t + "/messages", "m".getBytes(), "Ferry-Queue", "3").json().path("queue").asInt());
-        assertError(http.post("/topics/" + t + "/messages", "m".getBytes(), "Ferry-Queue", "4"), 400, "invalid_field");
+    }
+
+    @Test
+    void aQueueHeaderThatIsNotAnIntegerIsAnInvalidHeader() {
+        String t = newTopic(4);
         assertError(http.post("/topics/" + t + "/messages", "m".getBytes(), "Ferry-Queue", "x"), 400, "invalid_header");
+    }
+
+    @Test
+    void aQueueHeaderBeyondTheTopicsQueuesIsAnInvalidHeader() {
+        String t = newTopic(4);
+        assertError(http.post("/topics/" + t + "/messages", "m".getBytes(), "Ferry-Queue", "4"), 400, "invalid_header");
     }
 
     @Test
@@ -362,7 +372,7 @@ class HttpApiTest {
             "{\"queues\": 0}           | invalid_settings | queues",
             "{\"replicas\": -1}        | invalid_settings | replicas",
             "[]                        | invalid_json  | expected",
-            "{\"queues\": 1} {}        | invalid_json  | Trailing token",
+            "{\"queues\": 1} {}        | invalid_json  | something follows the JSON object",
             "{\"settings\": {\"topic.allocation.require.zone\": 5}} | invalid_json | settings",
             "{\"settings\": {\"retention\": \"1d\"}} | invalid_settings | retention"})
     void malformedOrMistypedTopicSettingsAre400NamingTheField(String body, String error, String mention) {
