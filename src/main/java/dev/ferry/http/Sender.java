@@ -113,7 +113,6 @@ final class Sender {
      * client should back off and retry, not give up.
      */
     private ApiException floodStage(TopicState t) {
-        FerryMetrics.SEND_FAILURES.labels("disk_flood_stage").inc();
         java.util.Set<String> nodes = new java.util.TreeSet<>();
         for (var q : t.queues()) q.nodes().values().forEach(n -> { if (!n.isEmpty()) nodes.add(n); });
         var w = services.allocation().settings().watermarks();
@@ -371,7 +370,6 @@ final class Sender {
     }
 
     private static ApiException rejected(QueueEntity.AppendRejected r) {
-        FerryMetrics.SEND_FAILURES.labels(r.error()).inc();
         return new ApiException(r.status(), r.error(), r.detail());
     }
 
