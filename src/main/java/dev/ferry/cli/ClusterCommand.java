@@ -3,15 +3,11 @@ package dev.ferry.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code ferry cluster nodes|placement|explain|settings|drain}: the cluster's members, where copies are, and why. */
 @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Cluster members, placement, allocation explanations, settings and drain.",
@@ -62,37 +58,34 @@ public final class ClusterCommand {
     @Command(name = "explain", mixinStandardHelpOptions = true,
             description = {"Why a copy is where it is, or why it is unassigned: every decider's answer per node (GET /cluster/allocation/explain).",
                     "Without --queue: the topic's Broker entity."})
-    static final class Explain implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
+    static final class Explain extends AnswerCommand {
         @Option(names = {"-t", "--topic"}, required = true) String topic;
         @Option(names = {"-q", "--queue"}) Integer queue;
         @Option(names = {"-c", "--copy"}, defaultValue = "0", description = "0 = master, n = replica n (default: ${DEFAULT-VALUE}).") int copy;
 
         @Override
-        public Integer call() {
-            String q = "/cluster/allocation/explain?topic=" + FerryClient.encode(topic)
-                    + (queue == null ? "" : "&queue=" + queue + "&copy=" + copy);
-            Output.json(spec.commandLine().getOut(), client.client().get(q));
-            return 0;
+        JsonNode ask(FerryClient node) {
+            return node.get("/cluster/allocation/explain?topic=" + FerryClient.encode(topic)
+                    + (queue == null ? "" : "&queue=" + queue + "&copy=" + copy));
+        }
+
+        @Override
+        void print(JsonNode answer, PrintWriter out) {
+            Output.text(out, answer);
         }
     }
 
     @Command(name = "settings", mixinStandardHelpOptions = true,
             description = {"Show the dynamic settings (allocation, recovery throttle), or change them with --set (PUT /cluster/settings; kept across restarts).",
                     "--set key= (empty value) resets a setting to its default."})
-    static final class Settings implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
+    static final class Settings extends AnswerCommand {
         @Option(names = "--set", paramLabel = "KEY=VALUE", description = "e.g. ferry.allocation.enable=primaries, ferry.replication.recovery.max-bytes-per-sec=100mb (repeatable).")
         Map<String, String> set;
 
         @Override
-        public Integer call() {
-            FerryClient c = client.client();
+        JsonNode ask(FerryClient c) {
             if (set == null || set.isEmpty()) {
-                Output.json(spec.commandLine().getOut(), c.get("/cluster/settings"));
-                return 0;
+                return c.get("/cluster/settings");
             }
             ObjectNode body = c.object();
             ObjectNode persistent = body.putObject("persistent");
@@ -100,8 +93,12 @@ public final class ClusterCommand {
                 if (v == null || v.isEmpty()) persistent.putNull(k);
                 else persistent.put(k, v);
             });
-            Output.json(spec.commandLine().getOut(), c.putJson("/cluster/settings", body));
-            return 0;
+            return c.putJson("/cluster/settings", body);
+        }
+
+        @Override
+        void print(JsonNode answer, PrintWriter out) {
+            Output.text(out, answer);
         }
     }
 }

@@ -54,6 +54,14 @@ public final class FerryClient {
         return send(json(path).PUT(bytes(body)), path);
     }
 
+    /** A 2xx answer with its status, for commands that tell 200 from 201 (an existing topic from a created one). */
+    public record Answer(int status, JsonNode body) {}
+
+    /** As {@link #putJson}, keeping the status. */
+    public Answer putJsonAnswer(String path, JsonNode body) {
+        return exchange(json(path).PUT(bytes(body)), path);
+    }
+
     public JsonNode postJson(String path, JsonNode body) {
         return send(json(path).POST(bytes(body)), path);
     }
@@ -139,6 +147,10 @@ public final class FerryClient {
     }
 
     private JsonNode send(HttpRequest.Builder request, String path) {
+        return exchange(request, path).body();
+    }
+
+    private Answer exchange(HttpRequest.Builder request, String path) {
         HttpResponse<byte[]> response;
         try {
             response = http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -154,7 +166,7 @@ public final class FerryClient {
         if (response.statusCode() / 100 != 2) {
             throw FerryHttpException.from(response.request().method() + " " + path, response.statusCode(), body, response.body());
         }
-        return body;
+        return new Answer(response.statusCode(), body);
     }
 
     private static JsonNode parse(byte[] body) {

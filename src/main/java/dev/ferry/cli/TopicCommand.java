@@ -2,16 +2,14 @@ package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.broker.TopicSettings;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code ferry topic create|list|describe|delete}: topic administration (RocketMQ's mqadmin updateTopic/topicList/topicRoute/deleteTopic). */
 @Command(name = "topic", mixinStandardHelpOptions = true, description = "Create, list, describe and delete topics.",
@@ -19,19 +17,38 @@ import java.util.concurrent.Callable;
 public final class TopicCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Create a topic (PUT /topics/{topic}); fields left out take the node's ferry.topic.* defaults.")
+            description = {"Create a topic (PUT /topics/{topic}); fields left out take the node's ferry.topic.* defaults.",
+                    "A topic that already exists is an error (exit 1), as with kafka-topics --create, unless --if-not-exists is given:",
+                    "then it exits 0 quietly when the topic exists with these settings. Different settings are an error either way."})
     static final class Create extends AnswerCommand {
         @Parameters(index = "0", paramLabel = "TOPIC") String topic;
+        @Option(names = "--if-not-exists", description = "An existing topic with these settings is not an error: exit 0 and print nothing.")
+        boolean ifNotExists;
         @Option(names = {"-q", "--queues"}, description = "Number of queues (1..1024).") Integer queues;
-        @Option(names = {"-r", "--replicas"}, description = "Replica copies per queue besides the master (0 = master only).") Integer replicas;
+        @Option(names = {"-r", "--replicas"}, description = "Replica copies per queue besides the master (0 = master only, at most 16).") Integer replicas;
         @Option(names = "--replication", description = "sync | async") String replication;
         @Option(names = "--flush", description = "sync | async") String flush;
         @Option(names = "--max-message-size", paramLabel = "BYTES", description = "Largest message body in bytes.") Long maxMessageSize;
         @Option(names = {"-s", "--setting"}, paramLabel = "KEY=VALUE", description = "Topic-level setting, e.g. topic.allocation.require.zone=zone-1 (repeatable).")
         Map<String, String> settings;
 
+        /** The ranges the node checks too (TopicSettings.validate), refused here as usage errors (exit 2). */
+        private void validate() {
+            if (queues != null && (queues < 1 || queues > TopicSettings.MAX_QUEUES))
+                throw new ParameterException(spec.commandLine(), "--queues must be between 1 and " + TopicSettings.MAX_QUEUES + ", was " + queues);
+            if (replicas != null && (replicas < 0 || replicas > TopicSettings.MAX_REPLICAS))
+                throw new ParameterException(spec.commandLine(), "--replicas must be between 0 and " + TopicSettings.MAX_REPLICAS + ", was " + replicas);
+            if (replication != null && !replication.equals("sync") && !replication.equals("async"))
+                throw new ParameterException(spec.commandLine(), "--replication must be sync or async, was \"" + replication + "\"");
+            if (flush != null && !flush.equals("sync") && !flush.equals("async"))
+                throw new ParameterException(spec.commandLine(), "--flush must be sync or async, was \"" + flush + "\"");
+            if (maxMessageSize != null && maxMessageSize < 1)
+                throw new ParameterException(spec.commandLine(), "--max-message-size must be positive, was " + maxMessageSize);
+        }
+
         @Override
         JsonNode ask(FerryClient c) {
+            validate();
             ObjectNode body = c.object();
             if (queues != null) body.put("queues", queues);
             if (replicas != null) body.put("replicas", replicas);
@@ -42,7 +59,14 @@ public final class TopicCommand {
                 ObjectNode s = body.putObject("settings");
                 settings.forEach(s::put);
             }
-            return c.putJson(FerryClient.topicPath(topic), body);
+            FerryClient.Answer answer = c.putJsonAnswer(FerryClient.topicPath(topic), body);
+            if (answer.status() == 200) { // 201 is a creation; 200 an existing topic with the same settings
+                if (ifNotExists) {
+                    return null;
+                }
+                throw new UserError("topic " + topic + " already exists (with these settings); --if-not-exists makes that not an error");
+            }
+            return answer.body();
         }
 
         @Override
@@ -102,16 +126,17 @@ public final class TopicCommand {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a topic and its messages (DELETE /topics/{topic}).")
-    static final class Delete implements Callable<Integer> {
-        @Mixin ClientOptions client;
-        @Spec CommandSpec spec;
+    static final class Delete extends AnswerCommand {
         @Parameters(index = "0", paramLabel = "TOPIC") String topic;
 
         @Override
-        public Integer call() {
-            client.client().delete(FerryClient.topicPath(topic));
-            spec.commandLine().getOut().println("topic " + topic + " deleted");
-            return 0;
+        JsonNode ask(FerryClient node) {
+            return node.delete(FerryClient.topicPath(topic));
+        }
+
+        @Override
+        void print(JsonNode answer, PrintWriter out) {
+            out.println("topic " + topic + " deleted");
         }
     }
 }

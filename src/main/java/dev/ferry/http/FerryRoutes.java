@@ -15,6 +15,7 @@ import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.unmarshalling.Unmarshaller;
 import akka.http.scaladsl.model.EntityStreamSizeException;
+import akka.http.javadsl.server.MalformedRequestContentRejection;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import dev.ferry.node.Services;
@@ -210,8 +211,7 @@ public final class FerryRoutes extends AllDirectives {
     private ExceptionHandler exceptions() {
         return ExceptionHandler.newBuilder()
                 .match(ApiException.class, e -> complete(Responses.error(e)))
-                .match(EntityStreamSizeException.class, e -> complete(Responses.error(413, "request_too_large",
-                        "the request body is larger than " + e.limit() + " bytes (akka.http.server.parsing.max-content-length)")))
+                .match(EntityStreamSizeException.class, e -> complete(tooLarge(e)))
                 .matchAny(e -> complete(Responses.recover().apply(e)))
                 .build();
     }
@@ -220,8 +220,18 @@ public final class FerryRoutes extends AllDirectives {
      * Akka's default rejection answers (404, 405, 413, ...) with their text moved into the JSON error body; a 405
      * also carries the Allow header HTTP requires (RFC 9110 15.5.6), which Akka's default answer leaves out.
      */
+    private static HttpResponse tooLarge(EntityStreamSizeException e) {
+        return Responses.error(413, "request_too_large",
+                "the request body is larger than " + e.limit() + " bytes (akka.http.server.parsing.max-content-length)");
+    }
+
     private RejectionHandler rejections() {
         RejectionHandler wrongMethod = RejectionHandler.newBuilder()
+                // A body over max-content-length, found while a route reads it: Akka's own text would be "The request
+                // content was malformed: EntityStreamSizeException(...)".
+                .handle(MalformedRequestContentRejection.class, rejected -> rejected.getCause() instanceof EntityStreamSizeException e
+                        ? complete(tooLarge(e))
+                        : complete(Responses.error(400, "bad_request", "the request body could not be read: " + rejected.message())))
                 .handleAll(MethodRejection.class, rejected -> {
                     HttpMethod[] allowed = rejected.stream().map(MethodRejection::supported).distinct().toArray(HttpMethod[]::new);
                     String names = java.util.Arrays.stream(allowed).map(HttpMethod::name).collect(java.util.stream.Collectors.joining(", "));

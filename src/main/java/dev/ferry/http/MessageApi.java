@@ -59,7 +59,36 @@ final class MessageApi {
 
     // ---------------------------------------------------------------- single
 
+    // ---------------------------------------------------------------- refused sends
+
+    /**
+     * Counts a send answered with an error in ferry_send_failures_total by its error code (message_too_large,
+     * invalid_field, topic_not_found, ...): a single send or a batch once, an NDJSON line each.
+     */
+    private static void countRefused(Throwable e) {
+        RuntimeException r = Sender.translate(e);
+        FerryMetrics.SEND_FAILURES.labels(r instanceof ApiException api ? api.error() : "internal_error").inc();
+    }
+
+    /** {@code send}'s answer, a refusal counted whether it is thrown at once or completes the answer. */
+    private static CompletionStage<HttpResponse> counted(java.util.function.Supplier<CompletionStage<HttpResponse>> send) {
+        CompletionStage<HttpResponse> answer;
+        try {
+            answer = send.get();
+        } catch (RuntimeException e) {
+            countRefused(e);
+            throw e;
+        }
+        return answer.whenComplete((ok, e) -> {
+            if (e != null) countRefused(e);
+        });
+    }
+
     CompletionStage<HttpResponse> sendOne(String topic, HttpRequest request, ByteString body) {
+        return counted(() -> sendOneUncounted(topic, request, body));
+    }
+
+    private CompletionStage<HttpResponse> sendOneUncounted(String topic, HttpRequest request, ByteString body) {
         TopicApi.checkName(topic);
         List<String> tags = csvHeader(request, "Ferry-Tags");
         List<String> keys = csvHeader(request, "Ferry-Keys");
@@ -74,10 +103,10 @@ final class MessageApi {
         byte[] bytes = body.toArray();
         return sender.topicForSend(topic, t -> accepts(() -> {
             sender.checkSize(t, bytes.length, "body");
-            sender.chooseQueue(t, queue, shardingKey, "Ferry-Queue");
+            sender.chooseQueue(t, queue, shardingKey, "Ferry-Queue", "invalid_header");
         })).thenCompose(t -> {
             sender.checkSize(t, bytes.length, "body");
-            int q = sender.chooseQueue(t, queue, shardingKey, "Ferry-Queue");
+            int q = sender.chooseQueue(t, queue, shardingKey, "Ferry-Queue", "invalid_header");
             long now = System.currentTimeMillis();
             StoredMessage m = new StoredMessage(sender.newId(now), bytes, tags, keys, Map.of(), now);
             return sender.sendOne(t, q, m);
@@ -108,6 +137,10 @@ final class MessageApi {
     // ---------------------------------------------------------------- batch
 
     CompletionStage<HttpResponse> sendBatch(String topic, byte[] body) {
+        return counted(() -> sendBatchUncounted(topic, body));
+    }
+
+    private CompletionStage<HttpResponse> sendBatchUncounted(String topic, byte[] body) {
         TopicApi.checkName(topic);
         Bodies.Batch batch = Json.parse(body, Bodies.Batch.class, "batch");
         if (batch.messages() == null || batch.messages().isEmpty())
@@ -247,6 +280,7 @@ final class MessageApi {
                     slots.add(i);
                 } catch (ApiException e) {
                     FerryMetrics.BAD_REQUESTS.labels(e.error()).inc();
+                    countRefused(e);
                     out[i] = line(Responses.map("error", e.error(), "status", e.status(), "detail", e.detail(), "line", l.number()));
                 }
             }
@@ -259,6 +293,7 @@ final class MessageApi {
                     } else {
                         RuntimeException r = Sender.translate(e);
                         ApiException api = r instanceof ApiException x ? x : ApiException.unavailable(String.valueOf(r.getMessage()));
+                        countRefused(api);
                         out[slots.get(k)] = line(Responses.map("error", api.error(), "status", api.status(), "detail", api.detail(), "line", lines.get(slots.get(k)).number()));
                     }
                 }
@@ -268,7 +303,10 @@ final class MessageApi {
             RuntimeException r = Sender.translate(e);
             ApiException api = r instanceof ApiException x ? x : ApiException.unavailable(String.valueOf(r.getMessage()));
             List<ByteString> out = new ArrayList<>();
-            for (Line l : lines) out.add(line(Responses.map("error", api.error(), "status", api.status(), "detail", api.detail(), "line", l.number())));
+            for (Line l : lines) {
+                countRefused(api);
+                out.add(line(Responses.map("error", api.error(), "status", api.status(), "detail", api.detail(), "line", l.number())));
+            }
             return out;
         });
     }

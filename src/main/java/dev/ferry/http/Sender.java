@@ -113,7 +113,6 @@ final class Sender {
      * client should back off and retry, not give up.
      */
     private ApiException floodStage(TopicState t) {
-        FerryMetrics.SEND_FAILURES.labels("disk_flood_stage").inc();
         java.util.Set<String> nodes = new java.util.TreeSet<>();
         for (var q : t.queues()) q.nodes().values().forEach(n -> { if (!n.isEmpty()) nodes.add(n); });
         var w = services.allocation().settings().watermarks();
@@ -159,10 +158,15 @@ final class Sender {
     }
 
     int chooseQueue(TopicState t, Integer explicit, String shardingKey, String where) {
+        return chooseQueue(t, explicit, shardingKey, where, "invalid_field");
+    }
+
+    /** @param error the code refusing a queue id the topic does not have: invalid_field (a body's field) or invalid_header (Ferry-Queue) */
+    int chooseQueue(TopicState t, Integer explicit, String shardingKey, String where, String error) {
         int queues = t.settings().queues();
         if (explicit != null) {
             if (explicit < 0 || explicit >= queues)
-                throw ApiException.badRequest("invalid_field", where + ": queue " + explicit + " does not exist; topic " + t.name() + " has queues 0.." + (queues - 1));
+                throw ApiException.badRequest(error, where + ": queue " + explicit + " does not exist; topic " + t.name() + " has queues 0.." + (queues - 1));
             return explicit;
         }
         if (shardingKey != null && !shardingKey.isEmpty()) return Math.floorMod(shardingKey.hashCode(), queues);
@@ -366,7 +370,6 @@ final class Sender {
     }
 
     private static ApiException rejected(QueueEntity.AppendRejected r) {
-        FerryMetrics.SEND_FAILURES.labels(r.error()).inc();
         return new ApiException(r.status(), r.error(), r.detail());
     }
 

@@ -35,9 +35,14 @@ final class Cli {
     }
 
     /** As {@link #against} with {@code stdin} as standard input. */
-    static synchronized Result withStdin(String stdin, String url, String... args) {
+    static Result withStdin(String stdin, String url, String... args) {
+        return withStdin(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), url, args);
+    }
+
+    /** As {@link #against} with {@code stdin} as standard input. */
+    static synchronized Result withStdin(InputStream stdin, String url, String... args) {
         InputStream saved = System.in;
-        System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        System.setIn(stdin);
         try {
             return against(url, args);
         } finally {

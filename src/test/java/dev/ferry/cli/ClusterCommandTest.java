@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code ferry cluster ...} and {@code ferry health} against a real single-node cluster. */
@@ -19,13 +20,34 @@ class ClusterCommandTest {
     }
 
     @Test
-    void explainPrintsTheDecisionForAMaster() {
+    void explainPrintsTheDecisionForAMasterAsText() {
         String topic = "explain-" + System.nanoTime() % 100_000;
         Cli.against(TestNode.URL, "topic", "create", topic, "-q", "1");
         Cli.Result r = Cli.against(TestNode.URL, "cluster", "explain", "--topic", topic, "--queue", "0");
         assertEquals(0, r.exit(), r.err());
+        assertTrue(r.lines().contains("entity: " + topic + "/0"), r.out());
+        assertTrue(r.lines().contains("decision:"), r.out());
+        assertFalse(r.out().contains("{"), r.out());
+    }
+
+    @Test
+    void explainJsonPrintsTheNodesAnswer() {
+        String topic = "explain-json-" + System.nanoTime() % 100_000;
+        Cli.against(TestNode.URL, "topic", "create", topic, "-q", "1");
+        Cli.Result r = Cli.against(TestNode.URL, "cluster", "explain", "--topic", topic, "--queue", "0", "--json");
+        assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("\"entity\" : \"" + topic + "/0\""), r.out());
         assertTrue(r.out().contains("\"decision\""), r.out());
+    }
+
+    @Test
+    void settingsPrintsTheSettingsAsTextAndAsJsonWithJson() {
+        Cli.Result text = Cli.against(TestNode.URL, "cluster", "settings");
+        assertEquals(0, text.exit(), text.err());
+        assertTrue(text.lines().contains("defaults:"), text.out());
+        Cli.Result json = Cli.against(TestNode.URL, "cluster", "settings", "--json");
+        assertEquals(0, json.exit(), json.err());
+        assertTrue(json.out().contains("\"defaults\" : {"), json.out());
     }
 
     @Test
@@ -48,7 +70,14 @@ class ClusterCommandTest {
     void healthExits0AndPrintsTheNodesAnswer() {
         Cli.Result r = Cli.against(TestNode.URL, "health");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().contains("\"status\":\"ok\""), r.out());
-        assertTrue(r.out().contains("\"node\":\"cli-test\""), r.out());
+        assertTrue(r.lines().contains("status: ok"), r.out());
+        assertTrue(r.lines().contains("node: cli-test"), r.out());
+    }
+
+    @Test
+    void healthJsonPrintsTheNodesAnswer() {
+        Cli.Result r = Cli.against(TestNode.URL, "health", "--json");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("\"status\" : \"ok\""), r.out());
     }
 }

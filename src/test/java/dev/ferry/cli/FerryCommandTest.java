@@ -48,6 +48,21 @@ class FerryCommandTest {
     }
 
     @Test
+    void aUrlWithoutHttpSchemeIsAUsageErrorThatShowsWhatWasGiven() {
+        Cli.Result r = Cli.run("topic", "list", "--url", "notaurl");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--url must be an http:// URL like http://127.0.0.1:8080, was \"notaurl\""), r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
+    }
+
+    @Test
+    void aUrlThatIsNotAUriAtAllIsAUsageError() {
+        Cli.Result r = Cli.run("topic", "list", "--url", "http://bad host:1");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("was \"http://bad host:1\""), r.err());
+    }
+
+    @Test
     void startWithAMissingConfigFileSaysWhichFile() {
         Cli.Result r = Cli.run("start", "-c", "target/no-such-node.conf");
         assertEquals(1, r.exit());

@@ -48,6 +48,67 @@ class SendAndConsumeCommandTest {
         assertEquals(List.of("0/0 a", "0/1 b", "0/2 c"), read.lines());
     }
 
+    private static long stored(String topic) {
+        long n = 0;
+        for (JsonNode q : new FerryClient(URI.create(TestNode.URL)).get(FerryClient.topicPath(topic)).path("queueStates")) {
+            n += q.path("maxOffset").asLong();
+        }
+        return n;
+    }
+
+    private static void awaitStored(String topic, long n, long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (stored(topic) < n) {
+            assertTrue(System.currentTimeMillis() < deadline, "not stored in " + millis + " ms: " + n + " messages, " + stored(topic) + " are");
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void sendFromStandardInputSendsEachLineAsItArrivesNotAtEndOfInput() throws Exception {
+        String topic = newTopic(1);
+        java.io.PipedOutputStream stdin = new java.io.PipedOutputStream();
+        java.io.PipedInputStream in = new java.io.PipedInputStream(stdin);
+        java.util.concurrent.CompletableFuture<Cli.Result> run = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> Cli.withStdin(in, TestNode.URL, "send", topic));
+        stdin.write("a\n".getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+        awaitStored(topic, 1, 5_000);
+        stdin.write("b\n".getBytes(StandardCharsets.UTF_8));
+        stdin.close();
+        Cli.Result r = run.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(2, r.lines().size(), r.out());
+    }
+
+    @Test
+    void sendFromStandardInputStoppedWithSigtermHasSentTheLinesItRead() throws Exception {
+        String topic = newTopic(1);
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), FerryCommand.class.getName(), "send", topic, "--url", TestNode.URL)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            var acks = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            p.getOutputStream().write("a\n".getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().flush();
+            java.util.concurrent.CompletableFuture<String> firstAck = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return acks.readLine();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertTrue(firstAck.get(20, java.util.concurrent.TimeUnit.SECONDS).startsWith("0/0 "), "the first line is acknowledged while input stays open");
+            p.getOutputStream().write("b\n".getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().flush();
+            p.destroy(); // SIGTERM, standard input still open
+            assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(2, stored(topic));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     @Test
     void sendFileSendsItsBytesAsOneMessage(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         String topic = newTopic(1);
@@ -60,11 +121,21 @@ class SendAndConsumeCommandTest {
     }
 
     @Test
-    void sendingToAMissingFileIsAnErrorWithoutAStackTrace() {
+    void sendingAMissingFileIsAUsageErrorWithoutAStackTrace() {
         String topic = newTopic(1);
         Cli.Result r = Cli.against(TestNode.URL, "send", topic, "--file", "target/no-such-file");
-        assertEquals(1, r.exit());
-        assertEquals("ferry send: --file target/no-such-file does not exist or is not a file", r.err().strip());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith("--file target/no-such-file does not exist or is not a file"), r.err());
+        assertTrue(r.err().contains("Usage: ferry send"), r.err());
+    }
+
+    @Test
+    void sendRefusesBothAQueueAndAShardingKey() {
+        String topic = newTopic(2);
+        Cli.Result r = Cli.against(TestNode.URL, "send", topic, "-q", "1", "-k", "key", "m");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith("give --queue or --sharding-key, not both"), r.err());
+        assertEquals("", r.out());
     }
 
     @Test

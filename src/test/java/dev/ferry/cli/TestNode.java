@@ -14,12 +14,13 @@ import java.util.Optional;
 /**
  * One real single-node cluster (HTTP 28085, Akka 26555, data under target/cli-test-node) shared by every CLI test
  * class of the run; it is started by the first class that uses {@code @ExtendWith(TestNode.class)} and stopped
- * when the whole test run ends.
+ * when the whole test run ends. {@code -Dferry.test.cli-node.http-port=} and {@code -Dferry.test.cli-node.cluster-port=}
+ * move it, for a run beside another checkout's.
  */
 public final class TestNode implements BeforeAllCallback {
 
-    public static final int HTTP_PORT = 28085;
-    public static final int CLUSTER_PORT = 26555;
+    public static final int HTTP_PORT = Integer.getInteger("ferry.test.cli-node.http-port", 28085);
+    public static final int CLUSTER_PORT = Integer.getInteger("ferry.test.cli-node.cluster-port", 26555);
     public static final String URL = "http://127.0.0.1:" + HTTP_PORT;
 
     @Override

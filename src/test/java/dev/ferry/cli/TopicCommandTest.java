@@ -27,6 +27,34 @@ class TopicCommandTest {
     }
 
     @Test
+    void creatingAnExistingTopicSaysItAlreadyExistsAndExits1() {
+        String topic = newTopic();
+        assertEquals(0, Cli.against(TestNode.URL, "topic", "create", topic, "-q", "4", "-r", "0", "--replication", "sync").exit());
+        Cli.Result again = Cli.against(TestNode.URL, "topic", "create", topic, "-q", "4", "-r", "0", "--replication", "sync");
+        assertEquals(1, again.exit(), again.out());
+        assertEquals("ferry topic create: topic " + topic + " already exists (with these settings); --if-not-exists makes that not an error",
+                again.err().strip());
+        assertEquals("", again.out());
+    }
+
+    @Test
+    void creatingAnExistingTopicWithIfNotExistsExits0Quietly() {
+        String topic = newTopic();
+        assertEquals(0, Cli.against(TestNode.URL, "topic", "create", topic, "-q", "2").exit());
+        Cli.Result again = Cli.against(TestNode.URL, "topic", "create", topic, "-q", "2", "--if-not-exists");
+        assertEquals(0, again.exit(), again.err());
+        assertEquals("", again.out() + again.err());
+    }
+
+    @Test
+    void createWithIfNotExistsStillCreatesANewTopic() {
+        String topic = newTopic();
+        Cli.Result r = Cli.against(TestNode.URL, "topic", "create", topic, "-q", "2", "--if-not-exists");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("topic " + topic + ": 2 queues"), r.out());
+    }
+
+    @Test
     void listShowsACreatedTopicWithItsQueueCount() {
         String topic = newTopic();
         Cli.against(TestNode.URL, "topic", "create", topic, "-q", "2");
@@ -69,6 +97,15 @@ class TopicCommandTest {
     }
 
     @Test
+    void deleteJsonPrintsTheNodesAnswer() {
+        String topic = newTopic();
+        Cli.against(TestNode.URL, "topic", "create", topic);
+        Cli.Result deleted = Cli.against(TestNode.URL, "topic", "delete", topic, "--json");
+        assertEquals(0, deleted.exit(), deleted.err());
+        assertTrue(deleted.out().contains("\"deleted\" : true"), deleted.out());
+    }
+
+    @Test
     void describingAnUnknownTopicPrintsTheNodesErrorAndExits1() {
         Cli.Result r = Cli.against(TestNode.URL, "topic", "describe", "no-such-topic-" + System.nanoTime());
         assertEquals(1, r.exit());
@@ -84,10 +121,16 @@ class TopicCommandTest {
     }
 
     @Test
-    void anOutOfRangeQueueCountIsRefusedByTheNodeWith400() {
+    void anOutOfRangeQueueCountIsAUsageError() {
         Cli.Result r = Cli.against(TestNode.URL, "topic", "create", newTopic(), "--queues", "0");
-        assertEquals(1, r.exit());
-        assertTrue(r.err().contains("HTTP 400"), r.err());
-        assertTrue(r.err().contains("queues"), r.err());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith("--queues must be between 1 and 1024, was 0"), r.err());
+    }
+
+    @Test
+    void aNegativeReplicaCountIsAUsageError() {
+        Cli.Result r = Cli.against(TestNode.URL, "topic", "create", newTopic(), "-r", "-1");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith("--replicas must be between 0 and 16, was -1"), r.err());
     }
 }

@@ -163,8 +163,18 @@ class HttpApiTest {
     void explicitQueueHeaderPicksTheQueue() {
         String t = newTopic(4);
         assertEquals(3, http.post("/topics/" + t + "/messages", "m".getBytes(), "Ferry-Queue", "3").json().path("queue").asInt());
-        assertError(http.post("/topics/" + t + "/messages", "m".getBytes(), "Ferry-Queue", "4"), 400, "invalid_field");
+    }
+
+    @Test
+    void aQueueHeaderThatIsNotAnIntegerIsAnInvalidHeader() {
+        String t = newTopic(4);
         assertError(http.post("/topics/" + t + "/messages", "m".getBytes(), "Ferry-Queue", "x"), 400, "invalid_header");
+    }
+
+    @Test
+    void aQueueHeaderBeyondTheTopicsQueuesIsAnInvalidHeader() {
+        String t = newTopic(4);
+        assertError(http.post("/topics/" + t + "/messages", "m".getBytes(), "Ferry-Queue", "4"), 400, "invalid_header");
     }
 
     @Test
@@ -324,6 +334,37 @@ class HttpApiTest {
         assertTrue(http.get("/cluster/settings").json().path("persistent").isEmpty());
     }
 
+    private static double sendFailures(String reason) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^ferry_send_failures_total\\{reason=\"" + reason + "\",} (\\S+)$")
+                .matcher(http.get("/metrics").text());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "message_too_large | single | ",
+            "invalid_header    | single | x",
+            "invalid_field     | batch  | {\"messages\": [{\"body\": \"a\", \"queue\": 9}]}",
+            "invalid_json      | batch  | {\"messages\": 1}"})
+    void aRefusedSendIsCountedInSendFailuresByReason(String reason, String kind, String body) {
+        String t = newTopic(1);
+        double before = sendFailures(reason);
+        Http.Reply r = switch (reason) {
+            case "message_too_large" -> http.post("/topics/" + t + "/messages", new byte[65 * 1024]);
+            case "invalid_header" -> http.post("/topics/" + t + "/messages", "m".getBytes(), "Ferry-Queue", body);
+            default -> http.post("/topics/" + t + "/messages:batch", body);
+        };
+        assertError(r, r.status(), reason);
+        assertEquals(before + 1, sendFailures(reason), 0.0, "a " + kind + " send refused with " + reason);
+    }
+
+    @Test
+    void aSendToAMissingTopicIsCountedInSendFailures() {
+        double before = sendFailures("topic_not_found");
+        assertError(http.post("/topics/no-such-topic-" + System.nanoTime() + "/messages", "m".getBytes()), 404, "topic_not_found");
+        assertEquals(before + 1, sendFailures("topic_not_found"), 0.0);
+    }
+
     @Test
     void metricsAreInPrometheusTextFormat() {
         String t = newTopic(1);
@@ -362,7 +403,7 @@ class HttpApiTest {
             "{\"queues\": 0}           | invalid_settings | queues",
             "{\"replicas\": -1}        | invalid_settings | replicas",
             "[]                        | invalid_json  | expected",
-            "{\"queues\": 1} {}        | invalid_json  | Trailing token",
+            "{\"queues\": 1} {}        | invalid_json  | something follows the JSON object",
             "{\"settings\": {\"topic.allocation.require.zone\": 5}} | invalid_json | settings",
             "{\"settings\": {\"retention\": \"1d\"}} | invalid_settings | retention"})
     void malformedOrMistypedTopicSettingsAre400NamingTheField(String body, String error, String mention) {

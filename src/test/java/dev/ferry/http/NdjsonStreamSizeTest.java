@@ -34,6 +34,31 @@ class NdjsonStreamSizeTest {
     }
 
     @Test
+    void aBatchOverTheRequestSizeLimitIsRefusedWith413NamingTheLimit() {
+        assertEquals(201, http.put("/topics/big-batch", "{\"queues\": 1}").status());
+        String body = "{\"messages\": [{\"body\": \"" + "x".repeat(300_000) + "\"}]}";
+        Http.Reply r = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/topics/big-batch/messages:batch"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertEquals(413, r.status(), r.toString());
+        assertEquals("request_too_large", r.json().path("error").asText(), r.toString());
+        assertEquals("the request body is larger than 262144 bytes (akka.http.server.parsing.max-content-length)",
+                r.json().path("detail").asText(), r.toString());
+    }
+
+    @Test
+    void aLineOverTheTopicsOwnLimitButWithinTheNodesLineLimitIsRefusedAndTheStreamGoesOn() {
+        assertEquals(201, http.put("/topics/small-messages", "{\"queues\": 1, \"maxMessageSize\": 1000}").status());
+        String body = "{\"body\": \"" + "x".repeat(5_000) + "\"}\n{\"body\": \"after\"}\n";
+        Http.Reply r = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/topics/small-messages/messages:batch"))
+                .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertEquals(200, r.status(), r.toString());
+        String[] lines = r.text().split("\n");
+        assertEquals(2, lines.length, r.text());
+        assertTrue(lines[0].contains("\"error\":\"message_too_large\"") && lines[0].contains("\"status\":413"), lines[0]);
+        assertTrue(lines[1].contains("\"offset\":0"), lines[1]);
+    }
+
+    @Test
     void aStreamLongerThanTheRequestSizeLimitIsAcknowledgedLineByLine() {
         assertEquals(201, http.put("/topics/long-stream", "{\"queues\": 1}").status());
         String line = "{\"body\": \"" + "x".repeat(1000) + "\"}\n";

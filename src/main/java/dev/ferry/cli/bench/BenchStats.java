@@ -20,6 +20,7 @@ final class BenchStats {
     private final LongAdder messages = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private final LongAdder redelivered = new LongAdder();
     private volatile String firstError;
     private volatile long lastMessageNanos;
 
@@ -51,11 +52,26 @@ final class BenchStats {
         bytes.add(payloadBytes);
     }
 
+    /** Messages delivered again that were already counted (a consumer group's redeliveries); not progress. */
+    void redelivered(int count) {
+        redelivered.add(count);
+    }
+
+    long redelivered() {
+        return redelivered.sum();
+    }
+
     void failed(int count, String description) {
         errors.add(count);
         if (firstError == null) {
             firstError = description;
         }
+    }
+
+    /** Whether the node refused a send (a 4xx answer: the request itself is wrong, it will not pass on a retry). */
+    boolean refused() {
+        String first = firstError;
+        return first != null && first.startsWith("HTTP 4");
     }
 
     long messages() {

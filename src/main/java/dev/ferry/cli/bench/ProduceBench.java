@@ -42,7 +42,7 @@ public final class ProduceBench implements Callable<Integer> {
     @Option(names = {"-s", "--size"}, defaultValue = "1024", description = "Payload bytes per message (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = {"-b", "--batch"}, defaultValue = "64", description = "Messages per request in batch mode (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-b", "--batch"}, defaultValue = "64", description = "Messages per request in batch mode, 1..10000 (the node's limit per batch) (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = {"-w", "--window"}, defaultValue = "64", description = "Unacknowledged messages per stream in stream mode (default: ${DEFAULT-VALUE}).")
@@ -138,6 +138,9 @@ public final class ProduceBench implements Callable<Integer> {
             if (!stats.measuring() && now - warmupEnd >= 0) {
                 stats.startMeasuring(now);
             }
+            if (stats.messages() == 0 && stats.refused()) {
+                budget.stop(); // the node refuses what this run sends (too large, bad topic): sending more will not change that
+            }
         }, now -> {
             if (deadline != Long.MAX_VALUE && now - deadline > TimeUnit.SECONDS.toNanos(30)) {
                 err.println("bench: producers still waiting for acknowledgements 30 s after the end; giving up on them");
@@ -155,6 +158,11 @@ public final class ProduceBench implements Callable<Integer> {
             stats.startMeasuring(end);
         }
         BenchStats.Summary s = stats.summary(end);
+        if (stats.messages() == 0 && stats.errors() > 0) {
+            err.println("bench: every send failed (" + stats.errors() + " messages); the node answered: " + stats.firstError());
+            if (json) out.println(summaryJson(s));
+            return 1;
+        }
         out.println(json ? summaryJson(s) : summaryText(s));
         return stats.exitCode(err);
     }
@@ -163,7 +171,13 @@ public final class ProduceBench implements Callable<Integer> {
     private static final int CONNECTIONS_PER_LOOP = 64;
     private static final int LOOP_THREADS_MAX = 4;
 
+    /** The most messages the node takes in one batch request (POST .../messages:batch, MessageApi.MAX_BATCH). */
+    static final int MAX_BATCH = 10_000;
+
     private void validate() {
+        if (batch > MAX_BATCH) {
+            throw new ParameterException(spec.commandLine(), "--batch must be at most " + MAX_BATCH + " (the node's limit per batch request), was " + batch);
+        }
         if (producers < 1 || size < 0 || batch < 1 || window < 1 || messages < 0 || rate < 0 || reportEvery < 1
                 || (duration != null && duration < 1) || (warmup != null && warmup < 0)) {
             throw new ParameterException(spec.commandLine(),

@@ -92,4 +92,61 @@ class BenchCommandTest {
         JsonNode drained = runJson("bench", "consume", "--topic", topic, "--mode", "group", "--group", "g-" + topic, "--consumers", "2");
         assertEquals(2000, drained.path("messages").asLong());
     }
+
+    @ParameterizedTest(name = "-n {0} --max {1} {2} mode")
+    @CsvSource({"500, 1000, raw", "100, 10, raw", "100, 1000, group", "130, 7, group"})
+    void consumeStopsAtExactlyTheRequestedMessages(long n, int max, String mode) {
+        String topic = "bench-n-" + mode + "-" + System.nanoTime() % 100_000;
+        runJson("bench", "produce", "--topic", topic, "--mode", "batch", "--messages", "4000", "--batch", "500", "--size", "50");
+        JsonNode drained = runJson("bench", "consume", "--topic", topic, "--mode", mode, "--group", "g-" + topic,
+                "--messages", Long.toString(n), "--max", Integer.toString(max));
+        assertEquals(n, drained.path("messages").asLong(), drained.toString());
+    }
+
+    @Test
+    void consumeThroughAGroupWithSeveralConsumersCountsEachMessageOnce() {
+        String topic = "bench-group4-" + System.nanoTime() % 100_000;
+        runJson("bench", "produce", "--topic", topic, "--mode", "batch", "--messages", "6000", "--batch", "500", "--size", "50", "--queues", "8");
+        JsonNode drained = runJson("bench", "consume", "--topic", topic, "--mode", "group", "--group", "g-" + topic, "--consumers", "4", "--max", "100");
+        assertEquals(6000, drained.path("messages").asLong(), drained.toString());
+        assertTrue(drained.has("redelivered"), drained.toString());
+    }
+
+    @Test
+    void zeroConsumersIsAUsageError() {
+        StringWriter err = new StringWriter();
+        int exit = FerryCommand.commandLine().setOut(new PrintWriter(new StringWriter(), true)).setErr(new PrintWriter(err, true))
+                .execute("bench", "consume", "-c", "0", "--url", TestNode.URL);
+        assertEquals(2, exit, err.toString());
+        assertTrue(err.toString().contains("--consumers"), err.toString());
+    }
+
+    private record Run(int exit, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--url", TestNode.URL))
+                .toArray(String[]::new);
+        int exit = FerryCommand.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(all);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void aBatchAboveTheNodesLimitIsAUsageError() {
+        Run r = run("bench", "produce", "--mode", "batch", "-b", "20000", "-n", "10");
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().startsWith("--batch must be at most 10000 (the node's limit per batch request), was 20000"), r.err());
+    }
+
+    @Test
+    void aRunWhoseEverySendIsRefusedSaysWhatTheNodeAnsweredAndExits1() {
+        String topic = "bench-refused-" + System.nanoTime() % 100_000;
+        assertEquals(0, run("topic", "create", topic, "--max-message-size", "1000").exit());
+        Run r = run("bench", "produce", "--topic", topic, "-s", "5000", "-p", "2", "-d", "20");
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("bench: every send failed"), r.err());
+        assertTrue(r.err().contains("HTTP 413") && r.err().contains("message_too_large"), r.err());
+        assertTrue(!r.out().contains("NaN"), r.out());
+    }
 }
