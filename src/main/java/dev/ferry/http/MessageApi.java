@@ -90,11 +90,14 @@ final class MessageApi {
 
     private CompletionStage<HttpResponse> sendOneUncounted(String topic, HttpRequest request, ByteString body) {
         TopicApi.checkName(topic);
-        List<String> tags = csvHeader(request, "Ferry-Tags");
+        for (String name : List.of("Ferry-Tags", "Ferry-Keys", "Ferry-Sharding-Key", "Ferry-Queue")) onlyOnce(request, name);
+        List<String> tags = checkTags(csvHeader(request, "Ferry-Tags"), "Ferry-Tags", "invalid_header");
         List<String> keys = csvHeader(request, "Ferry-Keys");
         String shardingKey = request.getHeader("Ferry-Sharding-Key").map(HttpHeader::value).orElse(null);
         Integer queue = request.getHeader("Ferry-Queue").map(h -> {
             try {
+                if (h.value().isBlank())
+                    throw ApiException.badRequest("invalid_header", "Ferry-Queue is empty: give a queue id, or leave the header out for round robin");
                 return Integer.parseInt(h.value().trim());
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest("invalid_header", "Ferry-Queue must be a queue id (an integer), was \"" + h.value() + "\"");
@@ -111,6 +114,24 @@ final class MessageApi {
             StoredMessage m = new StoredMessage(sender.newId(now), bytes, tags, keys, Map.of(), now);
             return sender.sendOne(t, q, m);
         }).thenApply(ack -> HttpResponse.create().withStatus(201).withEntity(ContentTypes.APPLICATION_JSON, ackJson(ack)));
+    }
+
+    /** A send header given twice is refused: which one was meant cannot be guessed. */
+    private static void onlyOnce(HttpRequest request, String name) {
+        int n = 0;
+        for (HttpHeader h : request.getHeaders()) if (h.is(name.toLowerCase(java.util.Locale.ROOT))) n++;
+        if (n > 1) throw ApiException.badRequest("invalid_header", name + " is given " + n + " times: give it once");
+    }
+
+    /**
+     * Tags as RocketMQ takes them: a tag holding "||" (the OR of a tag filter) could never be selected by any
+     * filter, so it is refused rather than stored.
+     */
+    private static List<String> checkTags(List<String> tags, String where, String error) {
+        for (String tag : tags)
+            if (tag.contains("||"))
+                throw ApiException.badRequest(error, where + ": tag \"" + tag + "\" contains \"||\", the OR of tag filters; give tags as a list (comma-separated)");
+        return tags;
     }
 
     /** True when {@code checks} pass; a send's checks throw the ApiException that answers the send. */
@@ -179,7 +200,7 @@ final class MessageApi {
         byte[] bytes;
         if (m.body() != null && m.bodyBase64() != null)
             throw ApiException.badRequest("invalid_field", where + ": give either 'body' or 'bodyBase64', not both");
-        if (m.body() != null) bytes = m.body().getBytes(StandardCharsets.UTF_8);
+        if (m.body() != null) bytes = utf8(m.body(), where);
         else if (m.bodyBase64() != null) {
             try {
                 bytes = Base64.getDecoder().decode(m.bodyBase64());
@@ -188,8 +209,28 @@ final class MessageApi {
             }
         } else throw ApiException.badRequest("invalid_field", where + ": a message needs 'body' (text) or 'bodyBase64'");
         sender.checkSize(t, bytes.length, where + ".body");
-        return new StoredMessage(sender.newId(now), bytes, strings(m.tags(), where + ".tags"), strings(m.keys(), where + ".keys"),
+        return new StoredMessage(sender.newId(now), bytes, checkTags(strings(m.tags(), where + ".tags"), where + ".tags", "invalid_field"), strings(m.keys(), where + ".keys"),
                 m.properties() == null ? Map.of() : m.properties(), now);
+    }
+
+    /**
+     * A text body as UTF-8, refused when it is not Unicode text (a lone surrogate from a "\\ud800" escape): Java
+     * would store '?' in its place, and the message would come back changed.
+     */
+    private static byte[] utf8(String body, String where) {
+        boolean surrogates = false;
+        for (int i = 0; i < body.length() && !surrogates; i++) surrogates = Character.isSurrogate(body.charAt(i));
+        if (!surrogates) return body.getBytes(StandardCharsets.UTF_8); // the usual text: no pair to check
+        java.nio.charset.CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder();
+        try {
+            java.nio.ByteBuffer out = encoder.encode(java.nio.CharBuffer.wrap(body));
+            byte[] bytes = new byte[out.remaining()];
+            out.get(bytes);
+            return bytes;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw ApiException.badRequest("invalid_field", where + ".body: not Unicode text (a lone surrogate such as \\ud800); "
+                    + "send binary payloads as bodyBase64");
+        }
     }
 
     private static List<String> strings(JsonNode node, String where) {

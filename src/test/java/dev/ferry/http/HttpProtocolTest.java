@@ -118,4 +118,31 @@ class HttpProtocolTest {
         assertEquals("invalid_parameter", r.json().path("error").asText());
         assertEquals(200, http.get("/cluster/allocation/explain?topic=tagged").status(), "the Broker is explained without queue and copy");
     }
+
+    @Test
+    void aSendHeaderGivenTwiceOrEmptyIs400() {
+        Http.Reply twice = http.post("/topics/tagged/messages", "x".getBytes(StandardCharsets.UTF_8), "Ferry-Queue", "0", "Ferry-Queue", "0");
+        assertEquals(400, twice.status(), twice.toString());
+        assertTrue(twice.json().path("detail").asText().contains("Ferry-Queue is given 2 times"), twice.toString());
+        Http.Reply empty = http.post("/topics/tagged/messages", "x".getBytes(StandardCharsets.UTF_8), "Ferry-Queue", " ");
+        assertEquals(400, empty.status(), empty.toString());
+        assertEquals("invalid_header", empty.json().path("error").asText());
+    }
+
+    @Test
+    void aTagHoldingTheFiltersOrIs400() {
+        Http.Reply header = http.post("/topics/tagged/messages", "x".getBytes(StandardCharsets.UTF_8), "Ferry-Tags", "A||B");
+        assertEquals(400, header.status(), header.toString());
+        Http.Reply batch = http.post("/topics/tagged/messages:batch", "{\"messages\": [{\"body\": \"x\", \"tags\": [\"A||B\"]}]}");
+        assertEquals(400, batch.status(), batch.toString());
+    }
+
+    @Test
+    void aTextBodyThatIsNotUnicodeIs400NotStoredChanged() {
+        Http.Reply r = http.post("/topics/tagged/messages:batch", "{\"messages\": [{\"body\": \"a\\ud800b\"}]}");
+        assertEquals(400, r.status(), r.toString());
+        assertTrue(r.json().path("detail").asText().contains("bodyBase64"), r.toString());
+        Http.Reply pair = http.post("/topics/tagged/messages:batch", "{\"messages\": [{\"body\": \"\\ud83d\\ude00\", \"queue\": 0}]}");
+        assertEquals(201, pair.status(), "a surrogate pair is text: " + pair);
+    }
 }
