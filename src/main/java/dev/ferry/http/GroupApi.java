@@ -74,8 +74,10 @@ final class GroupApi {
     }
 
     static void checkConsumer(String consumer, String what) {
-        if (consumer == null || consumer.isBlank() || consumer.length() > 255)
+        if (consumer == null || consumer.isBlank())
             throw ApiException.badRequest("invalid_field", what + " is required: a name of 1 to 255 characters identifying this consumer");
+        if (consumer.length() > 255)
+            throw ApiException.badRequest("invalid_field", what + " is " + consumer.length() + " characters long; a consumer name has 1 to 255");
     }
 
     /** What one pull delivered: the consumer's queues and, per queue read, the messages taken. */

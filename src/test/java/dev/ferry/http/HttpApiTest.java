@@ -497,7 +497,9 @@ class HttpApiTest {
         assertError(http.post(pull, "{\"topic\": \"" + t + "\", \"consumer\": \"c\", \"max\": 1000000}"), 400, "invalid_field");
         assertError(http.post(pull, "{\"topic\": \"" + t + "\", \"consumer\": \"c\", \"max\": 99999999999999}"), 400, "invalid_json");
         assertError(http.post(pull, "{\"topic\": \"" + t + "\", \"consumer\": \"c\", \"waitMs\": -1}"), 400, "invalid_field");
-        assertError(http.post(pull, "{\"topic\": \"" + t + "\", \"consumer\": \"" + "c".repeat(256) + "\"}"), 400, "invalid_field");
+        Http.Reply longName = http.post(pull, "{\"topic\": \"" + t + "\", \"consumer\": \"" + "c".repeat(256) + "\"}");
+        assertError(longName, 400, "invalid_field");
+        assertTrue(longName.json().path("detail").asText().contains("256 characters long"), "says it is too long, not missing: " + longName);
         assertError(http.post(pull, "{\"topic\": \"no-such-topic\", \"consumer\": \"c\"}"), 404, "topic_not_found");
         assertError(http.post(commit, "{\"topic\": \"" + t + "\", \"queue\": -1, \"offset\": 0}"), 400, "invalid_field");
         assertError(http.post(commit, "{\"topic\": \"" + t + "\", \"queue\": 2, \"offset\": 0}"), 404, "queue_not_found");
