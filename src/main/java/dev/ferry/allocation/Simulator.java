@@ -103,8 +103,7 @@ public final class Simulator {
                         return result(step, 0, 0, null, "no topic [" + s.topic() + "]");
                     }
                     Topic changed = t.withSettings(s.settings());
-                    long added = (long) changed.queues() * (changed.settings().effectiveReplicas(view.nodes().size())
-                            - t.settings().effectiveReplicas(view.nodes().size()));
+                    long added = (long) changed.queues() * (view.copiesPerQueue(changed) - view.copiesPerQueue(t));
                     var refusal = Allocator.checkCopyLimit(view, added);
                     if (refusal.isPresent()) {
                         return result(step, 0, 0, null, refusal.get());

@@ -101,7 +101,48 @@ public record TopicSettings(int replicas, Optional<String> autoExpandReplicas, O
         return autoExpandReplicas.map(v -> v.toLowerCase(Locale.ROOT).endsWith("-all")).orElse(false);
     }
 
-    /** @return the replica count on a cluster of {@code nodes} nodes, honouring auto-expand */
+    /**
+     * The replica count on a cluster of these nodes, honouring auto-expand the way ES's
+     * {@code AutoExpandReplicas.getDesiredNumberOfReplicas} does: only nodes this topic could ever live on count, i.e.
+     * nodes passing the cluster filters and this topic's filters and belonging to the topic's preferred available tier
+     * (the deciders' {@code shouldAutoExpandToNode}).
+     *
+     * @param clusterFilters the cluster-level {@code ferry.allocation.require|include|exclude} filters
+     */
+    public int effectiveReplicas(java.util.Collection<Node> nodes, AttributeFilters clusterFilters) {
+        if (autoExpandReplicas.isEmpty()) {
+            return replicas;
+        }
+        return effectiveReplicas(autoExpandNodes(nodes, clusterFilters));
+    }
+
+    /** @return how many of {@code nodes} an auto-expanding topic expands to (see {@link #effectiveReplicas(java.util.Collection, AttributeFilters)}) */
+    public int autoExpandNodes(java.util.Collection<Node> nodes, AttributeFilters clusterFilters) {
+        String tier = null;
+        for (String t : tierPreference) {
+            for (Node n : nodes) {
+                if (n.tier().equals(t)) {
+                    tier = t;
+                    break;
+                }
+            }
+            if (tier != null) {
+                break;
+            }
+        }
+        if (tier == null) {
+            return 0;
+        }
+        int count = 0;
+        for (Node n : nodes) {
+            if (n.tier().equals(tier) && clusterFilters.allows(n) && filters.allows(n)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** @return the replica count on a cluster of {@code nodes} nodes that all accept this topic, honouring auto-expand */
     public int effectiveReplicas(int nodes) {
         if (autoExpandReplicas.isEmpty()) {
             return replicas;

@@ -76,8 +76,9 @@ public final class SimulationJson {
     /** Cross-field checks, so that a bad reference is reported with its JSON path rather than by the core. */
     private static void validate(Map<String, String> settings, List<Node> nodes, List<Topic> topics, List<Copy> copies)
             throws MalformedSimulationException {
+        AllocationSettings clusterSettings;
         try {
-            AllocationSettings.parse(settings);
+            clusterSettings = AllocationSettings.parse(settings);
         } catch (InvalidSettingException e) {
             throw new MalformedSimulationException("settings." + e.key(), e.getMessage());
         }
@@ -105,7 +106,7 @@ public final class SimulationJson {
                 throw new MalformedSimulationException(path + ".queue", "topic [" + t.name() + "] has " + t.queues() + " queues (0.."
                         + (t.queues() - 1) + "), was [" + c.id().queue() + "]");
             }
-            int perQueue = t.settings().effectiveReplicas(nodes.size()) + 1;
+            int perQueue = t.settings().effectiveReplicas(nodes, clusterSettings.filters()) + 1;
             if (c.id().copy() >= perQueue) {
                 throw new MalformedSimulationException(path + ".copy", "topic [" + t.name() + "] has " + perQueue + " copies per queue (0.."
                         + (perQueue - 1) + "), was [" + c.id().copy() + "]");
