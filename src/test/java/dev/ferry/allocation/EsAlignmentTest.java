@@ -44,4 +44,19 @@ class EsAlignmentTest {
         assertEquals(2, view.copiesPerQueue(ranged), "min 1 replica, max = matching nodes - 1 = 1");
         assertTrue(view.copiesPerQueue(topic("p", 1, 3)) == 4, "a fixed replica count is not expanded");
     }
+
+    // ---------------------------------------------------------------- the copy cap with no nodes
+
+    /** ES's ShardLimitValidator.checkShardLimit skips the check while the cluster has no (data) nodes. */
+    @Test
+    void theCopyCapDoesNotApplyWithoutNodes() {
+        ClusterView empty = cluster().build();
+        assertEquals(java.util.Optional.empty(), Allocator.checkCopyLimit(empty, 1));
+        StepResult r = simulator.run(new SimulationInput(Map.of(), List.of(), List.of(), List.of(),
+                List.of(new SimulationStep.CreateTopic(topic("u", 1, 0))))).get(0);
+        assertEquals(null, r.error());
+        assertEquals(1, r.unassigned().size());
+        ClusterView one = cluster("ferry.max-queue-copies-per-node", "1").node(node("n1")).build();
+        assertTrue(Allocator.checkCopyLimit(one, 2).isPresent(), "with a node the cap still applies");
+    }
 }
