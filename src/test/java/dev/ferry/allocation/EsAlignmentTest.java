@@ -59,4 +59,40 @@ class EsAlignmentTest {
         ClusterView one = cluster("ferry.max-queue-copies-per-node", "1").node(node("n1")).build();
         assertTrue(Allocator.checkCopyLimit(one, 2).isPresent(), "with a node the cap still applies");
     }
+
+    // ---------------------------------------------------------------- order of placing unassigned copies
+
+    private static String initializingTopic(StepResult r) {
+        List<Copy> init = r.copies().stream().filter(c -> c.state() == CopyState.INITIALIZING).toList();
+        assertEquals(1, init.size(), "one initial master recovery at a time: " + r.copies());
+        return init.get(0).id().topic();
+    }
+
+    /** ES's PriorityComparator places newer indices first: a topic created by a step goes before the file's topics. */
+    @Test
+    void newerTopicsArePlacedFirst() {
+        StepResult r = simulator.run(new SimulationInput(Map.of("ferry.allocation.node-initial-master-recoveries", "1"), List.of(node("n1")),
+                List.of(topic("a", 1, 0)), List.of(), List.of(new SimulationStep.CreateTopic(topic("b", 1, 0)), new SimulationStep.Round())))
+                .get(1);
+        assertEquals("b", initializingTopic(r));
+    }
+
+    /** Topics of the file are created in file order: the later one is newer. */
+    @Test
+    void laterTopicsOfTheFileArePlacedFirst() {
+        StepResult r = simulator.run(new SimulationInput(Map.of("ferry.allocation.node-initial-master-recoveries", "1"), List.of(node("n1")),
+                List.of(topic("a", 1, 0), topic("b", 1, 0)), List.of(), List.of(new SimulationStep.Round()))).get(0);
+        assertEquals("b", initializingTopic(r));
+    }
+
+    /** With equal priority and creation time ES orders by index name, descending; priority still comes first. */
+    @Test
+    void sameCreationTimeOrdersByNameDescendingAfterPriority() {
+        ClusterView view = cluster("ferry.allocation.node-initial-master-recoveries", "1").node(node("n1"))
+                .topic(topic("a", 1, 0)).topic(topic("b", 1, 0)).build();
+        assertEquals("n1", nodeOf(new Allocator().round(view).next(), id("b", 0, 0)));
+        ClusterView prioritised = cluster("ferry.allocation.node-initial-master-recoveries", "1").node(node("n1"))
+                .topic(topic("a", 1, 0, TopicSettings.PRIORITY, "5")).topic(topic("b", 1, 0).withCreatedAt(9)).build();
+        assertEquals("n1", nodeOf(new Allocator().round(prioritised).next(), id("a", 0, 0)));
+    }
 }
