@@ -304,10 +304,15 @@ public final class Allocator {
      * The cluster-wide cap ({@code ferry.max-queue-copies-per-node} times the node count, ES's
      * {@code cluster.max_shards_per_node}): checked before creating a topic or raising its replicas; it never moves anything.
      *
+     * As ES's {@code ShardLimitValidator}, it does not apply while the cluster has no nodes.
+     *
      * @param copiesToAdd queue copies the action would add
      * @return the refusal message, empty when the action fits
      */
     public static Optional<String> checkCopyLimit(ClusterView view, long copiesToAdd) {
+        if (view.nodes().isEmpty()) {
+            return Optional.empty();
+        }
         long current = 0;
         for (Topic t : view.topics().values()) {
             current += (long) t.queues() * view.copiesPerQueue(t);

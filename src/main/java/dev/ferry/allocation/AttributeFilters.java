@@ -60,6 +60,37 @@ public record AttributeFilters(String prefix, Map<String, List<String>> require,
         return out;
     }
 
+    /**
+     * @return whether {@code node} passes these filters: it matches every {@code require} attribute, at least one
+     * {@code include} attribute (when any is set) and no {@code exclude} attribute (the filter decider's rule, without
+     * its explanations)
+     */
+    public boolean allows(Node node) {
+        for (Map.Entry<String, List<String>> e : require.entrySet()) {
+            if (!nodeMatches(node, e.getKey(), e.getValue())) {
+                return false;
+            }
+        }
+        if (!include.isEmpty()) {
+            boolean any = false;
+            for (Map.Entry<String, List<String>> e : include.entrySet()) {
+                if (nodeMatches(node, e.getKey(), e.getValue())) {
+                    any = true;
+                    break;
+                }
+            }
+            if (!any) {
+                return false;
+            }
+        }
+        for (Map.Entry<String, List<String>> e : exclude.entrySet()) {
+            if (nodeMatches(node, e.getKey(), e.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Simple wildcard match: {@code *} matches any run of characters. */
     public static boolean matches(String pattern, String value) {
         if (pattern.indexOf('*') < 0) {

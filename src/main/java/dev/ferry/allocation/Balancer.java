@@ -48,7 +48,11 @@ final class Balancer {
 
     // ------------------------------------------------------------------ phase 1: unassigned copies
 
-    /** @return unassigned copies in placement order: masters first, then first replicas of every queue, then second ... */
+    /**
+     * @return unassigned copies in placement order: masters first, then first replicas of every queue, then second ...;
+     * within each, higher {@code topic.priority}, then newer topics, then topic names in reverse order (ES's
+     * PriorityComparator), then queue ids
+     */
     List<RoutingCopy> unassignedInOrder() {
         List<RoutingCopy> list = new ArrayList<>();
         for (RoutingCopy c : routing.copies()) {
@@ -56,9 +60,11 @@ final class Balancer {
                 list.add(c);
             }
         }
+        // ES's PriorityComparator: priority, then creation time, then name, all descending
         list.sort(Comparator.<RoutingCopy>comparingInt(c -> c.id().copy())
                 .thenComparingInt(c -> -c.topic().settings().priority())
-                .thenComparing(c -> c.topic().name())
+                .thenComparing(c -> c.topic().topic().createdAt(), Comparator.reverseOrder())
+                .thenComparing(c -> c.topic().name(), Comparator.reverseOrder())
                 .thenComparingInt(c -> c.id().queue()));
         return list;
     }

@@ -103,9 +103,12 @@ public final class ClusterView {
         return surplus;
     }
 
-    /** @return the number of copies of each queue of {@code topic} on this cluster (replicas + 1, auto-expand applied) */
+    /**
+     * @return the number of copies of each queue of {@code topic} on this cluster (replicas + 1, auto-expand applied:
+     * counting only the nodes the topic's filters and tier preference allow)
+     */
     public int copiesPerQueue(Topic topic) {
-        return topic.settings().effectiveReplicas(nodes.size()) + 1;
+        return topic.settings().effectiveReplicas(nodes.values(), settings.filters()) + 1;
     }
 
     /** Collects nodes, topics and copies and validates them into a {@link ClusterView}. Not thread-safe. */
@@ -169,7 +172,7 @@ public final class ClusterView {
         public ClusterView build() {
             Map<String, Integer> perQueue = new HashMap<>();
             for (Topic t : topics.values()) {
-                perQueue.put(t.name(), t.settings().effectiveReplicas(nodes.size()) + 1);
+                perQueue.put(t.name(), t.settings().effectiveReplicas(nodes.values(), settings.filters()) + 1);
             }
             List<Copy> surplus = new ArrayList<>();
             for (Copy c : copies.values()) {

@@ -45,6 +45,8 @@ public final class Simulator {
         private final Map<String, String> rawSettings;
         private ClusterView view;
         private final DesiredBalanceTracker tracker = new DesiredBalanceTracker(allocator);
+        /** The creation time given to the last topic created. */
+        private long clock;
         /** Outcome of the last round for each unassigned copy. */
         private Map<CopyId, UnassignedCopy> lastAttempt = new HashMap<>();
 
@@ -52,7 +54,11 @@ public final class Simulator {
             rawSettings = SettingValues.changed(Map.of(), input.settings());
             ClusterView.Builder b = ClusterView.builder(AllocationSettings.parse(rawSettings));
             input.nodes().forEach(b::node);
-            input.topics().forEach(b::topic);
+            // Creation order stands in for ES's creation date: the file's topics in order, then createTopic steps.
+            for (Topic t : input.topics()) {
+                clock = Math.max(clock + 1, t.createdAt());
+                b.topic(t.createdAt() == 0 ? t.withCreatedAt(clock) : t);
+            }
             input.copies().forEach(b::copy);
             view = b.build();
         }
@@ -103,8 +109,7 @@ public final class Simulator {
                         return result(step, 0, 0, null, "no topic [" + s.topic() + "]");
                     }
                     Topic changed = t.withSettings(s.settings());
-                    long added = (long) changed.queues() * (changed.settings().effectiveReplicas(view.nodes().size())
-                            - t.settings().effectiveReplicas(view.nodes().size()));
+                    long added = (long) changed.queues() * (view.copiesPerQueue(changed) - view.copiesPerQueue(t));
                     var refusal = Allocator.checkCopyLimit(view, added);
                     if (refusal.isPresent()) {
                         return result(step, 0, 0, null, refusal.get());
@@ -124,7 +129,8 @@ public final class Simulator {
                     if (refusal.isPresent()) {
                         return result(step, 0, 0, null, refusal.get());
                     }
-                    view = view.toBuilder().topic(c.topic()).build();
+                    clock = Math.max(clock + 1, c.topic().createdAt());
+                    view = view.toBuilder().topic(c.topic().createdAt() == 0 ? c.topic().withCreatedAt(clock) : c.topic()).build();
                 } else if (step instanceof SimulationStep.DeleteTopic d) {
                     if (!view.topics().containsKey(d.name())) {
                         return result(step, 0, 0, null, "no topic [" + d.name() + "]");

@@ -14,8 +14,11 @@ import java.util.TreeMap;
  * @param rawSettings the {@code topic.*} settings as given, for printing and merging
  * @param sizeBytes   expected size in bytes of one copy of one of its queues, used until a copy reports its own
  * @param writeLoad   forecast write load of one copy (for {@code balance.write-load}), 0 when unknown
+ * @param createdAt   when the topic was created (any increasing clock: epoch millis live, creation order in the
+ *                    simulator), 0 when unknown; newer topics' copies are placed first (ES's creation date)
  */
-public record Topic(String name, int queues, TopicSettings settings, Map<String, String> rawSettings, long sizeBytes, double writeLoad) {
+public record Topic(String name, int queues, TopicSettings settings, Map<String, String> rawSettings, long sizeBytes, double writeLoad,
+                    long createdAt) {
 
     public Topic {
         Objects.requireNonNull(name, "name");
@@ -34,6 +37,11 @@ public record Topic(String name, int queues, TopicSettings settings, Map<String,
         rawSettings = java.util.Collections.unmodifiableMap(new TreeMap<>(rawSettings));
     }
 
+    /** A topic whose creation time is unknown (0). */
+    public Topic(String name, int queues, TopicSettings settings, Map<String, String> rawSettings, long sizeBytes, double writeLoad) {
+        this(name, queues, settings, rawSettings, sizeBytes, writeLoad, 0);
+    }
+
     /**
      * A topic from its raw {@code topic.*} settings; {@code replicas} is stored as {@code topic.replicas}.
      *
@@ -48,16 +56,21 @@ public record Topic(String name, int queues, TopicSettings settings, Map<String,
     /** @return this topic with its raw settings replaced (null values remove a key), re-parsed */
     public Topic withSettings(Map<String, String> changes) {
         Map<String, String> raw = SettingValues.changed(rawSettings, changes);
-        return new Topic(name, queues, TopicSettings.parse(raw), raw, sizeBytes, writeLoad);
+        return new Topic(name, queues, TopicSettings.parse(raw), raw, sizeBytes, writeLoad, createdAt);
     }
 
     /** @return this topic with a different expected copy size */
     public Topic withSizeBytes(long bytes) {
-        return new Topic(name, queues, settings, rawSettings, bytes, writeLoad);
+        return new Topic(name, queues, settings, rawSettings, bytes, writeLoad, createdAt);
     }
 
     /** @return this topic with a different write-load forecast per copy */
     public Topic withWriteLoad(double load) {
-        return new Topic(name, queues, settings, rawSettings, sizeBytes, load);
+        return new Topic(name, queues, settings, rawSettings, sizeBytes, load, createdAt);
+    }
+
+    /** @return this topic with a creation time (see {@link #createdAt()}) */
+    public Topic withCreatedAt(long time) {
+        return new Topic(name, queues, settings, rawSettings, sizeBytes, writeLoad, time);
     }
 }

@@ -34,6 +34,8 @@ public record TopicSettings(int replicas, Optional<String> autoExpandReplicas, O
     public static final String PRIORITY = "topic.priority";
 
     private static final List<String> KNOWN_ALLOCATION = List.of(ENABLE, REBALANCE_ENABLE, TOTAL_QUEUES_PER_NODE, TIER_PREFERENCE, MAX_RETRIES);
+    /** The data tiers a topic may prefer (ES's {@code data_hot}, {@code data_warm}, {@code data_cold}). */
+    public static final List<String> TIERS = List.of("hot", "warm", "cold");
 
     /** A topic with every default: one replica. */
     public static final TopicSettings DEFAULTS = parse(Map.of());
@@ -44,12 +46,17 @@ public record TopicSettings(int replicas, Optional<String> autoExpandReplicas, O
 
     /**
      * Parses the {@code topic.*} settings of one topic. Keys outside {@code topic.allocation.} that allocation does not
-     * use (retention, flush, ...) are ignored; unknown {@code topic.allocation.*} keys are rejected.
+     * use (retention, flush, ...) are ignored; unknown {@code topic.allocation.*} keys, cluster ({@code ferry.*}) keys and
+     * tiers other than {@link #TIERS} are rejected.
      *
      * @throws InvalidSettingException naming the key
      */
     public static TopicSettings parse(Map<String, String> map) {
         for (String key : map.keySet()) {
+            if (key.startsWith("ferry.")) {
+                throw new InvalidSettingException(key, "[" + key + "] is a cluster setting and cannot be set on a topic; "
+                        + "set it in the cluster settings, or use the topic's [topic.*] counterpart (see docs/allocation.md)");
+            }
             if (key.startsWith("topic.allocation.") && !KNOWN_ALLOCATION.contains(key) && !key.startsWith("topic.allocation.require.")
                     && !key.startsWith("topic.allocation.include.") && !key.startsWith("topic.allocation.exclude.")) {
                 throw new InvalidSettingException(key, "unknown topic allocation setting [" + key + "]; see docs/allocation.md for the settings");
@@ -65,6 +72,14 @@ public record TopicSettings(int replicas, Optional<String> autoExpandReplicas, O
             parseAutoExpand(expand);
         }
         List<String> tiers = SettingValues.list(map, TIER_PREFERENCE);
+        for (String tier : tiers) {
+            if (!TIERS.contains(tier)) {
+                String hint = tier.startsWith("data_") && TIERS.contains(tier.substring(5)) ? "; Ferry names tiers without ES's [data_] "
+                        + "prefix, write [" + tier.substring(5) + "]" : "";
+                throw new InvalidSettingException(TIER_PREFERENCE, "setting [" + TIER_PREFERENCE + "] must list tiers among " + TIERS
+                        + ", was [" + tier + "]" + hint);
+            }
+        }
         return new TopicSettings(
                 SettingValues.intValue(map, REPLICAS, 1, 0),
                 Optional.ofNullable(expand),
@@ -101,7 +116,48 @@ public record TopicSettings(int replicas, Optional<String> autoExpandReplicas, O
         return autoExpandReplicas.map(v -> v.toLowerCase(Locale.ROOT).endsWith("-all")).orElse(false);
     }
 
-    /** @return the replica count on a cluster of {@code nodes} nodes, honouring auto-expand */
+    /**
+     * The replica count on a cluster of these nodes, honouring auto-expand the way ES's
+     * {@code AutoExpandReplicas.getDesiredNumberOfReplicas} does: only nodes this topic could ever live on count, i.e.
+     * nodes passing the cluster filters and this topic's filters and belonging to the topic's preferred available tier
+     * (the deciders' {@code shouldAutoExpandToNode}).
+     *
+     * @param clusterFilters the cluster-level {@code ferry.allocation.require|include|exclude} filters
+     */
+    public int effectiveReplicas(java.util.Collection<Node> nodes, AttributeFilters clusterFilters) {
+        if (autoExpandReplicas.isEmpty()) {
+            return replicas;
+        }
+        return effectiveReplicas(autoExpandNodes(nodes, clusterFilters));
+    }
+
+    /** @return how many of {@code nodes} an auto-expanding topic expands to (see {@link #effectiveReplicas(java.util.Collection, AttributeFilters)}) */
+    public int autoExpandNodes(java.util.Collection<Node> nodes, AttributeFilters clusterFilters) {
+        String tier = null;
+        for (String t : tierPreference) {
+            for (Node n : nodes) {
+                if (n.tier().equals(t)) {
+                    tier = t;
+                    break;
+                }
+            }
+            if (tier != null) {
+                break;
+            }
+        }
+        if (tier == null) {
+            return 0;
+        }
+        int count = 0;
+        for (Node n : nodes) {
+            if (n.tier().equals(tier) && clusterFilters.allows(n) && filters.allows(n)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** @return the replica count on a cluster of {@code nodes} nodes that all accept this topic, honouring auto-expand */
     public int effectiveReplicas(int nodes) {
         if (autoExpandReplicas.isEmpty()) {
             return replicas;

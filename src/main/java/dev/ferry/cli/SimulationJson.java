@@ -76,8 +76,9 @@ public final class SimulationJson {
     /** Cross-field checks, so that a bad reference is reported with its JSON path rather than by the core. */
     private static void validate(Map<String, String> settings, List<Node> nodes, List<Topic> topics, List<Copy> copies)
             throws MalformedSimulationException {
+        AllocationSettings clusterSettings;
         try {
-            AllocationSettings.parse(settings);
+            clusterSettings = AllocationSettings.parse(settings);
         } catch (InvalidSettingException e) {
             throw new MalformedSimulationException("settings." + e.key(), e.getMessage());
         }
@@ -105,7 +106,7 @@ public final class SimulationJson {
                 throw new MalformedSimulationException(path + ".queue", "topic [" + t.name() + "] has " + t.queues() + " queues (0.."
                         + (t.queues() - 1) + "), was [" + c.id().queue() + "]");
             }
-            int perQueue = t.settings().effectiveReplicas(nodes.size()) + 1;
+            int perQueue = t.settings().effectiveReplicas(nodes, clusterSettings.filters()) + 1;
             if (c.id().copy() >= perQueue) {
                 throw new MalformedSimulationException(path + ".copy", "topic [" + t.name() + "] has " + perQueue + " copies per queue (0.."
                         + (perQueue - 1) + "), was [" + c.id().copy() + "]");
@@ -146,8 +147,19 @@ public final class SimulationJson {
                 return new SimulationStep.SetSettings(settings(required(o, "settings", path), path + ".settings", true));
             case "setTopicSettings":
                 allowOnly(o, path, "do", "topic", "settings");
-                return new SimulationStep.SetTopicSettings(text(o.get("topic"), path + ".topic", true),
-                        settings(required(o, "settings", path), path + ".settings", true));
+                Map<String, String> changes = settings(required(o, "settings", path), path + ".settings", true);
+                Map<String, String> present = new LinkedHashMap<>();
+                changes.forEach((k, v) -> {
+                    if (v != null) {
+                        present.put(k, v);
+                    }
+                });
+                try {
+                    TopicSettings.parse(present);
+                } catch (InvalidSettingException e) {
+                    throw new MalformedSimulationException(path + ".settings." + e.key(), e.getMessage());
+                }
+                return new SimulationStep.SetTopicSettings(text(o.get("topic"), path + ".topic", true), changes);
             case "diskUsage": {
                 allowOnly(o, path, "do", "node", "totalBytes", "usedBytes");
                 DiskUsage disk = diskUsage(o, path);
@@ -178,6 +190,9 @@ public final class SimulationJson {
         String name = text(o.get("name"), path + ".name", true);
         String host = text(o.get("host"), path + ".host", false);
         String ip = text(o.get("ip"), path + ".ip", false);
+        if (ip != null && !isIpAddress(ip)) {
+            throw new MalformedSimulationException(path + ".ip", "expected an IPv4 or IPv6 address, was [" + ip + "]");
+        }
         Map<String, String> attrs = new LinkedHashMap<>();
         JsonNode a = o.get("attributes");
         if (a != null && !a.isNull()) {
@@ -195,6 +210,27 @@ public final class SimulationJson {
             node = node.withDisk(diskUsage(dobj, path + ".disk"));
         }
         return node;
+    }
+
+    /** @return whether {@code s} is an IPv4 address (four numbers 0..255) or an IPv6 address literal; no name lookups */
+    static boolean isIpAddress(String s) {
+        if (s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            for (String part : s.split("\\.")) {
+                if (Integer.parseInt(part) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (s.indexOf(':') < 0 || !s.matches("[0-9a-fA-F:.]+")) {
+            return false;
+        }
+        try {
+            // a literal containing ':' is parsed as IPv6, never looked up
+            return java.net.InetAddress.getByName(s) instanceof java.net.Inet6Address;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The {@code totalBytes} / {@code usedBytes} pair of a disk report, in a step or in a node. */
@@ -219,6 +255,11 @@ public final class SimulationJson {
         int replicas;
         if (o.has("replicas")) {
             replicas = (int) number(o.get("replicas"), path + ".replicas", true, 0);
+            String setting = settings.get(TopicSettings.REPLICAS);
+            if (setting != null && !setting.trim().equals(Integer.toString(replicas))) {
+                throw new MalformedSimulationException(path + ".replicas", "[" + replicas + "] conflicts with settings."
+                        + TopicSettings.REPLICAS + " [" + setting + "]; give the replica count once");
+            }
         } else {
             replicas = settings.containsKey(TopicSettings.REPLICAS) ? -1 : 1;
         }
@@ -246,7 +287,7 @@ public final class SimulationJson {
 
     private static Copy copy(JsonNode n, String path) throws MalformedSimulationException {
         ObjectNode o = object(n, path);
-        allowOnly(o, path, "topic", "queue", "copy", "role", "node", "state", "relocatingTo", "sizeBytes", "inSync");
+        allowOnly(o, path, "topic", "queue", "copy", "role", "node", "state", "relocatingTo", "sizeBytes", "inSync", "failedAttempts");
         String topic = text(o.get("topic"), path + ".topic", true);
         int queue = (int) number(o.get("queue"), path + ".queue", true, 0);
         int copyNo = (int) number(o.get("copy"), path + ".copy", true, 0);
@@ -278,11 +319,25 @@ public final class SimulationJson {
             }
             inSync = o.get("inSync").asBoolean();
         }
+        int failedAttempts = 0;
+        if (o.has("failedAttempts")) {
+            if (state != CopyState.UNASSIGNED) {
+                throw new MalformedSimulationException(path + ".failedAttempts", "only an UNASSIGNED copy has failed attempts, this one is " + state);
+            }
+            long attempts = number(o.get("failedAttempts"), path + ".failedAttempts", true, 0);
+            if (attempts > Integer.MAX_VALUE) {
+                throw new MalformedSimulationException(path + ".failedAttempts", "must be <= " + Integer.MAX_VALUE + ", was [" + attempts + "]");
+            }
+            failedAttempts = (int) attempts;
+        }
         if (state == CopyState.UNASSIGNED) {
             if (node != null) {
                 throw new MalformedSimulationException(path + ".node", "an UNASSIGNED copy has no node; leave the copy out or drop \"node\"");
             }
-            return Copy.unassigned(new CopyId(topic, queue, copyNo), UnassignedInfo.of(UnassignedInfo.Reason.CLUSTER_RECOVERED), size);
+            UnassignedInfo info = failedAttempts == 0 ? UnassignedInfo.of(UnassignedInfo.Reason.CLUSTER_RECOVERED)
+                    : new UnassignedInfo(UnassignedInfo.Reason.ALLOCATION_FAILED, failedAttempts,
+                            "failed [" + failedAttempts + "] times before the simulation");
+            return Copy.unassigned(new CopyId(topic, queue, copyNo), info, size);
         }
         if (node == null) {
             throw new MalformedSimulationException(path + ".node", "missing; a " + state + " copy needs the name of its node");

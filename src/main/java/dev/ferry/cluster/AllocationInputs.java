@@ -166,7 +166,7 @@ public final class AllocationInputs {
         }
         for (TopicState t : routes.all()) {
             if (t.deleted()) continue;
-            b.topic(Topic.of(t.name(), t.settings().queues(), t.settings().replicas(), topicSettings(t)));
+            b.topic(Topic.of(t.name(), t.settings().queues(), t.settings().replicas(), topicSettings(t)).withCreatedAt(t.createdAt()));
             for (QueueRoute q : t.queues()) {
                 for (int copy = 0; copy <= t.settings().replicas(); copy++) {
                     CopyId id = new CopyId(t.name(), q.queueId(), copy);

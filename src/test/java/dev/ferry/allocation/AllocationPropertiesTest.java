@@ -162,7 +162,7 @@ class AllocationPropertiesTest {
                 }
                 assertTrue(queueNodes.computeIfAbsent(queue, k -> new HashSet<>()).add(node), "two copies of " + queue + " on " + node);
                 if (s.sameQueueHost()) {
-                    String host = view.nodes().get(node).host();
+                    String host = view.nodes().get(node).ip();
                     assertTrue(queueHosts.computeIfAbsent(queue, k -> new HashSet<>()).add(host), "two copies of " + queue + " on host " + host);
                 }
             }

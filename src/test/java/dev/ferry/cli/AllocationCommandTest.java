@@ -153,11 +153,51 @@ class AllocationCommandTest {
             "{\"nodes\": [{\"name\": \"n1\", \"colour\": \"red\"}]}|nodes[0].colour: unknown field",
             "{\"nodes\": [{\"name\": \"n1\"}], \"steps\": [{\"do\": \"diskUsage\", \"node\": \"n1\", \"totalBytes\": 10, \"usedBytes\": 11}]}|steps[0].usedBytes: must not exceed totalBytes [10], was [11]",
             "[1, 2]|$: expected a JSON object, was array",
+            "{\"nodes\": [], \"topics\": [{\"name\": \"t\", \"queues\": 1, \"settings\": {\"topic.allocation.tier-preference\": \"data_cold\"}}]}|topics[0].settings.topic.allocation.tier-preference: setting [topic.allocation.tier-preference] must list tiers among [hot, warm, cold], was [data_cold]; Ferry names tiers without",
+            "{\"nodes\": [], \"topics\": [{\"name\": \"t\", \"queues\": 1, \"settings\": {\"topic.allocation.tier-preference\": \"warm,bogus\"}}]}|topics[0].settings.topic.allocation.tier-preference: setting [topic.allocation.tier-preference] must list tiers among [hot, warm, cold], was [bogus]",
+            "{\"nodes\": [{\"name\": \"n1\", \"ip\": \"999.1.1.1\"}]}|nodes[0].ip: expected an IPv4 or IPv6 address, was [999.1.1.1]",
+            "{\"nodes\": [{\"name\": \"n1\", \"ip\": \"example.com\"}]}|nodes[0].ip: expected an IPv4 or IPv6 address",
+            "{\"nodes\": [], \"topics\": [{\"name\": \"t\", \"queues\": 1, \"settings\": {\"ferry.allocation.same-queue.host\": true}}]}|topics[0].settings.ferry.allocation.same-queue.host: [ferry.allocation.same-queue.host] is a cluster setting",
+            "{\"nodes\": [], \"topics\": [{\"name\": \"t\", \"queues\": 1}], \"steps\": [{\"do\": \"setTopicSettings\", \"topic\": \"t\", \"settings\": {\"ferry.allocation.enable\": \"none\"}}]}|steps[0].settings.ferry.allocation.enable: [ferry.allocation.enable] is a cluster setting",
+            "{\"nodes\": [], \"steps\": [{\"do\": \"createTopic\", \"topic\": {\"name\": \"u\", \"queues\": 1, \"settings\": {\"topic.allocation.tier-preference\": \"frozen\"}}}]}|steps[0].topic.settings.topic.allocation.tier-preference: setting",
+            "{\"nodes\": [], \"topics\": [{\"name\": \"t\", \"queues\": 1, \"replicas\": 2, \"settings\": {\"topic.replicas\": 0}}]}|topics[0].replicas: [2] conflicts with settings.topic.replicas [0]",
+            "{\"nodes\": [{\"name\": \"n1\"}], \"topics\": [{\"name\": \"t\", \"queues\": 1}], \"copies\": [{\"topic\": \"t\", \"queue\": 0, \"copy\": 0, \"node\": \"n1\", \"failedAttempts\": 1}]}|copies[0].failedAttempts: only an UNASSIGNED copy has failed attempts",
+            "{\"nodes\": [{\"name\": \"n1\"}], \"topics\": [{\"name\": \"t\", \"queues\": 1}], \"copies\": [{\"topic\": \"t\", \"queue\": 0, \"copy\": 0, \"state\": \"UNASSIGNED\", \"failedAttempts\": -1}]}|copies[0].failedAttempts: must be >= 0",
             "{\"nodes\": [}|$: not valid JSON at line 1"})
     void malformedInputIsRejectedNamingTheField(String json, String message) throws Exception {
         Run r = simulateText(json);
         assertEquals(2, r.exit());
         assertTrue(r.err().contains(message), r.err());
+    }
+
+    @Test
+    void validAddressesAndAgreeingReplicaCountsAreAccepted() throws Exception {
+        Run r = simulateText("{\"nodes\": [{\"name\": \"n1\", \"ip\": \"10.0.0.1\"}, {\"name\": \"n2\", \"ip\": \"fe80::1\"}], "
+                + "\"topics\": [{\"name\": \"t\", \"queues\": 1, \"replicas\": 1, \"settings\": {\"topic.replicas\": 1, "
+                + "\"topic.allocation.tier-preference\": \"warm,hot\"}}], \"steps\": [{\"do\": \"settle\"}]}");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(2, r.json().get("steps").get(0).get("copies").size());
+    }
+
+    /** failedAttempts lets a file exercise the max_retry decider (topic.allocation.max-retries). */
+    @Test
+    void failedAttemptsOfAnUnassignedCopyCountAgainstMaxRetries() throws Exception {
+        Run r = simulateText("{\"nodes\": [{\"name\": \"n1\"}, {\"name\": \"n2\"}], \"topics\": [{\"name\": \"t\", \"queues\": 2, "
+                + "\"replicas\": 1, \"settings\": {\"topic.allocation.max-retries\": 3}}], \"copies\": ["
+                + "{\"topic\": \"t\", \"queue\": 0, \"copy\": 0, \"node\": \"n1\"}, {\"topic\": \"t\", \"queue\": 1, \"copy\": 0, \"node\": \"n1\"}, "
+                + "{\"topic\": \"t\", \"queue\": 0, \"copy\": 1, \"state\": \"UNASSIGNED\", \"failedAttempts\": 3}, "
+                + "{\"topic\": \"t\", \"queue\": 1, \"copy\": 1, \"state\": \"UNASSIGNED\", \"failedAttempts\": 2}], "
+                + "\"steps\": [{\"do\": \"settle\"}, {\"do\": \"explain\", \"topic\": \"t\", \"queue\": 0, \"copy\": 1}]}");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode settled = r.json().get("steps").get(0);
+        assertEquals(3, settled.get("copies").size(), settled.toString());
+        assertEquals(1, settled.get("unassigned").size(), settled.toString());
+        JsonNode stuck = settled.get("unassigned").get(0);
+        assertEquals(0, stuck.get("queue").asInt());
+        assertEquals("ALLOCATION_FAILED", stuck.get("reason").asText());
+        assertTrue(stuck.get("explanation").asText().startsWith("[max_retry]"), stuck.toString());
+        JsonNode explain = r.json().get("steps").get(1).get("explain");
+        assertEquals(3, explain.get("unassigned_info").get("failed_allocation_attempts").asInt());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.ferry.allocation.decider;
 import dev.ferry.allocation.AllocationDecider;
 import dev.ferry.allocation.AllocationSettings;
 import dev.ferry.allocation.Decision;
+import dev.ferry.allocation.Node;
 import dev.ferry.allocation.Routing;
 import dev.ferry.allocation.RoutingCopy;
 import dev.ferry.allocation.RoutingNode;
@@ -10,7 +11,8 @@ import dev.ferry.allocation.RoutingQueue;
 
 /**
  * No two copies of a queue on one node, and with {@code ferry.allocation.same-queue.host} none on one host
- * (ES's SameShardAllocationDecider). One exception is Ferry's promotion: a master may be placed on the node of one
+ * (ES's SameShardAllocationDecider; one host = one IP address, or one host name when a node has no address). One
+ * exception is Ferry's promotion: a master may be placed on the node of one
  * of its own in-sync replicas, which then gives way (the master takes over that replica's log).
  */
 public final class SameQueueAllocationDecider implements AllocationDecider {
@@ -45,11 +47,11 @@ public final class SameQueueAllocationDecider implements AllocationDecider {
             }
         }
         if (routing.settings().sameQueueHost() && !copy.topic().settings().autoExpandsToAll()) {
-            String host = node.node().host();
+            String host = hostOf(node.node());
             // A relocation's source still holds the copy until the target has recovered, so moving a copy to
             // another node of its own host would put two copies of the queue on that host meanwhile (as in ES).
             RoutingNode current = copy.node();
-            if (current != null && current != node && current.node().host().equals(host)) {
+            if (current != null && current != node && sameHost(current.node(), node.node())) {
                 return routing.debug() ? Decision.no(NAME, "this copy is allocated to node [" + current.name() + "] on the same host ["
                         + host + "] until it is relocated, and [" + AllocationSettings.SAME_QUEUE_HOST + "] is [true] which forbids "
                         + "more than one node on each host from holding a copy of this queue") : NO_SAME_HOST;
@@ -61,8 +63,8 @@ public final class SameQueueAllocationDecider implements AllocationDecider {
                 }
                 RoutingNode a = other.node();
                 RoutingNode b = other.target();
-                if ((a != null && a != node && a.node().host().equals(host)) || (b != null && b != node && b.node().host().equals(host))) {
-                    RoutingNode on = a != null && a.node().host().equals(host) ? a : b;
+                if ((a != null && a != node && sameHost(a.node(), node.node())) || (b != null && b != node && sameHost(b.node(), node.node()))) {
+                    RoutingNode on = a != null && a != node && sameHost(a.node(), node.node()) ? a : b;
                     return routing.debug() ? Decision.no(NAME, "a copy of this queue is already allocated to host [" + host + "], on node ["
                             + on.name() + "], and [" + AllocationSettings.SAME_QUEUE_HOST + "] is [true] which forbids more than one node on "
                             + "each host from holding a copy of this queue") : NO_SAME_HOST;
@@ -70,5 +72,21 @@ public final class SameQueueAllocationDecider implements AllocationDecider {
             }
         }
         return promotion ? YES_PROMOTION : YES_NONE_HOLD_COPY;
+    }
+
+    /**
+     * Whether two nodes are on one host, as ES's {@code SameShardAllocationDecider.isOnSameHost} decides: by IP address
+     * when both nodes have one, otherwise by host name.
+     */
+    static boolean sameHost(Node a, Node b) {
+        if (!a.ip().isEmpty() && !b.ip().isEmpty()) {
+            return a.ip().equals(b.ip());
+        }
+        return !a.host().isEmpty() && a.host().equals(b.host());
+    }
+
+    /** @return how a node's host is named in explanations: its address, or its host name when it has none */
+    private static String hostOf(Node n) {
+        return n.ip().isEmpty() ? n.host() : n.ip();
     }
 }

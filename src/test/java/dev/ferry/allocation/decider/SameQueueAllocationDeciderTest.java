@@ -25,11 +25,11 @@ class SameQueueAllocationDeciderTest {
     @Test
     void sameQueueHostKeepsCopiesOffNodesSharingAHost() {
         ClusterView view = settle(cluster("ferry.allocation.same-queue.host", "true")
-                .node(Node.of("n1", "hostA", "10.0.0.1", null)).node(Node.of("n2", "hostA", "10.0.0.2", null))
+                .node(Node.of("n1", "hostA", "10.0.0.1", null)).node(Node.of("n2", "hostA", "10.0.0.1", null))
                 .topic(topic("t", 1, 1)).build());
         assertEquals(1, unassigned(view).size());
         Decision d = canAllocate(view, id("t", 0, 1), view.copy(id("t", 0, 0)).orElseThrow().node().equals("n1") ? "n2" : "n1");
-        assertTrue(d.explanation().contains("a copy of this queue is already allocated to host [hostA]"), d.explanation());
+        assertTrue(d.explanation().contains("a copy of this queue is already allocated to host [10.0.0.1]"), d.explanation());
         assertTrue(d.explanation().contains("[ferry.allocation.same-queue.host] is [true]"), d.explanation());
     }
 
@@ -44,7 +44,7 @@ class SameQueueAllocationDeciderTest {
     @Test
     void sameQueueHostIsIgnoredForTopicsThatAutoExpandToAllNodes() {
         ClusterView view = settle(cluster("ferry.allocation.same-queue.host", "true")
-                .node(Node.of("n1", "hostA", "10.0.0.1", null)).node(Node.of("n2", "hostA", "10.0.0.2", null))
+                .node(Node.of("n1", "hostA", "10.0.0.1", null)).node(Node.of("n2", "hostA", "10.0.0.1", null))
                 .topic(topic("t", 1, 0, "topic.auto-expand-replicas", "0-all")).build());
         assertEquals(0, unassigned(view).size());
         assertEquals(2, view.copies().size());
@@ -53,11 +53,40 @@ class SameQueueAllocationDeciderTest {
     @Test
     void sameQueueHostForbidsMovingACopyToAnotherNodeOfItsOwnHost() {
         ClusterView view = settle(cluster("ferry.allocation.same-queue.host", "true")
-                .node(Node.of("n1", "hostA", "10.0.0.1", null)).node(Node.of("n2", "hostA", "10.0.0.2", null))
+                .node(Node.of("n1", "hostA", "10.0.0.1", null)).node(Node.of("n2", "hostA", "10.0.0.1", null))
                 .topic(topic("t", 1, 0)).build());
         String other = nodeOf(view, id("t", 0, 0)).equals("n1") ? "n2" : "n1";
         Decision d = decision(view, id("t", 0, 0), other, "same_queue");
         assertEquals(Decision.Type.NO, d.type());
-        assertTrue(d.explanation().contains("on the same host [hostA] until it is relocated"), d.explanation());
+        assertTrue(d.explanation().contains("on the same host [10.0.0.1] until it is relocated"), d.explanation());
+    }
+
+    /** ES's isOnSameHost compares host addresses first: one address under two host names is one host. */
+    @Test
+    void sameQueueHostComparesAddressesNotHostNames() {
+        ClusterView view = settle(cluster("ferry.allocation.same-queue.host", "true")
+                .node(Node.of("n1", "hostA", "10.0.0.1", null)).node(Node.of("n2", "hostB", "10.0.0.1", null))
+                .topic(topic("t", 1, 1)).build());
+        assertEquals(1, unassigned(view).size(), "both nodes have address 10.0.0.1");
+    }
+
+    /** ... and one host name with two addresses is two hosts. */
+    @Test
+    void sameQueueHostTreatsOneHostNameWithTwoAddressesAsTwoHosts() {
+        ClusterView view = settle(cluster("ferry.allocation.same-queue.host", "true")
+                .node(Node.of("n1", "hostA", "10.0.0.1", null)).node(Node.of("n2", "hostA", "10.0.0.2", null))
+                .topic(topic("t", 1, 1)).build());
+        assertEquals(0, unassigned(view).size());
+    }
+
+    /** Nodes without an address fall back to the host name. */
+    @Test
+    void sameQueueHostFallsBackToHostNamesWithoutAddresses() {
+        ClusterView view = settle(cluster("ferry.allocation.same-queue.host", "true")
+                .node(Node.of("n1", "hostA", null, null)).node(Node.of("n2", "hostA", null, null))
+                .topic(topic("t", 1, 1)).build());
+        assertEquals(1, unassigned(view).size());
+        Decision d = canAllocate(view, id("t", 0, 1), nodeOf(view, id("t", 0, 0)).equals("n1") ? "n2" : "n1");
+        assertTrue(d.explanation().contains("allocated to host [hostA]"), d.explanation());
     }
 }
