@@ -166,7 +166,7 @@ public final class AllocationInputs {
         }
         for (TopicState t : routes.all()) {
             if (t.deleted()) continue;
-            b.topic(Topic.of(t.name(), t.settings().queues(), t.settings().replicas(), topicSettings(t)).withCreatedAt(t.createdAt()));
+            b.topic(topic(t));
             for (QueueRoute q : t.queues()) {
                 for (int copy = 0; copy <= t.settings().replicas(); copy++) {
                     CopyId id = new CopyId(t.name(), q.queueId(), copy);
@@ -197,6 +197,20 @@ public final class AllocationInputs {
             }
         }
         return b.build();
+    }
+
+    /**
+     * The core's topic. A topic stored by an older version with settings this one refuses (a tier name it no longer
+     * takes) is placed without its topic-level allocation settings, logged, rather than failing every allocation.
+     */
+    private static Topic topic(TopicState t) {
+        try {
+            return Topic.of(t.name(), t.settings().queues(), t.settings().replicas(), topicSettings(t)).withCreatedAt(t.createdAt());
+        } catch (dev.ferry.allocation.InvalidSettingException e) {
+            org.slf4j.LoggerFactory.getLogger(AllocationInputs.class).warn("topic {}: stored settings not valid any more ({}); "
+                    + "placing it without its topic allocation settings until they are fixed (PATCH /topics/{}/settings)", t.name(), e.getMessage(), t.name());
+            return Topic.of(t.name(), t.settings().queues(), t.settings().replicas(), Map.of()).withCreatedAt(t.createdAt());
+        }
     }
 
     /** The topic's allocation settings (topic.* keys) as the core reads them. */
