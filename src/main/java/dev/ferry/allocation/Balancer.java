@@ -77,7 +77,7 @@ final class Balancer {
             }
             return 0;
         }
-        int placed = 0;
+        int placed = failover();
         Map<RoutingQueue, UnassignedCopy> failedQueues = new HashMap<>();
         for (RoutingCopy c : unassignedInOrder()) {
             if (c.state() != CopyState.UNASSIGNED) {
@@ -120,6 +120,47 @@ final class Balancer {
             }
         }
         return placed;
+    }
+
+    /**
+     * Failover, before anything is placed: every unassigned master of a queue that has a log and a started in-sync
+     * replica is promoted onto that replica in place, STARTED at once (ES promotes an active replica when the
+     * primary's node leaves, in {@code RoutingNodes.failShard}). It is not an allocation, so no decider is asked:
+     * {@code enable}, throttling and filters neither block nor delay it, which is what lets a rolling restart with
+     * {@code enable = primaries / none} keep every queue served.
+     *
+     * @return how many masters were promoted
+     */
+    int failover() {
+        int promoted = 0;
+        for (RoutingTopic t : routing.topics()) {
+            for (int q = 0; q < t.queueCount(); q++) {
+                RoutingCopy master = t.queue(q).master();
+                RoutingCopy replica = failoverCandidate(master);
+                if (replica != null) {
+                    String node = replica.node().name();
+                    routing.promote(master, replica);
+                    placements.add(new Placement(master.id(), node, true));
+                    promoted++;
+                }
+            }
+        }
+        return promoted;
+    }
+
+    /** @return the started in-sync replica an unassigned master of a queue with a log fails over to (lowest copy number), or null */
+    static RoutingCopy failoverCandidate(RoutingCopy master) {
+        if (!master.isMaster() || master.state() != CopyState.UNASSIGNED || master.queue().isNew()) {
+            return null;
+        }
+        RoutingQueue queue = master.queue();
+        for (int i = 1; i < queue.size(); i++) {
+            RoutingCopy c = queue.copy(i);
+            if (c.state() == CopyState.STARTED && c.isPromotable()) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /**

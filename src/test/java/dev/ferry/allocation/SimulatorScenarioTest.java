@@ -1,0 +1,88 @@
+package dev.ferry.allocation;
+
+import static dev.ferry.allocation.Clusters.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scenarios in the style of ES's routing tests (FailedNodeRoutingTests, PrimaryElectionRoutingTests,
+ * UpdateNumberOfReplicasTests, AwarenessAllocationTests): a starting cluster, steps, and what must hold after each.
+ */
+class SimulatorScenarioTest {
+    private final Simulator simulator = new Simulator(new Allocator());
+
+    private List<StepResult> run(Map<String, String> settings, List<Node> nodes, List<Topic> topics, List<Copy> copies,
+                                 SimulationStep... steps) {
+        return simulator.run(new SimulationInput(settings, nodes, topics, copies, List.of(steps)));
+    }
+
+    private static Copy at(String topic, int queue, int copy, String node) {
+        return Copy.started(id(topic, queue, copy), node, 10);
+    }
+
+    private static Copy find(StepResult step, String topic, int queue, int copy) {
+        return step.copies().stream().filter(c -> c.id().equals(id(topic, queue, copy))).findFirst().orElse(null);
+    }
+
+    private static void assertNoError(StepResult step) {
+        assertNull(step.error(), () -> "step " + step.op() + " refused: " + step.error());
+    }
+
+    // ------------------------------------------------------------------ failover is not an allocation
+
+    @Test
+    void failoverPromotesTheReplicaEvenWithAllocationDisabled() {
+        for (String enable : List.of("none", "new_primaries", "primaries")) {
+            List<StepResult> r = run(Map.of("ferry.allocation.enable", enable), List.of(node("n1"), node("n2")), List.of(topic("t", 1, 1)),
+                    List.of(at("t", 0, 0, "n1"), at("t", 0, 1, "n2")),
+                    new SimulationStep.RemoveNode("n1"), new SimulationStep.Round());
+            Copy master = find(r.get(1), "t", 0, 0);
+            assertEquals("n2", master == null ? null : master.node(), "enable=" + enable + ": " + r.get(1).unassigned());
+            assertEquals(CopyState.STARTED, master.state(), "the promoted master is active at once");
+            StepResult.UnassignedReport slot = r.get(1).unassigned().get(0);
+            assertEquals(id("t", 0, 1), slot.copy());
+            assertEquals(UnassignedInfo.Reason.NODE_LEFT, slot.reason());
+        }
+    }
+
+    @Test
+    void failoverIsNotThrottledByInitialMasterRecoveries() {
+        List<StepResult> r = run(Map.of("ferry.allocation.node-initial-master-recoveries", "1"), List.of(node("n1"), node("n2"), node("n3")),
+                List.of(topic("t", 2, 1)),
+                List.of(at("t", 0, 0, "n1"), at("t", 0, 1, "n2"), at("t", 1, 0, "n1"), at("t", 1, 1, "n2")),
+                new SimulationStep.RemoveNode("n1"), new SimulationStep.Round());
+        assertEquals("n2", find(r.get(1), "t", 0, 0).node());
+        assertEquals("n2", find(r.get(1), "t", 1, 0).node(), "both masters fail over in the first round");
+        assertEquals(CopyState.STARTED, find(r.get(1), "t", 1, 0).state());
+    }
+
+    @Test
+    void aLostMastersReplicaReturnsToItsNodeWhenItRejoins() {
+        List<StepResult> r = run(Map.of("ferry.allocation.enable", "primaries"), List.of(node("n1"), node("n2")), List.of(topic("t", 1, 1)),
+                List.of(at("t", 0, 0, "n1"), at("t", 0, 1, "n2")),
+                new SimulationStep.RemoveNode("n1"), new SimulationStep.Settle(), new SimulationStep.AddNode(node("n1")),
+                new SimulationStep.SetSettings(Map.of("ferry.allocation.enable", "all")), new SimulationStep.Settle());
+        assertEquals("n2", find(r.get(1), "t", 0, 0).node());
+        assertEquals(1, r.get(1).unassigned().size(), "with enable=primaries the replica waits");
+        assertEquals("n1", find(r.get(4), "t", 0, 1).node());
+    }
+
+    @Test
+    void explainAndAllocateAgreeWithTheFailover() {
+        ClusterView view = cluster("ferry.allocation.enable", "none").node(node("n2")).topic(topic("t", 1, 1))
+                .copy(Copy.unassigned(id("t", 0, 0), UnassignedInfo.nodeLeft("n1"), 10)).copy(at("t", 0, 1, "n2")).build();
+        AllocationResult a = new Allocator().allocate(view, id("t", 0, 0));
+        assertEquals(Decision.Type.YES, a.type(), a.explanation());
+        assertEquals("n2", a.node().orElseThrow());
+        assertTrue(a.promotion());
+        AllocationExplanation e = new Allocator().explain(view, id("t", 0, 0));
+        assertEquals("yes", e.canAllocate(), e.allocateExplanation());
+    }
+}
