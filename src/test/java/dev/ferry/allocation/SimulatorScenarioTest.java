@@ -85,4 +85,52 @@ class SimulatorScenarioTest {
         AllocationExplanation e = new Allocator().explain(view, id("t", 0, 0));
         assertEquals("yes", e.canAllocate(), e.allocateExplanation());
     }
+    // ------------------------------------------------------------------ lowering the replica count
+
+    @Test
+    void autoExpandShrinkingDropsTheUnassignedReplicaAndLosesNoCopy() {
+        List<StepResult> r = run(Map.of(), List.of(node("n1"), node("n2"), node("n3")),
+                List.of(topic("t", 1, 0, "topic.auto-expand-replicas", "0-all")),
+                List.of(at("t", 0, 0, "n1"), at("t", 0, 1, "n2"), at("t", 0, 2, "n3")),
+                new SimulationStep.RemoveNode("n2"), new SimulationStep.RemoveNode("n1"), new SimulationStep.Settle(),
+                new SimulationStep.AddNode(node("n4")), new SimulationStep.Settle(), new SimulationStep.RemoveNode("n3"),
+                new SimulationStep.Settle());
+        r.forEach(SimulatorScenarioTest::assertNoError);
+        assertTrue(r.get(0).copies().stream().anyMatch(c -> "n3".equals(c.node())), "removeNode drops nothing: " + r.get(0).copies());
+        assertTrue(r.get(1).copies().stream().anyMatch(c -> "n3".equals(c.node())), "removeNode drops nothing: " + r.get(1).copies());
+        Copy master = find(r.get(2), "t", 0, 0);
+        assertEquals("n3", master == null ? null : master.node(), "the copy on n3 becomes the master: " + r.get(2).copies());
+        assertEquals(1, r.get(2).copies().size());
+        assertEquals(List.of(), r.get(2).unassigned());
+        assertEquals(2, r.get(4).copies().size(), "auto-expand grows back onto n4");
+        assertEquals("n4", find(r.get(6), "t", 0, 0).node(), "n3 leaving fails the master over to n4");
+    }
+
+    @Test
+    void loweringReplicasDropsAnUnassignedReplicaBeforeAStartedOne() {
+        List<StepResult> r = run(Map.of(), List.of(node("n1"), node("n3")), List.of(topic("t", 1, 2)),
+                List.of(at("t", 0, 0, "n1"), at("t", 0, 2, "n3")),
+                new SimulationStep.SetTopicSettings("t", Map.of("topic.replicas", "1")), new SimulationStep.Round());
+        r.forEach(SimulatorScenarioTest::assertNoError);
+        assertEquals(2, r.get(0).copies().size(), "the settings step changes no copy: " + r.get(0).copies());
+        assertEquals(List.of(), r.get(1).unassigned());
+        Copy replica = find(r.get(1), "t", 0, 1);
+        assertEquals("n3", replica == null ? null : replica.node(), "the started replica is kept (renumbered): " + r.get(1).copies());
+        assertEquals(CopyState.STARTED, replica.state());
+    }
+
+    @Test
+    void loweringReplicasWithEveryCopyStartedDropsTheHighestAtTheNextRound() {
+        List<StepResult> r = run(Map.of(), List.of(node("n1"), node("n2"), node("n3")), List.of(topic("t", 1, 2)),
+                List.of(at("t", 0, 0, "n1"), at("t", 0, 1, "n2"), at("t", 0, 2, "n3")),
+                new SimulationStep.SetTopicSettings("t", Map.of("topic.replicas", "1")), new SimulationStep.Round());
+        assertEquals(3, r.get(0).copies().size());
+        assertEquals(Map.of(0, "n1", 1, "n2"), nodesOf(r.get(1)));
+    }
+
+    private static Map<Integer, String> nodesOf(StepResult step) {
+        Map<Integer, String> out = new TreeMap<>();
+        step.copies().forEach(c -> out.put(c.id().copy(), c.node()));
+        return out;
+    }
 }
