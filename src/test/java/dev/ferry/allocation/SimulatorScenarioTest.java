@@ -128,6 +128,70 @@ class SimulatorScenarioTest {
         assertEquals(Map.of(0, "n1", 1, "n2"), nodesOf(r.get(1)));
     }
 
+    // ------------------------------------------------------------------ a master that may not remain
+
+    @Test
+    void aMasterThatMayNotRemainStaysWhenForcedAwarenessLeavesNoNodeForItsReplica() {
+        List<StepResult> r = run(Map.of("ferry.allocation.awareness.attributes", "zone", "ferry.allocation.awareness.force.zone.values", "a,b"),
+                List.of(node("a0", "zone", "a"), node("a1", "zone", "a")), List.of(topic("t", 1, 1)),
+                List.of(at("t", 0, 0, "a0"), at("t", 0, 1, "a1")), new SimulationStep.Settle());
+        assertEquals(Map.of(0, "a0", 1, "a1"), nodesOf(r.get(0)));
+        assertEquals(List.of(), r.get(0).unassigned());
+    }
+
+    @Test
+    void anExcludedMastersNodeKeepsItWhenNoOtherNodeCanTakeTheReplica() {
+        List<StepResult> r = run(Map.of(), List.of(node("n1"), node("n2")), List.of(topic("t", 1, 1)),
+                List.of(at("t", 0, 0, "n1"), at("t", 0, 1, "n2")),
+                new SimulationStep.SetSettings(Map.of("ferry.allocation.exclude._name", "n1")), new SimulationStep.Settle());
+        assertEquals(Map.of(0, "n1", 1, "n2"), nodesOf(r.get(1)));
+        assertEquals(List.of(), r.get(1).unassigned());
+    }
+
+    @Test
+    void anExcludedMasterIsHandedOverWhenAThirdNodeTakesTheReplica() {
+        List<StepResult> r = run(Map.of(), List.of(node("n1"), node("n2"), node("n3")), List.of(topic("t", 1, 1)),
+                List.of(at("t", 0, 0, "n1"), at("t", 0, 1, "n2")),
+                new SimulationStep.SetSettings(Map.of("ferry.allocation.exclude._name", "n1")), new SimulationStep.Settle());
+        assertEquals(Map.of(0, "n2", 1, "n3"), nodesOf(r.get(1)), "a drain hands the master over to the in-sync replica");
+    }
+
+    @Test
+    void aZoneLostAndRegainedEndsWithOneCopyPerNode() {
+        List<Node> b = List.of(node("b0", "zone", "b"), node("b1", "zone", "b"));
+        List<StepResult> r = run(Map.of("ferry.allocation.awareness.attributes", "zone"),
+                List.of(node("a0", "zone", "a"), node("a1", "zone", "a"), b.get(0), b.get(1)), List.of(topic("t", 2, 1)), List.of(),
+                new SimulationStep.Settle(), new SimulationStep.RemoveNode("b0"), new SimulationStep.RemoveNode("b1"), new SimulationStep.Settle(),
+                new SimulationStep.AddNode(b.get(0)), new SimulationStep.AddNode(b.get(1)), new SimulationStep.Settle());
+        StepResult last = r.get(r.size() - 1);
+        assertEquals(List.of(), last.unassigned());
+        Map<String, Integer> perNode = new TreeMap<>();
+        last.copies().forEach(c -> perNode.merge(c.node(), 1, Integer::sum));
+        assertEquals(Map.of("a0", 1, "a1", 1, "b0", 1, "b1", 1), perNode);
+        for (int q = 0; q < 2; q++) {
+            String m = find(last, "t", q, 0).node();
+            String rep = find(last, "t", q, 1).node();
+            assertTrue(m.charAt(0) != rep.charAt(0), "queue " + q + " spans both zones: " + m + ", " + rep);
+        }
+    }
+
+    @Test
+    void aPerNodeLimitMovesOneCopyFromEachFullNodeAndLosesNone() {
+        List<Copy> copies = new java.util.ArrayList<>();
+        for (int q = 0; q < 3; q++) {
+            copies.add(at("t", q, 0, "n1"));
+            copies.add(at("t", q, 1, "n2"));
+        }
+        List<StepResult> r = run(Map.of(), List.of(node("n1"), node("n2"), node("n3")), List.of(topic("t", 3, 1)), copies,
+                new SimulationStep.SetTopicSettings("t", Map.of("topic.allocation.total-queues-per-node", "2")), new SimulationStep.Settle());
+        StepResult last = r.get(1);
+        assertEquals(List.of(), last.unassigned());
+        assertEquals(6, last.copies().size());
+        Map<String, Integer> perNode = new TreeMap<>();
+        last.copies().forEach(c -> perNode.merge(c.node(), 1, Integer::sum));
+        assertEquals(Map.of("n1", 2, "n2", 2, "n3", 2), perNode);
+    }
+
     private static Map<Integer, String> nodesOf(StepResult step) {
         Map<Integer, String> out = new TreeMap<>();
         step.copies().forEach(c -> out.put(c.id().copy(), c.node()));
