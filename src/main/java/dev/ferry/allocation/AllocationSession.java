@@ -46,6 +46,11 @@ public final class AllocationSession {
             default:
                 break;
         }
+        RoutingCopy failover = Balancer.failoverCandidate(c);
+        if (failover != null) {
+            return new AllocationResult(copy, Decision.Type.YES, Optional.of(failover.node().name()), true,
+                    "failover: the master is promoted onto its in-sync replica on this node (no decider is asked)");
+        }
         if (routing.nodes().length == 0) {
             return new AllocationResult(copy, Decision.Type.NO, Optional.empty(), false, "there are no nodes in the cluster");
         }
@@ -107,7 +112,12 @@ public final class AllocationSession {
         if (c.state() != CopyState.UNASSIGNED) {
             throw new IllegalArgumentException("copy " + copy + " is " + c.state() + ", not unassigned");
         }
-        routing.initialize(c, n);
+        RoutingCopy failover = Balancer.failoverCandidate(c);
+        if (failover != null && failover.node() == n) {
+            routing.promote(c, failover);
+        } else {
+            routing.initialize(c, n);
+        }
     }
 
     /** @return the view with every placement recorded so far */

@@ -200,7 +200,12 @@ public final class Allocator {
             Decision general = deciders.canAllocate(c, routing);
             String can;
             String why;
-            if (general.isNo()) {
+            RoutingCopy failover = Balancer.failoverCandidate(c);
+            if (failover != null) {
+                can = "yes";
+                why = "failover: the master is promoted onto its in-sync replica on node [" + failover.node().name()
+                        + "], STARTED at once; a promotion is not an allocation, so no decider is asked";
+            } else if (general.isNo()) {
                 can = "no";
                 why = "cannot allocate because [" + general.decider() + "] " + general.explanation();
             } else if (routing.nodes().length == 0) {

@@ -83,7 +83,7 @@ final class Balancer {
             }
             return 0;
         }
-        int placed = 0;
+        int placed = failover();
         Map<RoutingQueue, UnassignedCopy> failedQueues = new HashMap<>();
         for (RoutingCopy c : unassignedInOrder()) {
             if (c.state() != CopyState.UNASSIGNED) {
@@ -126,6 +126,47 @@ final class Balancer {
             }
         }
         return placed;
+    }
+
+    /**
+     * Failover, before anything is placed: every unassigned master of a queue that has a log and a started in-sync
+     * replica is promoted onto that replica in place, STARTED at once (ES promotes an active replica when the
+     * primary's node leaves, in {@code RoutingNodes.failShard}). It is not an allocation, so no decider is asked:
+     * {@code enable}, throttling and filters neither block nor delay it, which is what lets a rolling restart with
+     * {@code enable = primaries / none} keep every queue served.
+     *
+     * @return how many masters were promoted
+     */
+    int failover() {
+        int promoted = 0;
+        for (RoutingTopic t : routing.topics()) {
+            for (int q = 0; q < t.queueCount(); q++) {
+                RoutingCopy master = t.queue(q).master();
+                RoutingCopy replica = failoverCandidate(master);
+                if (replica != null) {
+                    String node = replica.node().name();
+                    routing.promote(master, replica);
+                    placements.add(new Placement(master.id(), node, true));
+                    promoted++;
+                }
+            }
+        }
+        return promoted;
+    }
+
+    /** @return the started in-sync replica an unassigned master of a queue with a log fails over to (lowest copy number), or null */
+    static RoutingCopy failoverCandidate(RoutingCopy master) {
+        if (!master.isMaster() || master.state() != CopyState.UNASSIGNED || master.queue().isNew()) {
+            return null;
+        }
+        RoutingQueue queue = master.queue();
+        for (int i = 1; i < queue.size(); i++) {
+            RoutingCopy c = queue.copy(i);
+            if (c.state() == CopyState.STARTED && c.isPromotable()) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /**
@@ -278,6 +319,10 @@ final class Balancer {
             if (!deciders.canRemain(c, node, routing).isNo()) {
                 continue;
             }
+            if (c.isMaster()) {
+                moved += promoteForced(c, desired);
+                continue;
+            }
             RoutingNode target = null;
             if (desired != null) {
                 String want = desired.assignments().get(c.id());
@@ -298,7 +343,72 @@ final class Balancer {
         return moved;
     }
 
+    /**
+     * A master that may not remain moves only by promotion onto an in-sync replica's node, which displaces that
+     * replica. That is done only when the displaced replica has another node saying YES (neither the master's node nor
+     * its own), and the replica starts recovering there at once, so the queue loses no copy; otherwise the master
+     * stays, as ES leaves a copy that cannot remain where it is when no node accepts it. Candidates: the desired node
+     * first, then the replicas' nodes from the lightest.
+     *
+     * @return 1 if the master started moving, else 0
+     */
+    private int promoteForced(RoutingCopy master, DesiredBalance desired) {
+        RoutingNode from = master.node();
+        List<RoutingCopy> replicas = new ArrayList<>();
+        RoutingQueue queue = master.queue();
+        for (int i = 1; i < queue.size(); i++) {
+            RoutingCopy r = queue.copy(i);
+            if (r.state() == CopyState.STARTED && r.isPromotable()) {
+                replicas.add(r);
+            }
+        }
+        String want = desired == null ? null : desired.assignments().get(master.id());
+        replicas.sort(Comparator.<RoutingCopy>comparingInt(r -> r.node().name().equals(want) ? 0 : 1)
+                .thenComparingDouble(r -> weights.relativeWeight(r.node(), master.topic()))
+                .thenComparing(r -> r.node().name()));
+        for (RoutingCopy r : replicas) {
+            RoutingNode to = r.node();
+            if (!deciders.canAllocate(master, to, routing).isYes()) {
+                continue;
+            }
+            RoutingNode home = homeForDisplaced(r, from);
+            if (home == null) {
+                continue;
+            }
+            moves.add(new Move(master.id(), from.name(), to.name(), Move.Kind.FORCED));
+            routing.relocate(master, to);
+            if (r.state() == CopyState.UNASSIGNED && deciders.canAllocate(r, home, routing).isYes()) {
+                assign(r, home);
+            }
+            return 1;
+        }
+        return 0;
+    }
+
+    /** @return a node other than {@code masterNode} and its own that says YES to the replica a promotion would displace, or null */
+    private RoutingNode homeForDisplaced(RoutingCopy replica, RoutingNode masterNode) {
+        Choice choice = choose(replica, replica.node(), false);
+        return choice.yes == masterNode ? null : choice.yes;
+    }
+
+    /** Started copies, replicas before masters (moving a replica never costs a promotion, and may let the master remain). */
     private List<RoutingCopy> startedRoundRobin() {
+        List<RoutingCopy> all = startedRoundRobinAll();
+        List<RoutingCopy> out = new ArrayList<>(all.size());
+        for (RoutingCopy c : all) {
+            if (!c.isMaster()) {
+                out.add(c);
+            }
+        }
+        for (RoutingCopy c : all) {
+            if (c.isMaster()) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private List<RoutingCopy> startedRoundRobinAll() {
         List<List<RoutingCopy>> perNode = new ArrayList<>();
         for (int i = 0; i < nodes.length; i++) {
             perNode.add(new ArrayList<>());

@@ -310,6 +310,31 @@ public final class Routing {
         place(copy, to, simulation ? CopyState.STARTED : CopyState.INITIALIZING);
     }
 
+    /**
+     * Failover (ES's {@code RoutingNodes.failShard} promoting an active replica): the unassigned master of a queue that
+     * has a log takes the place of its started in-sync {@code replica}, STARTED at once on the replica's node; the
+     * replica's slot becomes unassigned with the master's unassigned info (the node that left, so a returning node
+     * gets its copy back). Not an allocation: no decider is asked and no recovery starts.
+     */
+    void promote(RoutingCopy master, RoutingCopy replica) {
+        if (!master.isMaster() || master.state != CopyState.UNASSIGNED || replica.queue() != master.queue()
+                || replica.state != CopyState.STARTED || !replica.isPromotable()) {
+            throw new IllegalStateException("cannot promote " + replica + " over " + master);
+        }
+        RoutingNode node = replica.node;
+        UnassignedInfo info = master.unassignedInfo;
+        node.adjust(replica, -1);
+        replica.state = CopyState.UNASSIGNED;
+        replica.node = null;
+        replica.inSync = false;
+        replica.unassignedInfo = info == null ? UnassignedInfo.of(UnassignedInfo.Reason.MASTER_FAILED) : info;
+        unassigned(replica, 1);
+        unassigned(master, -1);
+        master.unassignedInfo = null;
+        master.size = Math.max(master.size, replica.size);
+        place(master, node, CopyState.STARTED);
+    }
+
     /** Starts moving a started copy to {@code to} (in a simulation it arrives at once). */
     void relocate(RoutingCopy copy, RoutingNode to) {
         if (copy.state != CopyState.STARTED) {

@@ -149,6 +149,7 @@ public final class Simulator {
         }
 
         private RoundResult round() {
+            view = dropSurplus(view);
             RoundResult result = tracker.round(view);
             remember(result);
             view = result.next();
@@ -170,7 +171,9 @@ public final class Simulator {
         private ClusterView removeNode(String name) {
             ClusterView.Builder b = view.toBuilder();
             UnassignedInfo left = UnassignedInfo.nodeLeft(name);
-            for (Copy c : view.copies()) {
+            List<Copy> all = new ArrayList<>(view.copies());
+            all.addAll(view.surplusCopies()); // copies above a lowered replica count are still on their nodes until a round
+            for (Copy c : all) {
                 if (name.equals(c.node())) {
                     b.copy(Copy.unassigned(c.id(), left, c.sizeBytes()));
                 } else if (name.equals(c.relocatingTo())) {
@@ -179,6 +182,73 @@ public final class Simulator {
                 }
             }
             b.removeNode(name);
+            return b.build();
+        }
+
+        /**
+         * Drops the copies above each topic's replica count (replicas lowered, auto-expand shrank), at the start of a
+         * round: steps that change the cluster remove nothing. As ES's {@code removeReplica}, unassigned replicas go
+         * first and an assigned one only when no unassigned one is left; a lost master whose only in-sync copies are
+         * among them fails over onto one first. Copy numbers are labels here, so the kept replicas are renumbered
+         * 1..n in their old order (the live system cannot renumber: its Broker stops the highest slots).
+         */
+        private ClusterView dropSurplus(ClusterView v) {
+            if (v.surplusCopies().isEmpty()) {
+                return v;
+            }
+            Map<String, List<Copy>> byQueue = new java.util.TreeMap<>();
+            for (Copy c : v.surplusCopies()) {
+                byQueue.computeIfAbsent(c.id().topic() + "\u0000" + c.id().queue(), k -> new ArrayList<>()).add(c);
+            }
+            ClusterView.Builder b = ClusterView.builder(v.settings());
+            v.nodes().values().forEach(b::node);
+            v.topics().values().forEach(b::topic);
+            Set<String> affected = byQueue.keySet();
+            for (Copy c : v.copies()) {
+                if (!affected.contains(c.id().topic() + "\u0000" + c.id().queue())) {
+                    b.copy(c);
+                }
+            }
+            for (List<Copy> extra : byQueue.values()) {
+                CopyId any = extra.get(0).id();
+                int keep = v.copiesPerQueue(v.topics().get(any.topic()));
+                Copy master = v.copy(CopyId.master(any.topic(), any.queue())).orElseThrow();
+                List<Copy> replicas = new ArrayList<>();
+                for (int i = 1; i < keep; i++) {
+                    replicas.add(v.copy(new CopyId(any.topic(), any.queue(), i)).orElseThrow());
+                }
+                replicas.addAll(extra);
+                replicas.sort(java.util.Comparator.comparing(Copy::id));
+                if (master.state() == CopyState.UNASSIGNED && !master.unassignedInfo().newQueue()) {
+                    for (int i = 0; i < replicas.size(); i++) {
+                        Copy r = replicas.get(i);
+                        if (r.state() == CopyState.STARTED && r.inSync()) {
+                            // failover (ES's failShard): the replica becomes the master, its slot takes the master's info
+                            replicas.set(i, Copy.unassigned(r.id(), master.unassignedInfo(), r.sizeBytes()));
+                            master = new Copy(master.id(), CopyState.STARTED, r.node(), null, r.sizeBytes(), true, null);
+                            break;
+                        }
+                    }
+                }
+                b.copy(master);
+                List<Copy> kept = new ArrayList<>();
+                for (Copy r : replicas) {
+                    if (r.state() != CopyState.UNASSIGNED && kept.size() < keep - 1) {
+                        kept.add(r);
+                    }
+                }
+                for (Copy r : replicas) {
+                    if (r.state() == CopyState.UNASSIGNED && kept.size() < keep - 1) {
+                        kept.add(r);
+                    }
+                }
+                kept.sort(java.util.Comparator.comparing(Copy::id));
+                for (int i = 0; i < kept.size(); i++) {
+                    Copy r = kept.get(i);
+                    b.copy(new Copy(new CopyId(any.topic(), any.queue(), i + 1), r.state(), r.node(), r.relocatingTo(), r.sizeBytes(),
+                            r.inSync(), r.unassignedInfo()));
+                }
+            }
             return b.build();
         }
 
@@ -192,6 +262,12 @@ public final class Simulator {
                     assigned.add(c);
                 }
             }
+            for (Copy c : view.surplusCopies()) {
+                if (c.state() != CopyState.UNASSIGNED) {
+                    assigned.add(c); // above a lowered replica count: still there until the next round drops a surplus copy
+                }
+            }
+            assigned.sort(java.util.Comparator.comparing(Copy::id));
             Map<CopyId, List<StepResult.NodeVerdict>> verdicts = allocator.unassignedDecisions(view, unassignedIds);
             List<StepResult.UnassignedReport> unassigned = new ArrayList<>();
             for (CopyId id : unassignedIds) {

@@ -29,15 +29,23 @@ public final class QueuesLimitAllocationDecider implements PlaceOrRemainDecider 
     public Decision decide(RoutingCopy copy, RoutingNode node, Routing routing, boolean remain) {
         int clusterLimit = routing.settings().totalQueuesPerNode();
         int topicLimit = copy.topic().settings().totalQueuesPerNode();
+        // A master placed onto the node of its in-sync replica is a promotion: that replica leaves, so the count stays.
+        int swap = 0;
+        if (!remain && copy.isMaster()) {
+            dev.ferry.allocation.RoutingCopy there = copy.queue().copyOn(node);
+            if (there != null && there != copy && there.isPromotable() && there.node() == node && there.target() == null) {
+                swap = 1;
+            }
+        }
         if (clusterLimit >= 0) {
-            int count = node.copies();
+            int count = node.copies() - swap;
             if (remain ? count > clusterLimit : count >= clusterLimit) {
                 return routing.debug() ? Decision.no(NAME, "too many queue copies [" + count + "] allocated to this node, cluster setting ["
                         + AllocationSettings.TOTAL_QUEUES_PER_NODE + "=" + clusterLimit + "]") : NO_CLUSTER;
             }
         }
         if (topicLimit >= 0) {
-            int count = node.copies(copy.topic());
+            int count = node.copies(copy.topic()) - swap;
             if (remain ? count > topicLimit : count >= topicLimit) {
                 return routing.debug() ? Decision.no(NAME, "too many queue copies [" + count + "] allocated to this node for topic ["
                         + copy.topic().name() + "], topic setting [" + TopicSettings.TOTAL_QUEUES_PER_NODE + "=" + topicLimit + "]") : NO_TOPIC;

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import dev.ferry.allocation.Allocator;
 import dev.ferry.allocation.ClusterView;
 import dev.ferry.allocation.Copy;
+import dev.ferry.allocation.CopyState;
 import dev.ferry.allocation.Decision;
 import dev.ferry.allocation.RoundResult;
 import dev.ferry.allocation.UnassignedInfo;
@@ -41,8 +42,12 @@ class EnableAllocationDeciderTest {
                 .copy(Copy.unassigned(id("old", 0, 0), UnassignedInfo.of(UnassignedInfo.Reason.NODE_LEFT), 100))
                 .copy(Copy.started(id("old", 0, 1), "n1", 100)).build();
         RoundResult r = new Allocator().round(view);
-        assertEquals(1, r.placements().size());
-        assertEquals(id("fresh", 0, 0), r.placements().get(0).copy());
+        assertEquals(2, r.placements().size());
+        // failover is not an allocation (ES promotes in failShard): the lost master of [old] takes its replica's place
+        assertEquals(id("old", 0, 0), r.placements().get(0).copy());
+        assertTrue(r.placements().get(0).promotion());
+        assertEquals(id("fresh", 0, 0), r.placements().get(1).copy());
+        assertEquals(CopyState.UNASSIGNED, r.next().copy(id("old", 0, 1)).orElseThrow().state(), "the replica slot waits");
         assertEquals("non-new master allocations are forbidden due to cluster setting [ferry.allocation.enable=new_primaries]",
                 canAllocate(view, id("old", 0, 0), "n1").explanation());
     }
