@@ -20,13 +20,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
  * A consumer group (entity id = group name; RocketMQ CLUSTERING mode). It shares each topic's queues among the
- * group's live consumers (a consumer is live while it pulls at least once per session timeout; joining or going
- * silent re-assigns queues on the next pull), remembers how far each owner has fetched, and keeps the committed
- * offsets. Committed offsets live in durable Distributed Data (key {@code group-<name>}, entries
+ * group's live consumers (a consumer is live while it pulls at least once per session timeout; joining, leaving or
+ * going silent re-assigns queues on the next pull), remembers how far each owner has fetched, and keeps the committed
+ * offsets. Fetch positions are trusted within one session of a consumer only (Kafka's member id): a consumer that
+ * joins, comes back after its session timed out, or pulls with a session other than its previous one (a restarted
+ * client, a new stream) restarts its queues at the committed offsets, so what an earlier session got but did not
+ * commit is delivered again (at-least-once). Committed offsets live in durable Distributed Data (key {@code group-<name>}, entries
  * {@code queue persistence id -> next offset to consume}, see {@link OffsetKey}), so they survive restarts and a move
  * of this entity to another node; fetch positions are memory only and fall back to the committed offset when a queue
  * changes hands. Everything is per incarnation of a topic: once a re-created topic is pulled or committed on, the old
@@ -45,16 +49,27 @@ public final class ConsumerGroup {
 
     public sealed interface Command extends CborSerializable {}
 
-    /** A pull by {@code consumer}: marks it live and answers with the queues it owns and where to read each. */
-    public record Pull(String topic, long incarnation, int queues, String consumer, ActorRef<Assignment> replyTo) implements Command {}
+    /**
+     * A pull by {@code consumer}: marks it live and answers with the queues it owns and where to read each.
+     * @param session the consumer's session (null: none, the positions of its previous pulls are kept); another session
+     *                than its previous pull's restarts its queues at the committed offsets
+     */
+    public record Pull(String topic, long incarnation, int queues, String consumer, String session, ActorRef<Assignment> replyTo) implements Command {}
 
-    /** The consumer received messages of {@code queueId} up to (excluding) {@code nextOffset}. */
-    public record Fetched(String topic, long incarnation, String consumer, int queueId, long nextOffset) implements Command {}
+    /** Session {@code session} of the consumer received messages of {@code queueId} up to (excluding) {@code nextOffset}. */
+    public record Fetched(String topic, long incarnation, String consumer, String session, int queueId, long nextOffset) implements Command {}
 
     public record Commit(String topic, long incarnation, int queueId, long offset, ActorRef<Committed> replyTo) implements Command {}
 
-    /** The consumer is gone (its stream was closed): its queues go to the others on their next pull (Kafka LeaveGroup). */
-    public record Leave(String topic, long incarnation, String consumer) implements Command {}
+    /**
+     * The consumer is gone (its client said so, or its stream was closed): its queues go to the others on their next
+     * pull, from the committed offsets (Kafka LeaveGroup). With a {@code session}, only if that is still the consumer's
+     * session (a late leave of an ended session does not remove the consumer's new one); null: whatever its session.
+     */
+    public record Leave(String topic, long incarnation, String consumer, String session, ActorRef<Left> replyTo) implements Command {}
+
+    /** @param left whether the consumer was a member (false: it was not, or the leave named an ended session) */
+    public record Left(boolean left) implements CborSerializable {}
 
     public record Describe(ActorRef<GroupView> replyTo) implements Command {}
 
@@ -102,6 +117,8 @@ public final class ConsumerGroup {
     private static final class TopicMembers {
         final long incarnation;
         final Map<String, Long> lastSeen = new TreeMap<>();
+        /** Each live consumer's session, as its latest pull named it (null: none). */
+        final Map<String, String> session = new HashMap<>();
         final Map<Integer, String> owner = new HashMap<>();
         final Map<Integer, Long> fetched = new HashMap<>();
         int queues;
@@ -176,13 +193,19 @@ public final class ConsumerGroup {
         TopicMembers t = topics.computeIfAbsent(p.topic(), k -> new TopicMembers(p.incarnation()));
         long now = clock.millis();
         t.queues = p.queues();
+        expire(t, now);
+        // A new session of the consumer (it joined, came back after timing out, or its client restarted): what the
+        // previous one fetched was maybe never processed, so its queues restart where the group committed.
+        boolean newSession = !t.lastSeen.containsKey(p.consumer())
+                || (p.session() != null && !p.session().equals(t.session.get(p.consumer())));
         t.lastSeen.put(p.consumer(), now);
-        t.lastSeen.values().removeIf(seen -> now - seen > sessionTimeout.toMillis());
+        t.session.put(p.consumer(), p.session());
         List<String> live = new ArrayList<>(t.lastSeen.keySet());
         List<QueueFetch> fetches = new ArrayList<>();
         for (int q : QueueAssignment.averagely(p.queues(), live, p.consumer())) {
-            if (!p.consumer().equals(t.owner.get(q))) {
-                // The queue changed hands: the new owner starts where the group committed, not where the old one fetched.
+            if (!p.consumer().equals(t.owner.get(q)) || newSession) {
+                // The queue changed hands (or sessions): the new owner starts where the group committed, not where the
+                // old one fetched.
                 t.owner.put(q, p.consumer());
                 t.fetched.remove(q);
             }
@@ -196,21 +219,38 @@ public final class ConsumerGroup {
 
     private Behavior<Command> onFetched(Fetched f) {
         TopicMembers t = topics.get(f.topic());
-        if (t != null && t.incarnation == f.incarnation() && f.consumer().equals(t.owner.get(f.queueId())))
+        // A fetch of an ended session (a pull in flight when its client restarted or left) moves nothing.
+        if (t != null && t.incarnation == f.incarnation() && f.consumer().equals(t.owner.get(f.queueId()))
+                && t.lastSeen.containsKey(f.consumer()) && Objects.equals(f.session(), t.session.get(f.consumer())))
             t.fetched.merge(f.queueId(), f.nextOffset(), Math::max);
         return Behaviors.same();
     }
 
     private Behavior<Command> onLeave(Leave l) {
         TopicMembers t = topics.get(l.topic());
-        if (t == null || t.incarnation != l.incarnation()) return Behaviors.same();
-        t.lastSeen.remove(l.consumer());
+        boolean member = t != null && t.incarnation == l.incarnation() && t.lastSeen.containsKey(l.consumer())
+                && clock.millis() - t.lastSeen.get(l.consumer()) <= sessionTimeout.toMillis()
+                && (l.session() == null || l.session().equals(t.session.get(l.consumer())));
+        if (member) forget(t, l.consumer());
+        l.replyTo().tell(new Left(member));
+        return Behaviors.same();
+    }
+
+    /** Drops the consumers silent for longer than the session timeout. */
+    private void expire(TopicMembers t, long now) {
+        for (String c : new ArrayList<>(t.lastSeen.keySet()))
+            if (now - t.lastSeen.get(c) > sessionTimeout.toMillis()) forget(t, c);
+    }
+
+    /** {@code consumer} is no member any more: its queues are nobody's until the next pull, their positions gone. */
+    private static void forget(TopicMembers t, String consumer) {
+        t.lastSeen.remove(consumer);
+        t.session.remove(consumer);
         t.owner.entrySet().removeIf(e -> {
-            boolean mine = e.getValue().equals(l.consumer());
+            boolean mine = e.getValue().equals(consumer);
             if (mine) t.fetched.remove(e.getKey());
             return mine;
         });
-        return Behaviors.same();
     }
 
     private Behavior<Command> onCommit(Commit c) {
@@ -266,7 +306,7 @@ public final class ConsumerGroup {
         Map<String, TopicView> views = new TreeMap<>();
         for (var e : topics.entrySet()) {
             TopicMembers t = e.getValue();
-            t.lastSeen.values().removeIf(seen -> now - seen > sessionTimeout.toMillis());
+            expire(t, now);
             List<String> live = new ArrayList<>(t.lastSeen.keySet());
             List<ConsumerView> consumers = live.stream().map(c -> new ConsumerView(c, now - t.lastSeen.get(c),
                     QueueAssignment.averagely(t.queues, live, c))).toList();

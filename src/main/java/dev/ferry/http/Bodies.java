@@ -24,7 +24,9 @@ final class Bodies {
 
     record Batch(List<Message> messages) {}
 
-    record Pull(String topic, String consumer, Integer max, Long maxBytes, Long waitMs, String tags) {}
+    record Pull(String topic, String consumer, String session, Integer max, Long maxBytes, Long waitMs, String tags) {}
+
+    record Leave(String topic, String consumer, String session) {}
 
     record Commit(String topic, Integer queue, Long offset) {}
 

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -131,21 +132,25 @@ final class ConsumeStreams {
         boolean auto = commit.equals("auto");
         // A consumer is live while it pulls once per session timeout: the stream's long polls stay well inside it.
         long waitMs = Math.max(1, Math.min(pollMs(), sessionTimeoutMs / 3));
+        // Each stream is a session of its consumer of its own: it starts at the committed offsets, not where an
+        // earlier stream or client of the same consumer id got.
+        GroupApi.Member member = new GroupApi.Member(consumer, "stream-" + services.settings().node().name() + "-"
+                + streamIds.incrementAndGet() + "-" + UUID.randomUUID());
         return sender.topic(topic).thenApply(t -> {
             // The group's answer to the stream's latest pull: leaving only after it keeps a pull that was on its way
             // from re-joining the consumer behind the leave.
             AtomicReference<CompletionStage<?>> lastAssign = new AtomicReference<>(CompletableFuture.completedFuture(null));
             Source<ByteString, NotUsed> lines = Source.unfoldAsync(new GroupCursor(Map.of(), false),
                     cursor -> cursor.done() ? CompletableFuture.completedFuture(Optional.empty())
-                            : pullGroup(group, t, consumer, max, bytes, filter, waitMs, auto ? cursor.delivered() : Map.of(), lastAssign));
-            return response(lines, "group", hungUp, () -> lastAssign.get().whenComplete((a, e) -> groups.leave(group, t, consumer)));
+                            : pullGroup(group, t, member, max, bytes, filter, waitMs, auto ? cursor.delivered() : Map.of(), lastAssign));
+            return response(lines, "group", hungUp, () -> lastAssign.get().whenComplete((a, e) -> groups.leave(group, t, member)));
         });
     }
 
     /** What the previous pull delivered (queue -> next offset), committed before the next pull when commit=auto. */
     private record GroupCursor(Map<Integer, Long> delivered, boolean done) {}
 
-    private CompletionStage<Optional<Pair<GroupCursor, ByteString>>> pullGroup(String group, TopicState t, String consumer, int max,
+    private CompletionStage<Optional<Pair<GroupCursor, ByteString>>> pullGroup(String group, TopicState t, GroupApi.Member consumer, int max,
                                                                                 long maxBytes, TagFilter filter, long waitMs,
                                                                                 Map<Integer, Long> commit,
                                                                                 AtomicReference<CompletionStage<?>> lastAssign) {

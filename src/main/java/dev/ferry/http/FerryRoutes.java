@@ -132,6 +132,7 @@ public final class FerryRoutes extends AllDirectives {
                 pathEnd(() -> get(() -> async(() -> groups.describe(group)))),
                 path("pull", () -> post(() -> body(b -> async(() -> groups.pull(group, b))))),
                 path("commit", () -> post(() -> body(b -> async(() -> groups.commit(group, b))))),
+                path("leave", () -> post(() -> body(b -> async(() -> groups.leave(group, b))))),
                 path("stream", () -> get(() -> hangUp(hungUp -> parameterMap(params -> async(() -> streams.group(group, params, hungUp)))))));
     }
 

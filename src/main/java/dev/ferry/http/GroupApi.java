@@ -60,6 +60,7 @@ final class GroupApi {
         Bodies.Pull req = Json.parse(body, Bodies.Pull.class, "pull");
         if (req.topic() == null) throw ApiException.badRequest("invalid_field", "field 'topic' is required");
         checkConsumer(req.consumer(), "field 'consumer'");
+        checkSession(req.session(), "field 'session'");
         TopicApi.checkName(req.topic());
         int max = req.max() == null ? 32 : req.max();
         if (max < 1 || max > maxRead) throw ApiException.badRequest("invalid_field", "field 'max' must be between 1 and " + maxRead + ", was " + max);
@@ -69,7 +70,8 @@ final class GroupApi {
             throw ApiException.badRequest("invalid_field", "field 'maxBytes' must be at least 1, was " + req.maxBytes());
         long bytes = req.maxBytes() == null ? maxBytes : Math.min(maxBytes, req.maxBytes());
         TagFilter filter = TagFilter.parse(req.tags());
-        return sender.topic(req.topic()).thenCompose(t -> pullOnce(group, t, req.consumer(), max, bytes, filter, waitMs)
+        Member member = new Member(req.consumer(), req.session());
+        return sender.topic(req.topic()).thenCompose(t -> pullOnce(group, t, member, max, bytes, filter, waitMs)
                 .thenApply(d -> render(group, t, req.consumer(), d)));
     }
 
@@ -78,6 +80,31 @@ final class GroupApi {
             throw ApiException.badRequest("invalid_field", what + " is required: a name of 1 to 255 characters identifying this consumer");
         if (consumer.length() > 255)
             throw ApiException.badRequest("invalid_field", what + " is " + consumer.length() + " characters long; a consumer name has 1 to 255");
+    }
+
+    /** A session is optional; if given, 1 to 255 characters. */
+    static void checkSession(String session, String what) {
+        if (session != null && (session.isBlank() || session.length() > 255))
+            throw ApiException.badRequest("invalid_field", what + " must be 1 to 255 characters identifying this run of the consumer "
+                    + "(a new session restarts its queues at the committed offsets), or left out");
+    }
+
+    /**
+     * A consumer of a group and its session (null: none; the node then keeps where its previous pulls got). The node
+     * trusts the positions it keeps for a consumer within one session only.
+     */
+    record Member(String consumer, String session) {}
+
+    CompletionStage<HttpResponse> leave(String group, byte[] body) {
+        checkGroup(group);
+        Bodies.Leave req = Json.parse(body, Bodies.Leave.class, "leave");
+        if (req.topic() == null) throw ApiException.badRequest("invalid_field", "field 'topic' is required");
+        checkConsumer(req.consumer(), "field 'consumer'");
+        checkSession(req.session(), "field 'session'");
+        TopicApi.checkName(req.topic());
+        return sender.topic(req.topic()).thenCompose(t -> leave(group, t, new Member(req.consumer(), req.session())))
+                .thenApply(left -> Responses.json(200, Responses.map("group", group, "topic", req.topic(), "consumer", req.consumer(),
+                        "left", left.left())));
     }
 
     /** What one pull delivered: the consumer's queues and, per queue read, the messages taken. */
@@ -92,18 +119,18 @@ final class GroupApi {
      * nothing is there), takes at most {@code max} messages and {@code maxBytes} (the first message always) and tells
      * the group how far each queue was delivered.
      */
-    CompletionStage<Delivery> pullOnce(String group, TopicState t, String consumer, int max, long maxBytes, TagFilter filter, long waitMs) {
+    CompletionStage<Delivery> pullOnce(String group, TopicState t, Member consumer, int max, long maxBytes, TagFilter filter, long waitMs) {
         return assign(group, t, consumer).thenCompose(assignment -> deliver(group, t, consumer, assignment, max, maxBytes, filter, waitMs));
     }
 
     /** The first half of a pull: marks {@code consumer} live and answers with the queues it owns and where to read. */
-    CompletionStage<ConsumerGroup.Assignment> assign(String group, TopicState t, String consumer) {
-        return Asks.inline(groupRef(group)
-                .ask(r -> new ConsumerGroup.Pull(t.name(), t.incarnation(), t.settings().queues(), consumer, r), timeout));
+    CompletionStage<ConsumerGroup.Assignment> assign(String group, TopicState t, Member consumer) {
+        return Asks.inline(groupRef(group).ask(r -> new ConsumerGroup.Pull(t.name(), t.incarnation(), t.settings().queues(),
+                consumer.consumer(), consumer.session(), r), timeout));
     }
 
     /** The second half of a pull: reads the assigned queues, long-polling up to {@code waitMs} when nothing is there. */
-    CompletionStage<Delivery> deliver(String group, TopicState t, String consumer, ConsumerGroup.Assignment assignment,
+    CompletionStage<Delivery> deliver(String group, TopicState t, Member consumer, ConsumerGroup.Assignment assignment,
                                       int max, long maxBytes, TagFilter filter, long waitMs) {
         return readAssigned(t, assignment, max, maxBytes, filter, 0)
                 .thenCompose(first -> total(first) > 0 || waitMs == 0 || assignment.queues().isEmpty()
@@ -112,9 +139,10 @@ final class GroupApi {
                 .thenApply(results -> take(group, t, consumer, assignment, results, new ReadBudget(max, maxBytes)));
     }
 
-    /** {@code consumer} is gone: the group re-assigns its queues on the others' next pulls. */
-    void leave(String group, TopicState t, String consumer) {
-        groupRef(group).tell(new ConsumerGroup.Leave(t.name(), t.incarnation(), consumer));
+    /** {@code consumer} is gone: the group re-assigns its queues on the others' next pulls, from the committed offsets. */
+    CompletionStage<ConsumerGroup.Left> leave(String group, TopicState t, Member consumer) {
+        return Asks.inline(groupRef(group).<ConsumerGroup.Left>ask(r -> new ConsumerGroup.Leave(t.name(), t.incarnation(),
+                consumer.consumer(), consumer.session(), r), timeout));
     }
 
     /**
@@ -164,7 +192,7 @@ final class GroupApi {
     }
 
     /** Takes what {@code budget} allows over the queues, in order, and tells the group how far each queue was delivered. */
-    private Delivery take(String group, TopicState t, String consumer, ConsumerGroup.Assignment a,
+    private Delivery take(String group, TopicState t, Member consumer, ConsumerGroup.Assignment a,
                           List<QueueEntity.Messages> results, ReadBudget budget) {
         List<QueueEntity.Messages> taken = new ArrayList<>(results.size());
         int delivered = 0;
@@ -175,7 +203,7 @@ final class GroupApi {
             delivered += part.size();
             long next = part.size() == m.messages().size() ? m.nextOffset()
                     : part.isEmpty() ? -1 : part.get(part.size() - 1).offset() + 1;
-            if (next >= 0) groupRef(group).tell(new ConsumerGroup.Fetched(t.name(), t.incarnation(), consumer, m.queueId(), next));
+            if (next >= 0) groupRef(group).tell(new ConsumerGroup.Fetched(t.name(), t.incarnation(), consumer.consumer(), consumer.session(), m.queueId(), next));
             taken.add(new QueueEntity.Messages(m.queueId(), m.minOffset(), m.maxOffset(), next, part, m.copy(), m.status()));
         }
         FerryMetrics.MESSAGES_READ.labels(t.name()).inc(delivered);

@@ -178,10 +178,9 @@ class SendAndConsumeCommandTest {
         String group = "g-" + topic;
         Cli.Result first = Cli.against(TestNode.URL, "consume", topic, "-g", group, "--no-commit", "--wait-ms", "200");
         assertEquals(List.of("0/0 m1", "0/1 m2"), first.lines());
-        JsonNode offsets = new FerryClient(URI.create(TestNode.URL)).get("/groups/" + group);
-        JsonNode queue0 = offsets.path("topics").get(0).path("queues").get(0);
-        assertEquals(-1, queue0.path("committed").asLong(), offsets.toString());
-        assertEquals(2, queue0.path("lag").asLong(), offsets.toString());
+        // It left the group on exit and committed nothing, so the group is gone and its next consumer reads it all again.
+        Cli.Result second = Cli.against(TestNode.URL, "consume", topic, "-g", group, "--no-commit", "--wait-ms", "200");
+        assertEquals(List.of("0/0 m1", "0/1 m2"), second.lines());
     }
 
     @Test
