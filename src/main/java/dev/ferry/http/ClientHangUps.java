@@ -1,6 +1,5 @@
 package dev.ferry.http;
 
-import akka.Done;
 import akka.NotUsed;
 import akka.http.javadsl.model.AttributeKey;
 import akka.http.javadsl.model.HttpRequest;
@@ -8,8 +7,8 @@ import akka.http.javadsl.model.HttpProtocols;
 import akka.http.javadsl.model.HttpResponse;
 import akka.stream.javadsl.Flow;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tells a request's long-lived response when its client has hung up. Akka HTTP (up to 10.2 at least, akka-http#1977)
@@ -26,9 +25,28 @@ import java.util.concurrent.CompletionStage;
 final class ClientHangUps {
     private ClientHangUps() {}
 
-    @SuppressWarnings("unchecked")
-    static final AttributeKey<CompletionStage<Done>> HUNG_UP =
-            AttributeKey.create("ferry-client-hung-up", (Class<CompletionStage<Done>>) (Class<?>) CompletionStage.class);
+    static final AttributeKey<Signal> HUNG_UP = AttributeKey.create("ferry-client-hung-up", Signal.class);
+
+    /**
+     * One connection's hang-up. A response registers what to stop and forgets it when it ends first, so a connection
+     * kept alive for many streaming requests holds nothing of the finished ones. Thread-safe.
+     */
+    static final class Signal {
+        private final Set<Runnable> listeners = ConcurrentHashMap.newKeySet();
+        private volatile boolean hungUp;
+
+        /** Runs {@code stop} when the client hangs up (at once if it has); the answer forgets it again. */
+        Runnable onHangUp(Runnable stop) {
+            listeners.add(stop);
+            if (hungUp && listeners.remove(stop)) stop.run();
+            return () -> listeners.remove(stop);
+        }
+
+        void fire() {
+            hungUp = true;
+            for (Runnable stop : listeners) if (listeners.remove(stop)) stop.run();
+        }
+    }
 
     /**
      * {@code handler}, materialized once per connection, with {@link #HUNG_UP} on each request of the connection
@@ -36,10 +54,10 @@ final class ClientHangUps {
      */
     static Flow<HttpRequest, HttpResponse, NotUsed> watching(Flow<HttpRequest, HttpResponse, NotUsed> handler) {
         return Flow.<HttpRequest, HttpResponse, NotUsed>fromMaterializer((mat, attributes) -> {
-            CompletableFuture<Done> hungUp = new CompletableFuture<>();
+            Signal hungUp = new Signal();
             return Flow.of(HttpRequest.class)
                     .watchTermination((m, requestsEnded) -> {
-                        requestsEnded.whenComplete((done, failure) -> hungUp.complete(Done.done()));
+                        requestsEnded.whenComplete((done, failure) -> hungUp.fire());
                         return m;
                     })
                     .map(request -> closesAfterAnswer(request) ? request : (HttpRequest) request.addAttribute(HUNG_UP, hungUp))

@@ -1,6 +1,5 @@
 package dev.ferry.http;
 
-import akka.Done;
 import akka.NotUsed;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpResponse;
@@ -76,7 +75,7 @@ final class ConsumeStreams {
 
     // ---------------------------------------------------------------- one queue
 
-    CompletionStage<HttpResponse> queue(String topic, String queueSegment, Map<String, String> params, Optional<CompletionStage<Done>> hungUp) {
+    CompletionStage<HttpResponse> queue(String topic, String queueSegment, Map<String, String> params, Optional<ClientHangUps.Signal> hungUp) {
         TopicApi.checkName(topic);
         long offset = MessageApi.longParam(params, "offset", 0, 0, Long.MAX_VALUE);
         int max = (int) MessageApi.longParam(params, "max", 32, 1, maxRead);
@@ -115,7 +114,7 @@ final class ConsumeStreams {
 
     // ---------------------------------------------------------------- a consumer of a group
 
-    CompletionStage<HttpResponse> group(String group, Map<String, String> params, Optional<CompletionStage<Done>> hungUp) {
+    CompletionStage<HttpResponse> group(String group, Map<String, String> params, Optional<ClientHangUps.Signal> hungUp) {
         GroupApi.checkGroup(group);
         String topic = params.get("topic");
         if (topic == null || topic.isEmpty()) throw ApiException.badRequest("invalid_parameter", "parameter 'topic' is required: the topic to consume");
@@ -187,23 +186,21 @@ final class ConsumeStreams {
      * The NDJSON response over {@code lines}, ended when the client hangs up (cancelling a read or pull in flight, so
      * a long poll does not hold it), after which {@code onEnd} runs.
      */
-    private HttpResponse response(Source<ByteString, NotUsed> lines, String kind, Optional<CompletionStage<Done>> hungUp, Runnable onEnd) {
+    private HttpResponse response(Source<ByteString, NotUsed> lines, String kind, Optional<ClientHangUps.Signal> hungUp, Runnable onEnd) {
         Source<ByteString, NotUsed> body = lines
                 .viaMat(KillSwitches.single(), Keep.right())
-                .mapMaterializedValue(stop -> {
-                    hungUp.ifPresent(h -> h.thenRun(stop::shutdown));
-                    return NotUsed.getInstance();
-                })
+                .mapMaterializedValue(stop -> hungUp.map(h -> h.onHangUp(stop::shutdown)).orElse(() -> {}))
                 .filter(b -> !b.isEmpty())
                 // Blank lines while nothing arrives keep proxies and idle timeouts from closing a quiet stream.
                 .keepAlive(keepAlive, () -> NEWLINE)
-                .watchTermination((mat, done) -> {
+                .watchTermination((forgetHangUp, done) -> {
                     FerryMetrics.CONSUME_STREAMS.labels(kind).inc();
                     done.whenComplete((d, e) -> {
                         FerryMetrics.CONSUME_STREAMS.labels(kind).dec();
+                        forgetHangUp.run();
                         onEnd.run();
                     });
-                    return mat;
+                    return NotUsed.getInstance();
                 });
         return HttpResponse.create().withStatus(200).withEntity(HttpEntities.createChunked(MessageApi.NDJSON, body));
     }

@@ -137,7 +137,7 @@ public final class FerryRoutes extends AllDirectives {
     }
 
     /** When the client of this request hangs up, if that can be told (see {@link ClientHangUps}). */
-    private Route hangUp(java.util.function.Function<java.util.Optional<CompletionStage<akka.Done>>, Route> inner) {
+    private Route hangUp(java.util.function.Function<java.util.Optional<ClientHangUps.Signal>, Route> inner) {
         return optionalAttribute(ClientHangUps.HUNG_UP, inner);
     }
 
