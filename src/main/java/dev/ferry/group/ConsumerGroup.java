@@ -82,7 +82,12 @@ public final class ConsumerGroup {
     /** @param offset where to read; -1 = from the end of the queue (consume-from-where = last-offset, nothing committed) */
     public record QueueFetch(int queueId, long offset) implements CborSerializable {}
 
-    public record Assignment(List<QueueFetch> queues) implements CborSerializable {}
+    /**
+     * @param queues         the queues the consumer owns now, and where to read each
+     * @param topicReplaced  the pull named an incarnation of the topic that was deleted and created again: nothing of
+     *                       it is left to own (a stream opened on it should end)
+     */
+    public record Assignment(List<QueueFetch> queues, boolean topicReplaced) implements CborSerializable {}
 
     public record Committed(String topic, int queueId, long offset) implements CborSerializable {}
 
@@ -186,7 +191,7 @@ public final class ConsumerGroup {
     private Behavior<Command> onPull(Pull p) {
         if (newerIncarnationKnown(p.topic(), p.incarnation())) {
             // A node whose route table still had the old topic: there is nothing of it left to own.
-            p.replyTo().tell(new Assignment(List.of()));
+            p.replyTo().tell(new Assignment(List.of(), true));
             return Behaviors.same();
         }
         forgetOlderIncarnations(p.topic(), p.incarnation());
@@ -213,7 +218,7 @@ public final class ConsumerGroup {
             if (pos == null) pos = committed.get(new OffsetKey(p.topic(), p.incarnation(), q));
             fetches.add(new QueueFetch(q, pos != null ? pos : (fromLastOffset ? -1 : 0)));
         }
-        p.replyTo().tell(new Assignment(fetches));
+        p.replyTo().tell(new Assignment(fetches, false));
         return Behaviors.same();
     }
 

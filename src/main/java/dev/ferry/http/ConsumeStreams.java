@@ -161,6 +161,9 @@ final class ConsumeStreams {
         CompletableFuture<ConsumerGroup.Assignment> assigned = committed.thenCompose(v -> groups.assign(group, t, consumer));
         lastAssign.set(assigned);
         return assigned.thenCompose(a -> groups.deliver(group, t, consumer, a, max, maxBytes, filter, waitMs)).handle((d, failure) -> {
+            if (failure == null && d.assignment().topicReplaced())
+                return retryOrEnd(new ApiException(404, "topic_not_found", "topic " + t.name() + " was deleted (and created again) "
+                        + "while this stream read it; open a new stream to read the new topic"), new GroupCursor(Map.of(), false), new GroupCursor(Map.of(), true));
             if (failure == null && d.assignment().queues().isEmpty()) {
                 // More consumers than queues: this one owns none for now; ask again after a long poll's time, not at once.
                 return Patterns.after(Duration.ofMillis(waitMs), services.system().classicSystem().scheduler(), services.system().executionContext(),

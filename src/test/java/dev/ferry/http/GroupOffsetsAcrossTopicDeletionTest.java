@@ -108,4 +108,24 @@ class GroupOffsetsAcrossTopicDeletionTest {
         assertEquals(200, commit("g4", t, 1).status());
         assertEquals(1, http.get("/groups/g4").json().path("topics").get(0).path("queues").get(0).path("committed").asLong());
     }
+
+    /**
+     * A group stream that owns no queue reads nothing, so it cannot hear of a deletion from a queue: the group tells
+     * it that its topic was replaced, and the stream ends instead of waiting on an incarnation that is gone.
+     */
+    @Test
+    void aGroupStreamOnATopicDeletedAndCreatedAgainEndsWithAnErrorLine() throws Exception {
+        String t = createTopic("replaced-under-stream");
+        String g = "g-replaced";
+        pull(g, t, "owner");   // one queue: the stream's consumer below owns none
+        try (StreamClient s = new StreamClient(one.node().httpPort(), "/groups/" + g + "/stream?topic=" + t + "&consumer=idle", 0)) {
+            Thread.sleep(500);
+            assertEquals(200, http.delete("/topics/" + t).status());
+            createTopic(t);
+            pull(g, t, "owner");   // the group now knows the new incarnation
+            JsonNode error = new com.fasterxml.jackson.databind.ObjectMapper().readTree(s.readMessageLine());
+            assertEquals("topic_not_found", error.path("error").asText(), error.toString());
+            assertEquals(null, s.readMessageLine(), "then the stream ends");
+        }
+    }
 }
