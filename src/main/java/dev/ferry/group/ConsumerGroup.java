@@ -117,6 +117,8 @@ public final class ConsumerGroup {
     private final SelfUniqueAddress self;
     private final Map<String, TopicMembers> topics = new TreeMap<>();
     private final Map<OffsetKey, Long> committed = new HashMap<>();
+    /** The incarnations each topic has committed offsets of: every pull and commit checks them, without a scan of every offset. */
+    private final Map<String, java.util.TreeSet<Long>> committedIncarnations = new HashMap<>();
 
     /** One topic incarnation's consumers, queue owners and fetch positions. */
     private static final class TopicMembers {
@@ -159,7 +161,7 @@ public final class ConsumerGroup {
                     }
                     l.committed().forEach((key, offset) -> {
                         OffsetKey k = OffsetKey.parse(key);
-                        if (k != null) committed.put(k, offset);
+                        if (k != null) commit(k, offset);
                     });
                     return stash.unstashAll(active());
                 })
@@ -267,7 +269,7 @@ public final class ConsumerGroup {
         forgetOlderIncarnations(c.topic(), c.incarnation());
         OffsetKey queue = new OffsetKey(c.topic(), c.incarnation(), c.queueId());
         String entry = queue.key();
-        committed.put(queue, c.offset());
+        commit(queue, c.offset());
         TopicMembers t = topics.get(c.topic());
         if (t != null && t.incarnation == c.incarnation()) t.fetched.computeIfPresent(c.queueId(), (q, pos) -> Math.max(pos, c.offset()));
         // Acknowledged once a majority holds it (LMDB-durable on each), so the group entity can move to any node
@@ -278,17 +280,26 @@ public final class ConsumerGroup {
         return Behaviors.same();
     }
 
+    private void commit(OffsetKey queue, long offset) {
+        committed.put(queue, offset);
+        committedIncarnations.computeIfAbsent(queue.topic(), k -> new java.util.TreeSet<>()).add(queue.incarnation());
+    }
+
     /** A later incarnation of {@code topic} has been pulled or committed on: {@code incarnation} is gone. */
     private boolean newerIncarnationKnown(String topic, long incarnation) {
         TopicMembers t = topics.get(topic);
         if (t != null && t.incarnation > incarnation) return true;
-        return committed.keySet().stream().anyMatch(k -> k.topic().equals(topic) && k.incarnation() > incarnation);
+        java.util.TreeSet<Long> known = committedIncarnations.get(topic);
+        return known != null && !known.isEmpty() && known.last() > incarnation;
     }
 
     /** Drops the members and committed offsets of the incarnations of {@code topic} before {@code incarnation}. */
     private void forgetOlderIncarnations(String topic, long incarnation) {
         TopicMembers t = topics.get(topic);
         if (t != null && t.incarnation < incarnation) topics.remove(topic);
+        java.util.TreeSet<Long> known = committedIncarnations.get(topic);
+        if (known == null || known.isEmpty() || known.first() >= incarnation) return; // the usual case: nothing older
+        known.headSet(incarnation).clear();
         List<OffsetKey> stale = committed.keySet().stream().filter(k -> k.topic().equals(topic) && k.incarnation() < incarnation).toList();
         if (stale.isEmpty()) return;
         ctx.getLog().info("group {}: dropping the committed offsets of deleted topic incarnation(s) {}", group, stale);
