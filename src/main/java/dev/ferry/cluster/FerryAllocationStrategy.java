@@ -376,6 +376,8 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
             if (c.state() == dev.ferry.allocation.CopyState.UNASSIGNED && (c.id().copy() == 0) == masters) { any = true; break; }
         long now = System.currentTimeMillis();
         woken.values().removeIf(at -> now - at >= WAKE_AGAIN_MS);
+        // A shard that looked surplus once and was never asked for again leaves nothing behind either.
+        surplusSince.values().removeIf(at -> now - at >= 3 * SURPLUS_AFTER_MS);
         if (!any) return;
         for (dev.ferry.allocation.Placement p : allocator.round(view).placements()) {
             CopyId id = p.copy();

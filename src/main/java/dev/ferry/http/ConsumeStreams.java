@@ -133,8 +133,7 @@ final class ConsumeStreams {
         long waitMs = Math.max(1, Math.min(pollMs(), sessionTimeoutMs / 3));
         // Each stream is a session of its consumer of its own: it starts at the committed offsets, not where an
         // earlier stream or client of the same consumer id got.
-        GroupApi.Member member = new GroupApi.Member(consumer, "stream-" + services.settings().node().name() + "-"
-                + streamIds.incrementAndGet() + "-" + UUID.randomUUID());
+        GroupApi.Member member = new GroupApi.Member(consumer, "stream-" + UUID.randomUUID());
         return sender.topic(topic).thenApply(t -> {
             // The group's answer to the stream's latest pull: leaving only after it keeps a pull that was on its way
             // from re-joining the consumer behind the leave.

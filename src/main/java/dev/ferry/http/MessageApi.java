@@ -90,7 +90,7 @@ final class MessageApi {
 
     private CompletionStage<HttpResponse> sendOneUncounted(String topic, HttpRequest request, ByteString body) {
         TopicApi.checkName(topic);
-        for (String name : List.of("Ferry-Tags", "Ferry-Keys", "Ferry-Sharding-Key", "Ferry-Queue")) onlyOnce(request, name);
+        sendHeadersOnce(request);
         List<String> tags = checkTags(csvHeader(request, "Ferry-Tags"), "Ferry-Tags", "invalid_header");
         List<String> keys = csvHeader(request, "Ferry-Keys");
         String shardingKey = request.getHeader("Ferry-Sharding-Key").map(HttpHeader::value).orElse(null);
@@ -116,11 +116,17 @@ final class MessageApi {
         }).thenApply(ack -> HttpResponse.create().withStatus(201).withEntity(ContentTypes.APPLICATION_JSON, ackJson(ack)));
     }
 
-    /** A send header given twice is refused: which one was meant cannot be guessed. */
-    private static void onlyOnce(HttpRequest request, String name) {
-        int n = 0;
-        for (HttpHeader h : request.getHeaders()) if (h.is(name.toLowerCase(java.util.Locale.ROOT))) n++;
-        if (n > 1) throw ApiException.badRequest("invalid_header", name + " is given " + n + " times: give it once");
+    /** The send headers, lower-cased as {@link HttpHeader#is} compares them. */
+    private static final String[] SEND_HEADERS = {"ferry-tags", "ferry-keys", "ferry-sharding-key", "ferry-queue"};
+    private static final String[] SEND_HEADER_NAMES = {"Ferry-Tags", "Ferry-Keys", "Ferry-Sharding-Key", "Ferry-Queue"};
+
+    /** A send header given twice is refused: which one was meant cannot be guessed. One pass over the headers. */
+    private static void sendHeadersOnce(HttpRequest request) {
+        int[] seen = new int[SEND_HEADERS.length];
+        for (HttpHeader h : request.getHeaders())
+            for (int i = 0; i < SEND_HEADERS.length; i++) if (h.is(SEND_HEADERS[i])) seen[i]++;
+        for (int i = 0; i < SEND_HEADERS.length; i++)
+            if (seen[i] > 1) throw ApiException.badRequest("invalid_header", SEND_HEADER_NAMES[i] + " is given " + seen[i] + " times: give it once");
     }
 
     /**
