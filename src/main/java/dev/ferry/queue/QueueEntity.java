@@ -207,6 +207,7 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
     private final List<Read> waitingForLog = new ArrayList<>();
     /** Stats asked for before the log recovered: answered once it has, so nobody sees a queue's offsets as 0. */
     private final List<GetStats> statsWaitingForLog = new ArrayList<>();
+    private static final int MAX_STATS_WAITING = 256;
     private final Map<Long, Parked> parked = new HashMap<>();
     private final ReplicatorMessageAdapter<Command, LWWRegister<TopicState>> replicator;
     private List<Append> inFlight = List.of();
@@ -1018,6 +1019,8 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
 
     private Behavior<Command> onGetStats(GetStats g) {
         if (!ready && !deleted && !stopping) {
+            // Views polled against a queue whose recovery is stuck must not pile up: the oldest asker has given up.
+            if (statsWaitingForLog.size() >= MAX_STATS_WAITING) statsWaitingForLog.remove(0);
             statsWaitingForLog.add(g);
             return this;
         }
