@@ -159,14 +159,20 @@ final class Balancer {
         if (!master.isMaster() || master.state() != CopyState.UNASSIGNED || master.queue().isNew()) {
             return null;
         }
-        RoutingQueue queue = master.queue();
+        List<RoutingCopy> promotable = promotableReplicas(master.queue());
+        return promotable.isEmpty() ? null : promotable.get(0);
+    }
+
+    /** The queue's started in-sync replicas, which a master may be promoted onto, lowest copy number first. */
+    private static List<RoutingCopy> promotableReplicas(RoutingQueue queue) {
+        List<RoutingCopy> out = new ArrayList<>();
         for (int i = 1; i < queue.size(); i++) {
             RoutingCopy c = queue.copy(i);
             if (c.state() == CopyState.STARTED && c.isPromotable()) {
-                return c;
+                out.add(c);
             }
         }
-        return null;
+        return out;
     }
 
     /**
@@ -354,14 +360,7 @@ final class Balancer {
      */
     private int promoteForced(RoutingCopy master, DesiredBalance desired) {
         RoutingNode from = master.node();
-        List<RoutingCopy> replicas = new ArrayList<>();
-        RoutingQueue queue = master.queue();
-        for (int i = 1; i < queue.size(); i++) {
-            RoutingCopy r = queue.copy(i);
-            if (r.state() == CopyState.STARTED && r.isPromotable()) {
-                replicas.add(r);
-            }
-        }
+        List<RoutingCopy> replicas = promotableReplicas(master.queue());
         String want = desired == null ? null : desired.assignments().get(master.id());
         replicas.sort(Comparator.<RoutingCopy>comparingInt(r -> r.node().name().equals(want) ? 0 : 1)
                 .thenComparingDouble(r -> weights.relativeWeight(r.node(), master.topic()))

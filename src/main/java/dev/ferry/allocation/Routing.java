@@ -323,12 +323,7 @@ public final class Routing {
         }
         RoutingNode node = replica.node;
         UnassignedInfo info = master.unassignedInfo;
-        node.adjust(replica, -1);
-        replica.state = CopyState.UNASSIGNED;
-        replica.node = null;
-        replica.inSync = false;
-        replica.unassignedInfo = info == null ? UnassignedInfo.of(UnassignedInfo.Reason.MASTER_FAILED) : info;
-        unassigned(replica, 1);
+        unassign(replica, info == null ? UnassignedInfo.of(UnassignedInfo.Reason.MASTER_FAILED) : info);
         unassigned(master, -1);
         master.unassignedInfo = null;
         master.size = Math.max(master.size, replica.size);
