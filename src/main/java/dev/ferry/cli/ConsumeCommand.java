@@ -42,6 +42,8 @@ public final class ConsumeCommand implements Callable<Integer> {
     }
 
     @Option(names = {"-o", "--offset"}, defaultValue = "0", description = "Raw mode: first offset to read (default: ${DEFAULT-VALUE}).") long offset;
+    @Option(names = "--from-time", paramLabel = "TIME", description = {"Raw mode: start at the first message accepted at or after TIME",
+            "(ISO-8601 such as 2026-11-23T10:00:00Z, or epoch milliseconds) instead of --offset."}) String fromTime;
     @Option(names = "--consumer", description = {"Group mode: this consumer's id (default: cli-<pid>). Each run is a new session of it:",
             "it starts at the group's committed offsets and leaves the group on exit."}) String consumer;
     @Option(names = {"-m", "--max"}, defaultValue = "32", description = "Messages per request (default: ${DEFAULT-VALUE}).") int max;
@@ -59,6 +61,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         FerryClient c = client.client();
         PrintWriter out = spec.commandLine().getOut();
         try {
+            if (fromTime != null) offset = offsetAt(c, fromTime);
             if (follow) return follow(c, out);
             return source.queue != null ? raw(c, out) : group(c, out);
         } catch (FerryHttpException e) {
@@ -77,6 +80,20 @@ public final class ConsumeCommand implements Callable<Integer> {
         if (count < 0) throw new ParameterException(spec.commandLine(), "--count must be 0 (no limit) or more, was " + count);
         if (waitMs < 0) throw new ParameterException(spec.commandLine(), "--wait-ms must be 0 or more, was " + waitMs);
         if (offset < 0) throw new ParameterException(spec.commandLine(), "--offset must be 0 or more, was " + offset);
+        if (fromTime != null && source.queue == null)
+            throw new ParameterException(spec.commandLine(), "--from-time needs --queue; a group starts at its committed offsets "
+                    + "(to move a group to a time, commit the offsets of GET /topics/" + topic + "/offsets?timestamp=TIME)");
+        if (fromTime != null && spec.commandLine().getParseResult().hasMatchedOption("--offset"))
+            throw new ParameterException(spec.commandLine(), "give --offset or --from-time, not both");
+        if (fromTime != null && fromTime.isBlank())
+            throw new ParameterException(spec.commandLine(), "--from-time needs a time: ISO-8601 such as 2026-11-23T10:00:00Z, or epoch milliseconds");
+    }
+
+    /** The queue's first offset accepted at or after {@code time}, asked of the node (GET .../offset?timestamp=). */
+    private long offsetAt(FerryClient c, String time) {
+        JsonNode found = c.get(FerryClient.topicPath(topic) + "/queues/" + source.queue + "/offset?timestamp=" + FerryClient.encode(time.trim()));
+        topicSeen = true;
+        return found.path("offset").asLong();
     }
 
     private Integer raw(FerryClient c, PrintWriter out) {

@@ -40,6 +40,7 @@ public final class FerryRoutes extends AllDirectives {
     private final ClusterApi cluster;
     private final RecoveryApi recoveries;
     private final ConsumeStreams streams;
+    private final OffsetApi offsets;
 
     public FerryRoutes(Services services) {
         this.services = services;
@@ -48,6 +49,7 @@ public final class FerryRoutes extends AllDirectives {
         this.topics = new TopicApi(services, sender, placement);
         this.messages = new MessageApi(services, sender);
         this.groups = new GroupApi(services, sender);
+        this.offsets = new OffsetApi(services, sender);
         this.streams = new ConsumeStreams(services, sender, groups);
         this.cluster = new ClusterApi(services, placement, new AllocationApi(services, sender, placement));
         this.recoveries = new RecoveryApi(services);
@@ -115,12 +117,15 @@ public final class FerryRoutes extends AllDirectives {
                         get(() -> async(() -> topics.describe(topic))),
                         delete(() -> async(() -> topics.delete(topic))))),
                 path("settings", () -> patch(() -> body(b -> async(() -> topics.patch(topic, b))))),
+                path("offsets", () -> get(() -> parameterMap(params -> async(() -> offsets.topic(topic, params))))),
                 path("messages", () -> post(() -> extractRequest(req ->
                         entity(Unmarshaller.entityToByteString(), bytes -> async(() -> messages.sendOne(topic, req, bytes)))))),
                 path("messages:batch", () -> post(() -> extractRequest(req -> isNdjson(req)
                         ? withoutSizeLimit(() -> sync(() -> messages.stream(topic, req)))
                         : body(b -> async(() -> messages.sendBatch(topic, b)))))),
                 pathPrefix("queues", () -> concat(
+                        path(PathMatchers.segment().slash("offset"), q ->
+                                get(() -> parameterMap(params -> async(() -> offsets.queue(topic, q, params))))),
                         path(PathMatchers.segment().slash("messages"), q ->
                                 get(() -> parameterMap(params -> async(() -> messages.read(topic, q, params))))),
                         path(PathMatchers.segment().slash("messages:stream"), q ->

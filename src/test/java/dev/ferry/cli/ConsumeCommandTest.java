@@ -156,4 +156,34 @@ class ConsumeCommandTest {
     void aMaxBelowOneIsAUsageError() {
         assertUsageError("--max", "-m", "0");
     }
+
+    // ---------------------------------------------------------------- from a time
+
+    @Test
+    void aRawConsumeFromATimeStartsAtTheFirstMessageAcceptedThen() throws Exception {
+        String topic = newTopic(1, 3);
+        Thread.sleep(20); // what follows is accepted a later millisecond
+        var later = HTTP.object();
+        later.putArray("messages").addObject().put("body", "late").put("queue", 0);
+        HTTP.postJson(FerryClient.topicPath(topic) + "/messages:batch", later);
+        long at = HTTP.get(FerryClient.topicPath(topic) + "/queues/0/messages?offset=3&max=1").path("messages").get(0).path("bornAt").asLong();
+        Cli.Result r = Cli.against(TestNode.URL, "consume", topic, "-q", "0", "--from-time", java.time.Instant.ofEpochMilli(at).toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(List.of("0/3 late"), r.lines());
+    }
+
+    @Test
+    void fromTimeInGroupModeIsAUsageErrorThatSaysHowToMoveAGroup() {
+        Cli.Result r = Cli.against(TestNode.URL, "consume", "some-topic", "-g", "g", "--from-time", "2026-11-23T10:00:00Z");
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().startsWith("--from-time needs --queue"), r.err());
+    }
+
+    @Test
+    void aMalformedFromTimeIsTheNodesBadRequest() {
+        String topic = newTopic(1, 1);
+        Cli.Result r = Cli.against(TestNode.URL, "consume", topic, "-q", "0", "--from-time", "yesterday");
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("ISO-8601"), r.err());
+    }
 }
