@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
                 TopicCommand.class,
                 SendCommand.class,
                 ConsumeCommand.class,
+                GroupCommand.class,
                 ClusterCommand.class,
                 HealthCommand.class,
                 AllocationCommand.class,

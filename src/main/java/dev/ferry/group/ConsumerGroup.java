@@ -73,6 +73,22 @@ public final class ConsumerGroup {
 
     public record Describe(ActorRef<GroupView> replyTo) implements Command {}
 
+    /**
+     * Sets the committed offsets of {@code topic}'s queues at once (Kafka {@code --reset-offsets --execute}, RocketMQ
+     * {@code resetOffsetByTime}); refused while the topic has live consumers in the group, whose positions would not
+     * follow (Kafka: "the group must be inactive").
+     */
+    public record Reset(String topic, long incarnation, Map<Integer, Long> offsets, ActorRef<ResetReply> replyTo) implements Command {}
+
+    public sealed interface ResetReply extends CborSerializable {}
+
+    public record ResetDone(Map<Integer, Long> offsets) implements ResetReply {}
+
+    /** {@code consumers}: the live ones, each seen within the session timeout. */
+    public record ResetRefused(List<String> consumers) implements ResetReply {}
+
+    private record ResetWritten(Reset reset, boolean confirmed) implements Command {}
+
     private record Loaded(Map<String, Long> committed) implements Command {}
 
     private record Written() implements Command {}
@@ -175,6 +191,13 @@ public final class ConsumerGroup {
                 .onMessage(Fetched.class, this::onFetched)
                 .onMessage(Commit.class, this::onCommit)
                 .onMessage(Leave.class, this::onLeave)
+                .onMessage(Reset.class, this::onReset)
+                .onMessage(ResetWritten.class, w -> {
+                    if (!w.confirmed()) ctx.getLog().warn("group {}: reset of {} to {} not confirmed by a majority in time",
+                            group, w.reset().topic(), w.reset().offsets());
+                    w.reset().replyTo().tell(new ResetDone(w.reset().offsets()));
+                    return Behaviors.same();
+                })
                 .onMessage(Describe.class, d -> {
                     d.replyTo().tell(view());
                     return Behaviors.same();
@@ -277,6 +300,37 @@ public final class ConsumerGroup {
         // gossiped; the consumer gets its answer either way (delivery is at-least-once).
         replicator.askUpdate(r -> new Replicator.Update<>(key(group), LWWMap.create(), new Replicator.WriteMajority(Duration.ofSeconds(3)), r,
                 m -> m.put(self, entry, c.offset())), rsp -> new CommitWritten(c, rsp instanceof Replicator.UpdateSuccess));
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onReset(Reset r) {
+        if (newerIncarnationKnown(r.topic(), r.incarnation())) {
+            r.replyTo().tell(new ResetDone(r.offsets())); // as a commit: offsets of a deleted topic are not kept
+            return Behaviors.same();
+        }
+        forgetOlderIncarnations(r.topic(), r.incarnation());
+        TopicMembers t = topics.get(r.topic());
+        if (t != null && t.incarnation == r.incarnation()) {
+            expire(t, clock.millis());
+            if (!t.lastSeen.isEmpty()) {
+                r.replyTo().tell(new ResetRefused(new ArrayList<>(t.lastSeen.keySet())));
+                return Behaviors.same();
+            }
+        }
+        List<String> entries = new ArrayList<>();
+        List<Long> values = new ArrayList<>();
+        r.offsets().forEach((q, offset) -> {
+            OffsetKey key = new OffsetKey(r.topic(), r.incarnation(), q);
+            commit(key, offset);
+            entries.add(key.key());
+            values.add(offset);
+        });
+        replicator.askUpdate(u -> new Replicator.Update<>(key(group), LWWMap.create(), new Replicator.WriteMajority(Duration.ofSeconds(3)), u,
+                m -> {
+                    LWWMap<String, Long> out = m;
+                    for (int i = 0; i < entries.size(); i++) out = out.put(self, entries.get(i), values.get(i));
+                    return out;
+                }), rsp -> new ResetWritten(r, rsp instanceof Replicator.UpdateSuccess));
         return Behaviors.same();
     }
 

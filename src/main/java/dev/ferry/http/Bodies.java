@@ -30,5 +30,7 @@ final class Bodies {
 
     record Commit(String topic, Integer queue, Long offset) {}
 
+    record Reset(String topic, String to, JsonNode timestamp, Long offset, List<Integer> queues, Boolean dryRun) {}
+
     record ClusterSettings(Map<String, JsonNode> persistent) {}
 }

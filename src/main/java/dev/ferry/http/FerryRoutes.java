@@ -138,6 +138,7 @@ public final class FerryRoutes extends AllDirectives {
                 path("pull", () -> post(() -> body(b -> async(() -> groups.pull(group, b))))),
                 path("commit", () -> post(() -> body(b -> async(() -> groups.commit(group, b))))),
                 path("leave", () -> post(() -> body(b -> async(() -> groups.leave(group, b))))),
+                path("reset", () -> post(() -> body(b -> async(() -> groups.reset(group, b))))),
                 path("stream", () -> get(() -> hangUp(hungUp -> parameterMap(params -> async(() -> streams.group(group, params, hungUp)))))));
     }
 

@@ -36,10 +36,12 @@ final class GroupApi {
     private final long maxWaitMs;
     private final int maxRead;
     private final long maxBytes;
+    private final OffsetApi offsets;
 
     GroupApi(Services services, Sender sender) {
         this.services = services;
         this.sender = sender;
+        this.offsets = new OffsetApi(services, sender);
         this.timeout = services.settings().http().askTimeout();
         this.maxWaitMs = services.settings().http().maxWait().toMillis();
         this.maxRead = services.settings().http().maxMessagesPerRead();
@@ -256,6 +258,91 @@ final class GroupApi {
                 return groupRef(group).<ConsumerGroup.Committed>ask(r -> new ConsumerGroup.Commit(t.name(), t.incarnation(), req.queue(), req.offset(), r), timeout);
             });
         }).thenApply(c -> Responses.json(200, Responses.map("group", group, "topic", c.topic(), "queue", c.queueId(), "offset", c.offset())));
+    }
+
+    /**
+     * {@code POST /groups/{g}/reset}: sets the group's committed offsets of a topic's queues to their earliest or latest
+     * offset, the first offset at a time, or a given offset (clamped to what the queue holds), as Kafka's
+     * {@code kafka-consumer-groups --reset-offsets} and RocketMQ's {@code resetOffsetByTime}. Only while the group has
+     * no live consumer of the topic (409 otherwise); {@code dryRun} shows the offsets without setting them.
+     */
+    CompletionStage<HttpResponse> reset(String group, byte[] body) {
+        checkGroup(group);
+        Bodies.Reset req = Json.parse(body, Bodies.Reset.class, "reset");
+        if (req.topic() == null) throw ApiException.badRequest("invalid_field", "field 'topic' is required");
+        TopicApi.checkName(req.topic());
+        String to = req.to() == null ? "" : req.to();
+        long timestamp;
+        switch (to) {
+            case "earliest", "latest" -> timestamp = -1;
+            case "timestamp" -> {
+                if (req.timestamp() == null || req.timestamp().isNull())
+                    throw ApiException.badRequest("invalid_field", "field 'timestamp' is required with \"to\": \"timestamp\": epoch milliseconds or an ISO-8601 time such as 2026-11-23T10:00:00Z");
+                timestamp = OffsetApi.timestamp(req.timestamp().isNumber() ? req.timestamp().asText() : req.timestamp().isTextual() ? req.timestamp().textValue() : req.timestamp().toString(),
+                        "invalid_field", "field 'timestamp'");
+            }
+            case "offset" -> {
+                if (req.offset() == null) throw ApiException.badRequest("invalid_field", "field 'offset' is required with \"to\": \"offset\"");
+                if (req.offset() < 0) throw ApiException.badRequest("invalid_field", "field 'offset' must not be negative, was " + req.offset());
+                timestamp = -1;
+            }
+            default -> throw ApiException.badRequest("invalid_field", "field 'to' must be earliest, latest, timestamp or offset"
+                    + (to.isEmpty() ? "" : ", was \"" + to + "\""));
+        }
+        if (req.offset() != null && !to.equals("offset"))
+            throw ApiException.badRequest("invalid_field", "field 'offset' goes only with \"to\": \"offset\"");
+        if (req.timestamp() != null && !to.equals("timestamp"))
+            throw ApiException.badRequest("invalid_field", "field 'timestamp' goes only with \"to\": \"timestamp\"");
+        boolean dryRun = Boolean.TRUE.equals(req.dryRun());
+        return sender.topic(req.topic()).thenCompose(t -> {
+            List<Integer> queues = resetQueues(t, req.queues());
+            List<CompletableFuture<Long>> each = new ArrayList<>();
+            for (int q : queues) {
+                CompletionStage<Long> target = switch (to) {
+                    case "timestamp" -> offsets.search(t.name(), q, timestamp).thenApply(OffsetSearch.Found::offset);
+                    case "earliest" -> offsets.bounds(t.name(), q).thenApply(OffsetSearch.Found::minOffset);
+                    case "latest" -> offsets.bounds(t.name(), q).thenApply(OffsetSearch.Found::maxOffset);
+                    default -> offsets.bounds(t.name(), q).thenApply(b -> Math.max(b.minOffset(), Math.min(b.maxOffset(), req.offset())));
+                };
+                each.add(target.toCompletableFuture());
+            }
+            return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenCompose(v -> {
+                Map<Integer, Long> target = new java.util.TreeMap<>();
+                for (int i = 0; i < queues.size(); i++) target.put(queues.get(i), each.get(i).join());
+                if (dryRun) return CompletableFuture.completedFuture(resetAnswer(group, t.name(), to, true, target));
+                return Asks.inline(groupRef(group).<ConsumerGroup.ResetReply>ask(r -> new ConsumerGroup.Reset(t.name(), t.incarnation(), target, r), timeout))
+                        .thenApply(reply -> {
+                            if (reply instanceof ConsumerGroup.ResetRefused refused)
+                                throw new ApiException(409, "group_active", "group " + group + " has live consumers of topic " + t.name() + ": "
+                                        + refused.consumers() + "; stop them (each leaves with POST /groups/" + group
+                                        + "/leave, or goes after ferry.consumer.session-timeout of silence) and reset again, as Kafka resets only an inactive group");
+                            return resetAnswer(group, t.name(), to, false, ((ConsumerGroup.ResetDone) reply).offsets());
+                        });
+            });
+        });
+    }
+
+    private static List<Integer> resetQueues(TopicState t, List<Integer> asked) {
+        int n = t.settings().queues();
+        if (asked == null) {
+            List<Integer> all = new ArrayList<>();
+            for (int q = 0; q < n; q++) all.add(q);
+            return all;
+        }
+        if (asked.isEmpty()) throw ApiException.badRequest("invalid_field", "field 'queues' must name at least one queue (leave it out for all)");
+        java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+        for (Integer q : asked) {
+            if (q == null || q < 0) throw ApiException.badRequest("invalid_field", "field 'queues' must hold queue ids (0.." + (n - 1) + "), was " + asked);
+            if (q >= n) throw new ApiException(404, "queue_not_found", "topic " + t.name() + " has queues 0.." + (n - 1) + ", not " + q);
+            out.add(q);
+        }
+        return new ArrayList<>(out);
+    }
+
+    private static HttpResponse resetAnswer(String group, String topic, String to, boolean dryRun, Map<Integer, Long> target) {
+        List<Object> queues = new ArrayList<>();
+        target.forEach((q, offset) -> queues.add(Responses.map("queue", q, "offset", offset)));
+        return Responses.json(200, Responses.map("group", group, "topic", topic, "to", to, "dryRun", dryRun, "queues", queues));
     }
 
     /**

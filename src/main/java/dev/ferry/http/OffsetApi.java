@@ -59,9 +59,18 @@ final class OffsetApi {
         });
     }
 
-    private CompletionStage<OffsetSearch.Found> search(String topic, int queue, long timestamp) {
+    /** The queue's lowest retained offset and its end now (a one-message read at offset 0 tells both). */
+    CompletionStage<OffsetSearch.Found> bounds(String topic, int queue) {
+        return probe(topic, queue, 0).thenApply(p -> new OffsetSearch.Found(p.minOffset(), p.minOffset(), p.maxOffset()));
+    }
+
+    CompletionStage<OffsetSearch.Found> search(String topic, int queue, long timestamp) {
+        return OffsetSearch.search(timestamp, offset -> probe(topic, queue, offset));
+    }
+
+    private CompletionStage<OffsetSearch.Probe> probe(String topic, int queue, long offset) {
         Duration timeout = services.settings().http().askTimeout();
-        return OffsetSearch.search(timestamp, offset -> Asks.inline(sender.queueRef(topic, queue)
+        return Asks.inline(sender.queueRef(topic, queue)
                         .<QueueEntity.ReadReply>ask(r -> new QueueEntity.Read(offset, 1, 1, TagFilter.ALL, 0, r), timeout))
                 .thenApply(reply -> {
                     if (reply instanceof QueueEntity.ReadRejected r) throw new ApiException(r.status(), r.error(), r.detail());
@@ -69,18 +78,22 @@ final class OffsetApi {
                     if (m.messages().isEmpty()) return new OffsetSearch.Probe(m.minOffset(), m.maxOffset(), -1, 0);
                     var first = m.messages().get(0);
                     return new OffsetSearch.Probe(m.minOffset(), m.maxOffset(), first.offset(), first.message().bornAt());
-                }));
+                });
     }
 
     /** {@code timestamp}: epoch milliseconds, or an ISO-8601 instant such as 2026-11-23T10:00:00Z (an offset like +01:00 too). */
     static long timestamp(Map<String, String> params) {
-        String v = params.get("timestamp");
+        return timestamp(params.get("timestamp"), "invalid_parameter", "timestamp");
+    }
+
+    /** @param error the error code of a bad value; @param what how the answer names the value */
+    static long timestamp(String v, String error, String what) {
         if (v == null || v.isBlank())
-            throw ApiException.badRequest("invalid_parameter", "timestamp is required: epoch milliseconds or an ISO-8601 time such as 2026-11-23T10:00:00Z");
+            throw ApiException.badRequest(error, what + " is required: epoch milliseconds or an ISO-8601 time such as 2026-11-23T10:00:00Z");
         v = v.trim();
         try {
             long millis = Long.parseLong(v);
-            if (millis < 0) throw ApiException.badRequest("invalid_parameter", "timestamp must be epoch milliseconds (0 or more) or an ISO-8601 time such as 2026-11-23T10:00:00Z, was " + millis);
+            if (millis < 0) throw ApiException.badRequest(error, what + " must be epoch milliseconds (0 or more) or an ISO-8601 time such as 2026-11-23T10:00:00Z, was " + millis);
             return millis;
         } catch (NumberFormatException notMillis) {
             try {
@@ -89,7 +102,7 @@ final class OffsetApi {
                 try {
                     return Instant.parse(v).toEpochMilli();
                 } catch (DateTimeParseException | ArithmeticException e2) {
-                    throw ApiException.badRequest("invalid_parameter", "timestamp must be epoch milliseconds or an ISO-8601 time with a zone "
+                    throw ApiException.badRequest(error, what + " must be epoch milliseconds or an ISO-8601 time with a zone "
                             + "such as 2026-11-23T10:00:00Z, was \"" + v + "\"");
                 }
             }
