@@ -12,13 +12,47 @@ import java.io.PrintWriter;
 import java.util.List;
 
 /**
- * {@code ferry group describe|reset}: a consumer group's offsets, lag and consumers, and moving its committed offsets
- * (kafka-consumer-groups {@code --describe} and {@code --reset-offsets}, RocketMQ's mqadmin consumerProgress and
- * resetOffsetByTime).
+ * {@code ferry group list|describe|reset|delete}: the groups, a group's offsets, lag and consumers, moving its committed
+ * offsets, forgetting it (kafka-consumer-groups {@code --list}, {@code --describe}, {@code --reset-offsets},
+ * {@code --delete}; RocketMQ's mqadmin consumerProgress, resetOffsetByTime, deleteSubGroup).
  */
-@Command(name = "group", mixinStandardHelpOptions = true, description = "Describe a consumer group, or reset its committed offsets.",
-        subcommands = {GroupCommand.Describe.class, GroupCommand.Reset.class})
+@Command(name = "group", mixinStandardHelpOptions = true, description = "List, describe, reset and delete consumer groups.",
+        subcommands = {GroupCommand.ListGroups.class, GroupCommand.Describe.class, GroupCommand.Reset.class, GroupCommand.Delete.class})
 public final class GroupCommand {
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "The groups with committed offsets, and their topics (GET /groups).")
+    static final class ListGroups extends AnswerCommand {
+        @Override
+        JsonNode ask(FerryClient c) {
+            return c.get("/groups");
+        }
+
+        @Override
+        void print(JsonNode answer, PrintWriter out) {
+            Table t = new Table("GROUP", "TOPICS");
+            for (JsonNode g : answer.path("groups")) {
+                StringBuilder topics = new StringBuilder();
+                g.path("topics").forEach(x -> topics.append(topics.isEmpty() ? "" : ",").append(x.asText()));
+                t.row(g.path("group").asText(), topics);
+            }
+            t.print(out);
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Forget every committed offset of a group with no live consumer (DELETE /groups/{group}).")
+    static final class Delete extends AnswerCommand {
+        @Parameters(index = "0", paramLabel = "GROUP") String group;
+
+        @Override
+        JsonNode ask(FerryClient c) {
+            return c.delete("/groups/" + FerryClient.encode(group));
+        }
+
+        @Override
+        void print(JsonNode answer, PrintWriter out) {
+            out.println("group " + group + " deleted");
+        }
+    }
 
     @Command(name = "describe", mixinStandardHelpOptions = true, description = "Committed offsets, lag and live consumers per topic (GET /groups/{group}).")
     static final class Describe extends AnswerCommand {

@@ -41,8 +41,25 @@ public final class ConsumerGroup {
 
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "group");
 
+    /** What every group's Distributed Data key starts with (the rest is the group's name). */
+    public static final String GROUP_KEY_PREFIX = "group-";
+
     public static akka.cluster.ddata.Key<LWWMap<String, Long>> key(String group) {
-        return LWWMapKey.create("group-" + group);
+        return LWWMapKey.create(GROUP_KEY_PREFIX + group);
+    }
+
+    /** A topic incarnation a group's stored offsets belong to. */
+    public record TopicIncarnation(String topic, long incarnation) {}
+
+    /** The topic incarnations named by a group's offsets as Distributed Data stores them (key {@link #key}). */
+    public static java.util.Set<TopicIncarnation> topicsOf(Map<String, Long> stored) {
+        java.util.Set<TopicIncarnation> out = new java.util.TreeSet<>(java.util.Comparator.comparing(TopicIncarnation::topic)
+                .thenComparingLong(TopicIncarnation::incarnation));
+        for (String k : stored.keySet()) {
+            OffsetKey key = OffsetKey.parse(k);
+            if (key != null) out.add(new TopicIncarnation(key.topic(), key.incarnation()));
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- protocol
@@ -88,6 +105,22 @@ public final class ConsumerGroup {
     public record ResetRefused(List<String> consumers) implements ResetReply {}
 
     private record ResetWritten(Reset reset, boolean confirmed) implements Command {}
+
+    /**
+     * Forgets the group: every committed offset (Kafka {@code kafka-consumer-groups --delete}, RocketMQ
+     * {@code deleteSubGroup}); refused while any topic has live consumers in it (Kafka: the group must be empty).
+     */
+    public record Delete(ActorRef<DeleteReply> replyTo) implements Command {}
+
+    public sealed interface DeleteReply extends CborSerializable {}
+
+    /** {@code existed}: the group had committed offsets or (silent) consumers to forget. */
+    public record Deleted(boolean existed) implements DeleteReply {}
+
+    /** {@code consumers}: "topic: consumer" for each live consumer. */
+    public record DeleteRefused(List<String> consumers) implements DeleteReply {}
+
+    private record DeleteWritten(Delete delete, boolean existed, boolean confirmed) implements Command {}
 
     private record Loaded(Map<String, Long> committed) implements Command {}
 
@@ -192,6 +225,12 @@ public final class ConsumerGroup {
                 .onMessage(Commit.class, this::onCommit)
                 .onMessage(Leave.class, this::onLeave)
                 .onMessage(Reset.class, this::onReset)
+                .onMessage(Delete.class, this::onDelete)
+                .onMessage(DeleteWritten.class, w -> {
+                    if (!w.confirmed()) ctx.getLog().warn("group {}: deletion not confirmed by a majority in time", group);
+                    w.delete().replyTo().tell(new Deleted(w.existed()));
+                    return Behaviors.same();
+                })
                 .onMessage(ResetWritten.class, w -> {
                     if (!w.confirmed()) ctx.getLog().warn("group {}: reset of {} to {} not confirmed by a majority in time",
                             group, w.reset().topic(), w.reset().offsets());
@@ -331,6 +370,32 @@ public final class ConsumerGroup {
                     for (int i = 0; i < entries.size(); i++) out = out.put(self, entries.get(i), values.get(i));
                     return out;
                 }), rsp -> new ResetWritten(r, rsp instanceof Replicator.UpdateSuccess));
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onDelete(Delete d) {
+        long now = clock.millis();
+        List<String> live = new ArrayList<>();
+        for (var e : topics.entrySet()) {
+            expire(e.getValue(), now);
+            e.getValue().lastSeen.keySet().forEach(c -> live.add(e.getKey() + ": " + c));
+        }
+        if (!live.isEmpty()) {
+            d.replyTo().tell(new DeleteRefused(live));
+            return Behaviors.same();
+        }
+        boolean existed = !committed.isEmpty() || !topics.isEmpty();
+        committed.clear();
+        committedIncarnations.clear();
+        topics.clear();
+        // Every entry is removed (the key itself stays: a deleted Distributed Data key could never be used again, and
+        // the group's name may be).
+        replicator.askUpdate(u -> new Replicator.Update<>(key(group), LWWMap.create(), new Replicator.WriteMajority(Duration.ofSeconds(3)), u,
+                m -> {
+                    LWWMap<String, Long> out = m;
+                    for (String k : m.getEntries().keySet()) out = out.remove(self, k);
+                    return out;
+                }), rsp -> new DeleteWritten(d, existed, rsp instanceof Replicator.UpdateSuccess));
         return Behaviors.same();
     }
 

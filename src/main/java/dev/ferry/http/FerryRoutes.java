@@ -97,7 +97,9 @@ public final class FerryRoutes extends AllDirectives {
                 path("health", () -> get(this::health)),
                 path("metrics", () -> get(this::metrics)),
                 pathPrefix("topics", this::topicRoutes),
-                pathPrefix("groups", () -> pathPrefix(PathMatchers.segment(), this::groupRoutes)),
+                pathPrefix("groups", () -> concat(
+                        pathEndOrSingleSlash(() -> get(() -> async(groups::list))),
+                        pathPrefix(PathMatchers.segment(), this::groupRoutes))),
                 pathPrefix("cluster", this::clusterRoutes));
     }
 
@@ -134,7 +136,9 @@ public final class FerryRoutes extends AllDirectives {
 
     private Route groupRoutes(String group) {
         return concat(
-                pathEnd(() -> get(() -> async(() -> groups.describe(group)))),
+                pathEnd(() -> concat(
+                        get(() -> async(() -> groups.describe(group))),
+                        delete(() -> async(() -> groups.delete(group))))),
                 path("pull", () -> post(() -> body(b -> async(() -> groups.pull(group, b))))),
                 path("commit", () -> post(() -> body(b -> async(() -> groups.commit(group, b))))),
                 path("leave", () -> post(() -> body(b -> async(() -> groups.leave(group, b))))),

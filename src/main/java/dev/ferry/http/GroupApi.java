@@ -359,6 +359,53 @@ final class GroupApi {
                 });
     }
 
+    /**
+     * {@code GET /groups}: the groups with committed offsets on a topic that exists (this node's copy of Distributed
+     * Data, which every commit reaches by gossip), as {@code kafka-consumer-groups --list}; a group that only pulled and
+     * never committed is not listed (its consumers live in its entity's memory only).
+     */
+    CompletionStage<HttpResponse> list() {
+        akka.actor.ActorRef classic = akka.cluster.ddata.DistributedData.get(akka.actor.typed.javadsl.Adapter.toClassic(services.system())).replicator();
+        return akka.pattern.Patterns.ask(classic, akka.cluster.ddata.Replicator.GetKeyIds$.MODULE$, timeout).thenCompose(r -> {
+            List<String> groups = ((akka.cluster.ddata.Replicator.GetKeyIdsResult) r).getKeyIds().stream()
+                    .filter(k -> k.startsWith(ConsumerGroup.GROUP_KEY_PREFIX)).map(k -> k.substring(ConsumerGroup.GROUP_KEY_PREFIX.length())).sorted().toList();
+            var typed = akka.cluster.ddata.typed.javadsl.DistributedData.get(services.system()).replicator();
+            List<CompletableFuture<List<String>>> topics = new ArrayList<>();
+            for (String g : groups)
+                topics.add(Asks.inline(akka.actor.typed.javadsl.AskPattern.<akka.cluster.ddata.typed.javadsl.Replicator.Command,
+                                akka.cluster.ddata.typed.javadsl.Replicator.GetResponse<akka.cluster.ddata.LWWMap<String, Long>>>ask(typed,
+                        reply -> new akka.cluster.ddata.typed.javadsl.Replicator.Get<>(ConsumerGroup.key(g),
+                                akka.cluster.ddata.typed.javadsl.Replicator.readLocal(), reply), timeout, services.system().scheduler()))
+                        .thenApply(rsp -> rsp instanceof akka.cluster.ddata.typed.javadsl.Replicator.GetSuccess<akka.cluster.ddata.LWWMap<String, Long>> ok
+                                ? ConsumerGroup.topicsOf(ok.get(ConsumerGroup.key(g)).getEntries()).stream()
+                                        .filter(ti -> services.routes().get(ti.topic()).map(st -> st.incarnation() == ti.incarnation()).orElse(false))
+                                        .map(ConsumerGroup.TopicIncarnation::topic).distinct().toList()
+                                : List.<String>of()));
+            return CompletableFuture.allOf(topics.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                List<Object> out = new ArrayList<>();
+                for (int i = 0; i < groups.size(); i++) {
+                    List<String> t = topics.get(i).join();
+                    if (!t.isEmpty()) out.add(Responses.map("group", groups.get(i), "topics", t));
+                }
+                return Responses.json(200, Responses.map("groups", out));
+            });
+        });
+    }
+
+    /** {@code DELETE /groups/{g}}: forgets every committed offset of an empty group (Kafka {@code --delete}). */
+    CompletionStage<HttpResponse> delete(String group) {
+        checkGroup(group);
+        return Asks.inline(groupRef(group).<ConsumerGroup.DeleteReply>ask(ConsumerGroup.Delete::new, timeout)).thenApply(reply -> {
+            if (reply instanceof ConsumerGroup.DeleteRefused refused)
+                throw new ApiException(409, "group_active", "group " + group + " has live consumers " + refused.consumers()
+                        + "; stop them (each leaves with POST /groups/" + group + "/leave, or goes after ferry.consumer.session-timeout of silence)"
+                        + " and delete again, as Kafka deletes only an empty group");
+            if (!((ConsumerGroup.Deleted) reply).existed())
+                throw new ApiException(404, "group_not_found", "group " + group + " has no committed offsets and no consumers");
+            return Responses.json(200, Responses.map("group", group, "deleted", true));
+        });
+    }
+
     CompletionStage<HttpResponse> describe(String group) {
         checkGroup(group);
         return Asks.inline(groupRef(group).<ConsumerGroup.GroupView>ask(ConsumerGroup.Describe::new, timeout)).thenCompose(view -> {

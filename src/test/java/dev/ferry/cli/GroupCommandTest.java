@@ -73,4 +73,17 @@ class GroupCommandTest {
         assertEquals(2, Cli.against(TestNode.URL, "group", "reset", "g", "-t", "t", "--to-latest", "--to-earliest").exit());
         assertEquals(2, Cli.against(TestNode.URL, "group", "reset", "g", "-t", "t", "--to-offset", "-1").exit());
     }
+
+    @Test
+    void listNamesAGroupThatCommittedAndDeleteForgetsIt() {
+        String topic = newTopic(1);
+        String group = "listed-" + topic;
+        HTTP.postJson("/groups/" + group + "/commit", HTTP.object().put("topic", topic).put("queue", 0).put("offset", 1));
+        Cli.Result list = Cli.against(TestNode.URL, "group", "list");
+        assertEquals(0, list.exit(), list.err());
+        assertTrue(list.out().lines().anyMatch(l -> l.matches(group + "\\s+" + topic)), list.out());
+        Cli.Result d = Cli.against(TestNode.URL, "group", "delete", group);
+        assertEquals(0, d.exit(), d.err());
+        assertEquals(1, Cli.against(TestNode.URL, "group", "describe", group).exit());
+    }
 }

@@ -14,11 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code POST /groups/{g}/reset} (Kafka {@code kafka-consumer-groups --reset-offsets}, RocketMQ {@code resetOffsetByTime}):
- * the committed offsets of a topic's queues move to the earliest, the latest, a time or an offset, only while the group
- * has no live consumer of the topic, and the next consumer starts there.
+ * Group administration as {@code kafka-consumer-groups} does it: {@code POST /groups/{g}/reset} moves the committed
+ * offsets of a topic's queues to the earliest, the latest, a time or an offset (RocketMQ {@code resetOffsetByTime}), only
+ * while the group has no live consumer of the topic, and the next consumer starts there; {@code GET /groups} lists the
+ * groups with committed offsets; {@code DELETE /groups/{g}} forgets an empty group.
  */
-class GroupResetTest {
+class GroupAdminTest {
 
     private static OneNode one;
     private static final AtomicInteger IDS = new AtomicInteger();
@@ -143,5 +144,43 @@ class GroupResetTest {
             assertEquals("invalid_field", r.json().path("error").asText(), r.text());
         }
         assertEquals(404, reset("bad-g", "{\"topic\": \"" + t + "\", \"to\": \"latest\", \"queues\": [5]}").status());
+    }
+
+    // ---------------------------------------------------------------- list and delete (kafka-consumer-groups --list / --delete)
+
+    @Test
+    void theListNamesEveryGroupWithCommittedOffsetsAndTheirTopics() {
+        String t = topic(1);
+        assertEquals(200, one.http().post("/groups/listed-g/commit", "{\"topic\": \"" + t + "\", \"queue\": 0, \"offset\": 1}").status());
+        pullBodies("pulled-only-g", t, "c1");
+        JsonNode list = one.http().get("/groups").json();
+        JsonNode listed = null;
+        for (JsonNode g : list.path("groups")) {
+            if (g.path("group").asText().equals("listed-g")) listed = g;
+            assertTrue(!g.path("group").asText().equals("pulled-only-g"), "a group that never committed is not listed: " + list);
+        }
+        assertTrue(listed != null, list.toString());
+        assertTrue(listed.path("topics").toString().contains(t), list.toString());
+    }
+
+    @Test
+    void deletingAnEmptyGroupForgetsItsOffsetsAndItsNextConsumerStartsAfresh() {
+        String t = topic(3);
+        assertEquals(200, one.http().post("/groups/gone-g/commit", "{\"topic\": \"" + t + "\", \"queue\": 0, \"offset\": 3}").status());
+        Http.Reply d = one.http().delete("/groups/gone-g");
+        assertEquals(200, d.status(), d.text());
+        assertEquals(404, one.http().get("/groups/gone-g").status());
+        assertTrue(!one.http().get("/groups").text().contains("\"gone-g\""));
+        assertEquals(List.of("q0-0", "q0-1", "q0-2"), pullBodies("gone-g", t, "c1").stream().filter(b -> b.startsWith("q0")).toList());
+    }
+
+    @Test
+    void aGroupWithALiveConsumerIsNotDeletedAndAnUnknownOneIsNotFound() {
+        String t = topic(1);
+        pullBodies("alive-g", t, "c9");
+        Http.Reply d = one.http().delete("/groups/alive-g");
+        assertEquals(409, d.status(), d.text());
+        assertTrue(d.json().path("detail").asText().contains("c9"), d.text());
+        assertEquals(404, one.http().delete("/groups/never-seen-g").status());
     }
 }
