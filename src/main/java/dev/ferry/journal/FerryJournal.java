@@ -36,8 +36,9 @@ import java.util.function.Consumer;
  * every plugin id whose {@code dir} is the same shares one open store through {@link FerryJournalStores}, so writes of
  * both flush modes land in the one commit log and are group-committed together.
  *
- * <p>Each {@link AtomicWrite} becomes one atomic store group; an AtomicWrite whose events cannot be serialized is
- * rejected on its own while the rest of the batch is written. A write is answered when the store's future completes
+ * <p>Each {@link AtomicWrite} becomes one atomic store group; an AtomicWrite whose events cannot be serialized, or
+ * that the store refuses before writing (an event above {@code max-message-size}), is rejected on its own while the
+ * rest of the batch is written. A write is answered when the store's future completes
  * (readable, and forced when flush = sync), so the plugin actor never waits for a force; an async-flush write is
  * answered at once, by the plugin actor itself ({@link WriteReplies}: AsyncWriteJournal's own write path costs four
  * thread hand-offs per write). Replays read on the replay dispatcher. Besides Akka's protocol the actor answers {@link TruncateAfter}.
@@ -141,7 +142,12 @@ public final class FerryJournal extends AsyncWriteJournal {
             }
             if (group != null) {
                 CompletableFuture<Void> appended = store.append(group, settings.flush());
-                written = written == null ? appended : CompletableFuture.allOf(written, appended);
+                Exception refused = refusal(appended);
+                if (refused != null) {
+                    result = Optional.of(refused);
+                } else {
+                    written = written == null ? appended : CompletableFuture.allOf(written, appended);
+                }
             }
             if (results == null && result.isEmpty()) {
                 continue; // all written so far: no list until a rejection
@@ -155,6 +161,26 @@ public final class FerryJournal extends AsyncWriteJournal {
             results.add(result);
         }
         return new Appended(results, written != null ? written : CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * Why the store refused a group before writing any of it (an event above {@code max-message-size}, a group larger
+     * than a segment, a sequence number not above the highest), or null. A refusal is a rejection of that AtomicWrite
+     * alone (Akka: rejected = not stored, the entity goes on), not a failure of the batch: a failure would stop the
+     * entity while later AtomicWrites of the same batch are stored.
+     */
+    private static Exception refusal(CompletableFuture<Void> appended) {
+        if (!appended.isCompletedExceptionally()) {
+            return null;
+        }
+        try {
+            appended.getNow(null);
+            return null;
+        } catch (java.util.concurrent.CompletionException e) {
+            return e.getCause() instanceof IllegalArgumentException refused ? refused : null;
+        } catch (java.util.concurrent.CancellationException e) {
+            return null;
+        }
     }
 
     private List<AppendRecord> encode(AtomicWrite write) throws Exception {

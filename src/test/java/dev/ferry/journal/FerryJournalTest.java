@@ -143,6 +143,29 @@ class FerryJournalTest {
     }
 
     @Test
+    void anEventAboveTheStoresMaxMessageSizeIsRejectedAloneWhileTheRestOfTheBatchIsWritten() {
+        ActorTestKit node = startNode();
+        String id = newId();
+        TestProbe<Object> probe = node.createTestProbe();
+        akka.actor.ActorRef journal = FerryJournal.pluginActor(node.system(), "ferry.journal");
+        List<PersistentEnvelope> batch = List.of(
+                atomicWrite(id, 1, "one"),
+                atomicWrite(id, 2, "x".repeat(17 * 1024 * 1024)), // above the store's max-message-size of 16 MiB
+                atomicWrite(id, 3, "three"));
+        journal.tell(new JournalProtocol.WriteMessages(CollectionConverters.asScala(batch).toList(), Adapter.toClassic(probe.ref()), 1),
+                akka.actor.ActorRef.noSender());
+
+        probe.expectMessageClass(JournalProtocol.WriteMessagesSuccessful$.class, WAIT);
+        assertEquals(1L, probe.expectMessageClass(JournalProtocol.WriteMessageSuccess.class, WAIT).persistent().sequenceNr());
+        JournalProtocol.WriteMessageRejected rejected = probe.expectMessageClass(JournalProtocol.WriteMessageRejected.class, WAIT);
+        assertEquals(2L, rejected.message().sequenceNr());
+        assertTrue(rejected.cause().getMessage().contains("max-message-size"), rejected.cause().getMessage());
+        assertEquals(3L, probe.expectMessageClass(JournalProtocol.WriteMessageSuccess.class, WAIT).persistent().sequenceNr());
+
+        assertEquals(List.of(1L, 3L), replay(node, journal, id, 1, Long.MAX_VALUE, Long.MAX_VALUE));
+    }
+
+    @Test
     void writesAreAnsweredInTheOrderTheyArrivedWithDeferredHandlersBetweenThemOnBothFlushModes() {
         ActorTestKit node = startNode();
         for (String plugin : List.of("ferry.journal-sync", "ferry.journal")) {
