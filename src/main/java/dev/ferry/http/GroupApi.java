@@ -366,7 +366,7 @@ final class GroupApi {
      */
     CompletionStage<HttpResponse> list() {
         akka.actor.ActorRef classic = akka.cluster.ddata.DistributedData.get(akka.actor.typed.javadsl.Adapter.toClassic(services.system())).replicator();
-        return akka.pattern.Patterns.ask(classic, akka.cluster.ddata.Replicator.GetKeyIds$.MODULE$, timeout).thenCompose(r -> {
+        return Asks.inline(akka.pattern.Patterns.ask(classic, akka.cluster.ddata.Replicator.GetKeyIds$.MODULE$, timeout)).thenCompose(r -> {
             List<String> groups = ((akka.cluster.ddata.Replicator.GetKeyIdsResult) r).getKeyIds().stream()
                     .filter(k -> k.startsWith(ConsumerGroup.GROUP_KEY_PREFIX)).map(k -> k.substring(ConsumerGroup.GROUP_KEY_PREFIX.length())).sorted().toList();
             var typed = akka.cluster.ddata.typed.javadsl.DistributedData.get(services.system()).replicator();
