@@ -505,7 +505,10 @@ public final class MessageStore implements Closeable {
      * Every record is checked (length, CRC32C, id, sequence nr) before it is returned. Thread-safe, lock-free.
      *
      * @return the records, or {@link ReadResult.BelowRetention} when {@code fromSeq} lies below what retention kept
-     * @throws IOException when a stored record fails its checks, or the store stopped
+     *         (its first retained sequence nr is always above the one asked for)
+     * @throws IOException when a stored record fails its checks, when an index entry is damaged (it names an
+     *         impossible size, an offset before the id's previous record, or an offset at or above the log's start
+     *         that no segment holds: never a short read or a BelowRetention for that), or the store stopped
      */
     public ReadResult read(String persistenceId, long fromSeq, long toSeq, long max, TagFilter filter) throws IOException {
         Objects.requireNonNull(filter, "filter");
@@ -528,16 +531,28 @@ public final class MessageStore implements Closeable {
         }
         List<StoredRecord> out = new ArrayList<>((int) Math.min(max, Math.min(hi - lo + 1, 1024)));
         byte[] id = index.idBytes();
+        long previousEnd = -1; // an id's records lie in the log in sequence-nr order
         for (long s = lo; s <= hi && out.size() < max; s++) {
             int size = index.size(s);
             if (size <= 0 || !filter.matches(index.tagHash(s))) {
                 continue;
             }
             long position = index.position(s);
+            if (size > maxGroupLength || position < previousEnd) {
+                throw damagedEntry(persistenceId, s, position, size, size > maxGroupLength ? "no record is that large"
+                        : "it points before the previous record of the id");
+            }
             Segment segment = position < first ? null : log.segmentAt(position);
-            if (segment == null) { // retention removed it while we read
+            if (segment == null) {
+                // Only retention removing the segment while we read explains a missing one: the entry must point below
+                // the (new) start of the log, and the first retained record must lie above the one asked for.
+                long nowFirst = log.firstOffset();
+                long retained = index.firstAtOrAfter(nowFirst);
+                if (position >= nowFirst || retained <= s) {
+                    throw damagedEntry(persistenceId, s, position, size, "no commit-log segment holds that offset");
+                }
                 if (out.isEmpty()) {
-                    return new ReadResult.BelowRetention(index.firstAtOrAfter(log.firstOffset()));
+                    return new ReadResult.BelowRetention(retained);
                 }
                 break;
             }
@@ -547,8 +562,14 @@ public final class MessageStore implements Closeable {
                         + " fails its checks (length, CRC32C, id or sequence nr); the commit log is damaged");
             }
             out.add(record);
+            previousEnd = position + size;
         }
         return new ReadResult.Records(out);
+    }
+
+    private static IOException damagedEntry(String persistenceId, long seq, long position, int size, String why) {
+        return new IOException("the index entry of record " + seq + " of persistence id '" + persistenceId + "' (commit-log offset "
+                + position + ", size " + size + ") is damaged: " + why + "; the index is damaged");
     }
 
     /**
@@ -574,12 +595,19 @@ public final class MessageStore implements Closeable {
             if (s <= index.highest() && (index.size(s) == 0 || (index.size(s) > 0 && index.position(s) < first))) {
                 s = Math.max(s, index.firstAtOrAfter(first));
             }
-            RunPlan plan = RunPlan.of(index, s, maxBytes, maxRecords);
+            RunPlan plan = RunPlan.of(index, s, maxBytes, maxRecords, maxGroupLength);
             RecordRun run = plan.copy(log, persistenceId, index.idBytes());
             if (run != null) {
                 return run;
             }
-            fromSeq = s; // retention removed the first record's segment while we read: start again above it
+            // retention removed the first record's segment while we read: start again above it (an entry below the
+            // log's start that the first retained record does not lie above is damaged, not retained away)
+            long retained = index.firstAtOrAfter(log.firstOffset());
+            if (retained <= plan.firstSeq()) {
+                throw new IOException("the index entry of record " + plan.firstSeq() + " of persistence id '" + persistenceId
+                        + "' is damaged: no commit-log segment holds its offset " + index.position(plan.firstSeq()) + "; the index is damaged");
+            }
+            fromSeq = retained;
         }
     }
 
