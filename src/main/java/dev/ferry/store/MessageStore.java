@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,6 +34,7 @@ import static dev.ferry.store.SegmentDescriptor.*;
  * dir/commitlog/00000000000000000000   segments ({@link SegmentDescriptor})
  * dir/index/&lt;safe name&gt;/...          one index per persistence id ({@link IndexDescriptor})
  * dir/checkpoint                       offset below which log and indexes are durable ({@link Checkpoint})
+ * dir/index-summary                    what the indexes looked like at a checkpoint ({@link IndexSummary})
  * dir/abort                            exists while the store is open; left behind by a crash
  * dir/lock                             file lock: one open store per directory
  * </pre>
@@ -109,7 +111,9 @@ public final class MessageStore implements Closeable {
     /**
      * Opens (creating if needed) the store in {@code config.dir()} and recovers it: a clean previous shutdown
      * resumes at the checkpoint without scanning; otherwise the log is scanned from the checkpoint and cut at the
-     * first torn or corrupt record or partial group ({@link #recoveryReport()} says what was cut).
+     * first torn or corrupt record or partial group ({@link #recoveryReport()} says what was cut). Either way an
+     * index that does not match the {@link IndexSummary} (lost files or directory) is first rebuilt from the whole
+     * commit log.
      *
      * @param clock the store's clock: record timestamps, segment ages, the delete-when hour (its zone)
      * @throws IOException when the directory is unusable, locked by another process, or already open in this JVM
@@ -136,6 +140,7 @@ public final class MessageStore implements Closeable {
             Path abort = dir.resolve(ABORT_FILE);
             boolean clean = !Files.exists(abort);
             OptionalLong checkpoint = Checkpoint.read(dir);
+            Optional<IndexSummary> summary = IndexSummary.read(dir);
             log = CommitLog.open(dir.resolve("commitlog"), config.segmentSize(), clock.millis());
             Indexes indexes = Indexes.open(dir.resolve("index"), config.indexEntriesPerFile());
             List<Segment> segments = log.segments();
@@ -143,21 +148,42 @@ public final class MessageStore implements Closeable {
             boolean scanned = false;
             if (segments.isEmpty()) {
                 log.startAt(0, clock.millis());
-                report = new RecoveryReport(clean, -1, log.writePosition(), 0, 0, Optional.empty(), 0, elapsed(started));
-            } else if (clean && checkpoint.isPresent() && log.segmentAt(checkpoint.getAsLong()) == segments.get(segments.size() - 1)
-                    && checkpoint.getAsLong() >= segments.get(segments.size() - 1).baseOffset() + SEGMENT_HEADER_LENGTH) {
-                log.startAt(checkpoint.getAsLong(), clock.millis());
-                report = new RecoveryReport(true, -1, log.writePosition(), 0, 0, Optional.empty(), 0, elapsed(started));
+                report = new RecoveryReport(clean, -1, log.writePosition(), 0, 0, Optional.empty(), 0, List.of(), elapsed(started));
             } else {
-                long from = Math.max(checkpoint.orElse(0), log.firstOffset());
-                Recovery.Result result = new Recovery(log, indexes).scan(from);
-                log.startAt(result.end(), clock.millis());
-                report = new RecoveryReport(false, from, result.end(), result.recordsScanned(), result.bytesScanned(),
-                        result.truncation(), result.indexEntriesRemoved(), elapsed(started));
-                scanned = true;
-                result.truncation().ifPresent(t -> LOG.log(System.Logger.Level.WARNING,
-                        "store {0}: recovery cut the commit log at offset {1} ({2}, {3} records of a partial group dropped, {4} later segments deleted)",
-                        dir, t.offset(), t.reason(), t.droppedRecords(), t.segmentsDeleted()));
+                boolean cleanPath = clean && checkpoint.isPresent() && log.segmentAt(checkpoint.getAsLong()) == segments.get(segments.size() - 1)
+                        && checkpoint.getAsLong() >= segments.get(segments.size() - 1).baseOffset() + SEGMENT_HEADER_LENGTH;
+                long from = cleanPath ? checkpoint.getAsLong() : Math.max(checkpoint.orElse(0), log.firstOffset());
+                Recovery recovery = new Recovery(log, indexes);
+                // An index that lost files (or its directory) since the summary was taken is rebuilt from the commit log
+                // below the checkpoint; without a summary nothing is vouched for and every index is rebuilt (unless the
+                // crash scan starts at the log's start anyway: it re-writes every entry, as before the first checkpoint).
+                Set<String> suspects = summary.isEmpty() ? null : summary.get().suspects(indexes,
+                        cleanPath && summary.get().atClose() && summary.get().offset() == checkpoint.getAsLong());
+                List<String> rebuilt = List.of();
+                if (suspects == null ? from > log.firstOffset() : !suspects.isEmpty()) {
+                    recovery.rebuild(suspects, from, summary);
+                    rebuilt = suspects == null ? indexes.all().stream().map(QueueIndex::persistenceId).sorted().toList() : List.copyOf(suspects);
+                    scanned = true;
+                    if (!rebuilt.isEmpty()) {
+                        LOG.log(System.Logger.Level.WARNING, "store {0}: rebuilt the index of {1} persistence ids from the commit log ({2}): {3}",
+                                dir, rebuilt.size(), suspects == null ? "no usable " + IndexSummary.FILE + " file"
+                                        : "index files or directories missing since the last checkpoint", abbreviate(rebuilt));
+                    }
+                }
+                if (cleanPath) {
+                    log.startAt(from, clock.millis());
+                    report = new RecoveryReport(true, rebuilt.isEmpty() ? -1 : log.firstOffset(), log.writePosition(),
+                            recovery.recordsScanned(), recovery.bytesScanned(), Optional.empty(), 0, rebuilt, elapsed(started));
+                } else {
+                    Recovery.Result result = recovery.scan(from);
+                    log.startAt(result.end(), clock.millis());
+                    report = new RecoveryReport(false, rebuilt.isEmpty() ? from : log.firstOffset(), result.end(), result.recordsScanned(),
+                            result.bytesScanned(), result.truncation(), result.indexEntriesRemoved(), rebuilt, elapsed(started));
+                    scanned = true;
+                    result.truncation().ifPresent(t -> LOG.log(System.Logger.Level.WARNING,
+                            "store {0}: recovery cut the commit log at offset {1} ({2}, {3} records of a partial group dropped, {4} later segments deleted)",
+                            dir, t.offset(), t.reason(), t.droppedRecords(), t.segmentsDeleted()));
+                }
             }
             Files.write(abort, new byte[0]);
             CommitLog.forceDirectory(dir);
@@ -175,6 +201,10 @@ public final class MessageStore implements Closeable {
             lockChannel.close();
             throw e;
         }
+    }
+
+    private static String abbreviate(List<String> ids) {
+        return ids.size() <= 10 ? ids.toString() : ids.subList(0, 10) + " and " + (ids.size() - 10) + " more";
     }
 
     private static Duration elapsed(long startedNanos) {
@@ -650,6 +680,7 @@ public final class MessageStore implements Closeable {
             if (index == null || index.truncateAfter(lastKeptSeq, log.writePosition()) == 0 && lastKeptSeq >= index.highest()) {
                 return;
             }
+            indexes.markStructureChanged(); // the checkpoint below records the lower highest in the index summary
         } catch (IOException e) {
             fail(e);
             throw e;
@@ -683,20 +714,30 @@ public final class MessageStore implements Closeable {
      */
     void checkpoint() throws IOException {
         throwIfStopped();
-        writeCheckpoint();
+        writeCheckpoint(false);
     }
 
-    private void writeCheckpoint() throws IOException {
+    /**
+     * @param atClose the final checkpoint of {@link #close}: the {@link IndexSummary} is written (marked "at close") even
+     *                when no index file came or went, so a clean open can compare every id's highest sequence nr
+     */
+    private void writeCheckpoint(boolean atClose) throws IOException {
         synchronized (checkpointMonitor) {
             if (failure != null) {
                 throw failure;
             }
             try {
-                long offset = log.writePosition();
+                long offset;
                 List<List<QueueIndex>> drained;
+                IndexSummary summary = null;
                 writeLock.lock();
                 try {
+                    // under the writer lock, so the summary's highest sequence nrs are those of the log up to offset
+                    offset = log.writePosition();
                     drained = indexes.drainDirty();
+                    if (indexes.takeStructureChanged() || atClose) {
+                        summary = IndexSummary.snapshot(indexes, offset, atClose);
+                    }
                 } finally {
                     writeLock.unlock();
                 }
@@ -712,6 +753,9 @@ public final class MessageStore implements Closeable {
                 }
                 if (!drained.get(1).isEmpty()) {
                     CommitLog.forceDirectory(indexes.root());
+                }
+                if (summary != null) {
+                    summary.write(config.dir()); // after the indexes it describes are durable
                 }
                 Checkpoint.write(config.dir(), offset, clock.millis());
             } catch (IOException | UncheckedIOException e) {
@@ -818,7 +862,7 @@ public final class MessageStore implements Closeable {
         }
         try {
             if (failure == null) {
-                writeCheckpoint();
+                writeCheckpoint(true);
                 Files.deleteIfExists(config.dir().resolve(ABORT_FILE));
                 CommitLog.forceDirectory(config.dir());
             }

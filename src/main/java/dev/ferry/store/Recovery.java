@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.zip.CRC32C;
 
 import static dev.ferry.store.SegmentDescriptor.*;
@@ -14,7 +15,8 @@ import static dev.ferry.store.SegmentDescriptor.*;
  * group, stops at the first torn or corrupt record or at a group without its end, and discards everything from
  * there on (the rest of that segment becomes zeros, later segments are deleted), then drops index entries that
  * point past the new end. Every index it edits is queued for the next checkpoint's force ({@link Indexes#markDirty}),
- * since the checkpoint written after recovery declares everything below the new end indexed and durable. Runs
+ * since the checkpoint written after recovery declares everything below the new end indexed and durable. Also
+ * rebuilds the indexes {@link IndexSummary} finds damaged from the whole log ({@link #rebuild}). Runs
  * single-threaded inside {@link MessageStore#open}, before anyone can read.
  */
 final class Recovery {
@@ -134,6 +136,113 @@ final class Recovery {
             bytesScanned += p.length();
         }
         group.clear();
+    }
+
+    /**
+     * Rebuilds the indexes of {@code ids} (null: every id) from the commit log: deletes their index files, then reads
+     * every record from the start of the log up to {@code to} (the checkpoint, below which the log is durable and
+     * whole) and writes the entry of each record of those ids, creating index files and directories as needed;
+     * deleted-to and the last truncation (the meta file) still apply. A highest sequence nr the log no longer shows
+     * (retention took the records) comes back from the meta file or the summary, as holes. RocketMQ re-dispatches
+     * its consume queues from the commit log the same way. Cost: one sequential CRC pass over the whole log.
+     *
+     * @throws IOException when a record below {@code to} fails its checks: that is damage of the durable log, not a
+     *                     crash's torn tail, and it is not cut away
+     */
+    void rebuild(Set<String> ids, long to, Optional<IndexSummary> summary) throws IOException {
+        for (QueueIndex q : new ArrayList<>(indexes.all())) {
+            if (ids == null || ids.contains(q.persistenceId())) {
+                q.resetForRebuild();
+                indexes.markDirty(q);
+            }
+        }
+        reindex(ids, to);
+        Set<String> all = new java.util.HashSet<>();
+        if (ids != null) {
+            all.addAll(ids);
+        } else {
+            indexes.all().forEach(q -> all.add(q.persistenceId()));
+            summary.ifPresent(x -> all.addAll(x.entries().keySet()));
+        }
+        for (String id : all) {
+            QueueIndex q = indexes.get(id);
+            long target = Math.max(q == null ? 0 : q.metaHighest(), summary.map(x -> x.vouchedHighest(id, q)).orElse(0L));
+            if (target > (q == null ? 0 : q.highest())) {
+                QueueIndex index = indexes.getOrCreate(id);
+                index.fillHolesTo(target, to);
+                indexes.markDirty(index);
+            }
+        }
+    }
+
+    /** Writes the entries of {@code ids}' records (null: every id) from the start of the log up to {@code to}. */
+    private void reindex(Set<String> ids, long to) throws IOException {
+        List<Segment> segments = log.segments();
+        if (segments.isEmpty() || to <= log.firstOffset()) {
+            return;
+        }
+        CRC32C crc = new CRC32C();
+        Segment segment = segments.get(0);
+        int position = SEGMENT_HEADER_LENGTH;
+        while (segment.baseOffset() + position < to) {
+            ByteBuffer b = segment.buffer();
+            long offset = segment.baseOffset() + position;
+            int limit = segment.size() - END_OF_SEGMENT_MARKER_LENGTH;
+            int length = position > limit ? 0 : b.getInt(position + LENGTH_OFFSET);
+            if (length == END_OF_SEGMENT_LENGTH && b.getInt(position + 4) == END_OF_SEGMENT_MAGIC) {
+                Segment next = log.next(segment);
+                if (next == null) {
+                    throw new IOException("rebuilding indexes: the commit log ends at offset " + offset + " (end of segment "
+                            + segment.path().getFileName() + ", no next segment) below the checkpoint " + to + "; a segment is missing");
+                }
+                segment = next;
+                position = SEGMENT_HEADER_LENGTH;
+                continue;
+            }
+            String problem = problem(b, position, limit, length, crc);
+            if (problem != null) {
+                throw new IOException("rebuilding indexes: the commit-log record at offset " + offset + " below the checkpoint "
+                        + to + " fails its checks (" + problem + "); the durable commit log is damaged");
+            }
+            String id = segment.idAt(position);
+            if (ids == null || ids.contains(id)) {
+                QueueIndex index = indexes.getOrCreate(id);
+                index.putRecovered(b.getLong(position + SEQUENCE_OFFSET), offset, length, b.getInt(position + TAG_HASH_OFFSET));
+                indexes.markDirty(index);
+                recordsScanned++;
+                bytesScanned += length;
+            }
+            position += length;
+        }
+    }
+
+    /** @return null when a whole, intact record starts at {@code position}, else what is wrong (a {@link RecoveryReport.Reason} name) */
+    private static String problem(ByteBuffer b, int position, int limit, int length, CRC32C crc) {
+        if (length < RECORD_HEADER_LENGTH || position + (long) length > limit) {
+            return RecoveryReport.Reason.BAD_LENGTH.name();
+        }
+        if (b.get(position + VERSION_OFFSET) != RECORD_VERSION) {
+            return RecoveryReport.Reason.BAD_VERSION.name();
+        }
+        int idLength = b.getInt(position + ID_LENGTH_OFFSET);
+        int payloadLength = b.getInt(position + PAYLOAD_LENGTH_OFFSET);
+        if (idLength <= 0 || payloadLength < 0 || (long) RECORD_HEADER_LENGTH + idLength + payloadLength != length) {
+            return RecoveryReport.Reason.BAD_LENGTH.name();
+        }
+        crc.reset();
+        crc.update(b.slice(position + CRC_START, length - CRC_START));
+        if ((int) crc.getValue() != b.getInt(position + CRC_OFFSET)) {
+            return RecoveryReport.Reason.CRC_MISMATCH.name();
+        }
+        return null;
+    }
+
+    long recordsScanned() {
+        return recordsScanned;
+    }
+
+    long bytesScanned() {
+        return bytesScanned;
     }
 
     /** The scan's outcome. */

@@ -1,22 +1,30 @@
 package dev.ferry.store;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * What {@link MessageStore#open} found and did.
  *
- * @param cleanShutdown      the previous run closed the store; nothing was scanned
- * @param scanFrom           commit-log offset the scan started at (the checkpoint), -1 when clean
+ * @param cleanShutdown      the previous run closed the store; nothing was scanned unless an index had to be rebuilt
+ * @param scanFrom           commit-log offset the scan started at (the checkpoint; the log's start when indexes were
+ *                           rebuilt), -1 when clean and nothing was rebuilt
  * @param endOffset          the commit-log offset the next record goes to
  * @param recordsScanned     valid records read by the scan (and re-indexed)
  * @param bytesScanned       bytes of valid records read by the scan
  * @param truncation         what was cut, if the scan met a torn or corrupt record or a partial group
  * @param indexEntriesRemoved index entries dropped because they pointed past the end of the valid log
+ * @param indexesRebuilt     persistence ids whose index did not match the commit log (lost files or directories,
+ *                           see {@link IndexSummary}) and was rebuilt from it by a scan of the whole log; sorted
  * @param took               wall time of recovery
  */
 public record RecoveryReport(boolean cleanShutdown, long scanFrom, long endOffset, long recordsScanned, long bytesScanned,
-                             Optional<Truncation> truncation, long indexEntriesRemoved, Duration took) {
+                             Optional<Truncation> truncation, long indexEntriesRemoved, List<String> indexesRebuilt, Duration took) {
+
+    public RecoveryReport {
+        indexesRebuilt = List.copyOf(indexesRebuilt);
+    }
 
     /** Why the scan stopped before the end of the written data. */
     public enum Reason {
