@@ -150,6 +150,17 @@ public final class MessageStore implements Closeable {
                 log.startAt(0, clock.millis());
                 report = new RecoveryReport(clean, -1, log.writePosition(), 0, 0, Optional.empty(), 0, List.of(), elapsed(started));
             } else {
+                Segment newest = segments.get(segments.size() - 1);
+                if (checkpoint.isPresent() && checkpoint.getAsLong() >= newest.baseOffset() + log.segmentSize()) {
+                    // the checkpoint vouches for records in a segment that is gone: never cut them away silently
+                    throw new IOException("the checkpoint of the store in " + dir + " says the commit log is durable up to offset "
+                            + checkpoint.getAsLong() + ", but the newest segment file " + newest.path().getFileName() + " ends at offset "
+                            + (newest.baseOffset() + log.segmentSize()) + ": segment file(s) " + fileName(newest.baseOffset() + log.segmentSize())
+                            + (checkpoint.getAsLong() - newest.baseOffset() >= 2L * log.segmentSize()
+                                    ? " to " + fileName(checkpoint.getAsLong() - checkpoint.getAsLong() % log.segmentSize()) : "")
+                            + " missing; the store will not open. Restore the missing segment file(s), or delete " + dir.resolve(Checkpoint.FILE)
+                            + " to give up the records in them (recovery then cuts the log where it ends and reports it)");
+                }
                 boolean cleanPath = clean && checkpoint.isPresent() && log.segmentAt(checkpoint.getAsLong()) == segments.get(segments.size() - 1)
                         && checkpoint.getAsLong() >= segments.get(segments.size() - 1).baseOffset() + SEGMENT_HEADER_LENGTH;
                 long from = cleanPath ? checkpoint.getAsLong() : Math.max(checkpoint.orElse(0), log.firstOffset());

@@ -50,6 +50,7 @@ final class Recovery {
         }
         int position = (int) (from - segment.baseOffset());
         RecoveryReport.Reason reason = null;
+        boolean markerWithoutNext = false;
         while (true) {
             ByteBuffer b = segment.buffer();
             int limit = segment.size() - END_OF_SEGMENT_MARKER_LENGTH;
@@ -68,7 +69,11 @@ final class Recovery {
                     break;
                 }
                 if (next == null) {
-                    break; // crashed between marker and first record of the (already created, then lost) next file
+                    // After a power loss the marker can be on disk while the new file's directory entry is not: a normal
+                    // end, unless index entries point past it (then a segment with records is lost, reported below).
+                    // (Later segments cannot exist: CommitLog.open refuses a log with a gap.)
+                    markerWithoutNext = true;
+                    break;
                 }
                 segment = next;
                 position = SEGMENT_HEADER_LENGTH;
@@ -112,9 +117,6 @@ final class Recovery {
         // Always discard what lies beyond the valid end: after a power loss pages can land out of order, and
         // bytes left there could later line up behind new records and be taken for valid ones.
         int segmentsDeleted = log.truncateFrom(stop);
-        Optional<RecoveryReport.Truncation> truncation = reason == null
-                ? Optional.empty()
-                : Optional.of(new RecoveryReport.Truncation(stop, reason, dropped, segmentsDeleted));
         long removed = 0;
         for (QueueIndex index : indexes.all()) {
             long cut = index.removeEntriesFrom(stop);
@@ -123,6 +125,12 @@ final class Recovery {
             }
             removed += cut;
         }
+        if (reason == null && markerWithoutNext && removed > 0) {
+            reason = RecoveryReport.Reason.BAD_SEGMENT; // indexed records lay in the missing next segment
+        }
+        Optional<RecoveryReport.Truncation> truncation = reason == null
+                ? Optional.empty()
+                : Optional.of(new RecoveryReport.Truncation(stop, reason, dropped, segmentsDeleted));
         return new Result(stop, recordsScanned, bytesScanned, truncation, removed);
     }
 

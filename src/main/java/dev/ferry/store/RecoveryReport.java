@@ -36,7 +36,11 @@ public record RecoveryReport(boolean cleanShutdown, long scanFrom, long endOffse
         BAD_VERSION,
         /** The log ends inside an atomic group (no end-of-group record). */
         PARTIAL_GROUP,
-        /** A segment file is damaged or missing in the middle of the log. */
+        /**
+         * The log ends at an end-of-segment marker whose next segment file is missing, while index entries point into
+         * it (records were there). A gap between segments, or a checkpoint beyond the newest segment, is not cut:
+         * {@link MessageStore#open} refuses such a store, naming the missing files.
+         */
         BAD_SEGMENT
     }
 

@@ -238,4 +238,74 @@ class RecoveryTest {
         java.io.IOException e = assertThrows(java.io.IOException.class, () -> store.read("a", 1, 5, 10, TagFilter.ALL));
         assertTrue(e.getMessage().startsWith("record 3 of persistence id 'a' at commit-log offset " + damaged + " fails its checks"), e.getMessage());
     }
+
+    private String writeSegments(int records) throws Exception {
+        open();
+        for (long s = 1; s <= records; s++) {
+            appendSync(store, big("a", s));
+        }
+        return SegmentDescriptor.fileName(2L * SEGMENT_SIZE);
+    }
+
+    /** A segment missing in the middle after a crash (and no checkpoint): the open refuses, naming it; nothing is deleted. */
+    @Test
+    void aMissingMiddleSegmentAfterACrashStopsTheOpenAndDeletesNothing() throws Exception {
+        String middle = writeSegments(300); // 5 segments of 64 KiB
+        store.checkpoint();
+        store.abandonForTesting();
+        store = null;
+        Files.delete(dir.resolve("commitlog").resolve(middle));
+        Files.delete(dir.resolve(Checkpoint.FILE));
+        long before;
+        try (var files = Files.list(dir.resolve("commitlog"))) {
+            before = files.count();
+        }
+
+        IOException e = assertThrows(IOException.class, this::open);
+        assertTrue(e.getMessage().contains("not contiguous") && e.getMessage().contains("segment " + middle + " (commit-log offsets "),
+                e.getMessage());
+        try (var files = Files.list(dir.resolve("commitlog"))) {
+            assertEquals(before, files.count(), "the later segments must survive");
+        }
+    }
+
+    /** A segment missing in the middle after a clean close: refused too (it used to open and serve a log with a hole). */
+    @Test
+    void aMissingMiddleSegmentAfterACleanCloseStopsTheOpen() throws Exception {
+        String middle = writeSegments(300);
+        store.close();
+        store = null;
+        Files.delete(dir.resolve("commitlog").resolve(middle));
+
+        IOException e = assertThrows(IOException.class, this::open);
+        assertTrue(e.getMessage().contains("segment " + middle), e.getMessage());
+    }
+
+    /**
+     * The newest segment lost after a clean close: the checkpoint vouches for records in it, so the open refuses; an
+     * operator who deletes the checkpoint to accept the loss gets the cut reported (BAD_SEGMENT), not silently.
+     */
+    @Test
+    void aMissingNewestSegmentIsRefusedThenReportedAsACutOnceTheLossIsAccepted() throws Exception {
+        writeSegments(300);
+        List<Segment> segments = store.commitLogForTesting().segments();
+        Path newest = segments.get(segments.size() - 1).path();
+        long newestBase = segments.get(segments.size() - 1).baseOffset();
+        store.close();
+        store = null;
+        Files.delete(newest);
+
+        IOException e = assertThrows(IOException.class, this::open);
+        assertTrue(e.getMessage().contains("segment file(s) " + newest.getFileName() + " missing"), e.getMessage());
+
+        Files.delete(dir.resolve(Checkpoint.FILE));
+        RecoveryReport report = open().recoveryReport();
+        RecoveryReport.Truncation cut = report.truncation().orElseThrow();
+        assertEquals(RecoveryReport.Reason.BAD_SEGMENT, cut.reason());
+        assertTrue(report.indexEntriesRemoved() > 0);
+        long highest = store.highestSequence("a");
+        assertTrue(highest < 300 && highest > 200, "highest " + highest);
+        assertEquals(highest, readAll(store, "a").size());
+        assertTrue(store.indexesForTesting().get("a").position(highest) < newestBase);
+    }
 }
