@@ -192,8 +192,10 @@ public final class MessageStore implements Closeable {
                             result.bytesScanned(), result.truncation(), result.indexEntriesRemoved(), rebuilt, elapsed(started));
                     scanned = true;
                     result.truncation().ifPresent(t -> LOG.log(System.Logger.Level.WARNING,
-                            "store {0}: recovery cut the commit log at offset {1} ({2}, {3} records of a partial group dropped, {4} later segments deleted)",
-                            dir, t.offset(), t.reason(), t.droppedRecords(), t.segmentsDeleted()));
+                            "store {0}: recovery cut the commit log at offset {1} ({2}{3}, {4} records of a partial group dropped, {5} later segments deleted, "
+                                    + "{6} written bytes discarded, {7} index entries removed)",
+                            dir, t.offset(), t.reason(), t.validRecordAt() >= 0 ? ", a valid record after the zeros at offset " + t.validRecordAt() : "",
+                            t.droppedRecords(), t.segmentsDeleted(), t.discardedBytes(), result.indexEntriesRemoved()));
                 }
             }
             Files.write(abort, new byte[0]);

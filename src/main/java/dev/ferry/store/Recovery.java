@@ -12,7 +12,8 @@ import static dev.ferry.store.SegmentDescriptor.*;
 
 /**
  * Crash recovery: scans the commit log forward from the checkpoint, re-indexes every record of every complete
- * group, stops at the first torn or corrupt record or at a group without its end, and discards everything from
+ * group, stops at the first torn or corrupt record, at a group without its end, or at zeros (reported as a cut when a
+ * valid record follows them later in the log, see {@link RecoveryReport.Reason#ZEROS_BEFORE_RECORDS}), and discards everything from
  * there on (the rest of that segment becomes zeros, later segments are deleted), then drops index entries that
  * point past the new end. Every index it edits is queued for the next checkpoint's force ({@link Indexes#markDirty}),
  * since the checkpoint written after recovery declares everything below the new end indexed and durable. Also
@@ -51,6 +52,7 @@ final class Recovery {
         int position = (int) (from - segment.baseOffset());
         RecoveryReport.Reason reason = null;
         boolean markerWithoutNext = false;
+        long zerosBeforeRecordAt = -1;
         while (true) {
             ByteBuffer b = segment.buffer();
             int limit = segment.size() - END_OF_SEGMENT_MARKER_LENGTH;
@@ -60,6 +62,14 @@ final class Recovery {
             }
             int length = b.getInt(position + LENGTH_OFFSET);
             if (length == 0) {
+                // Zeros where the next record would start: the end of the log, unless a valid record follows somewhere
+                // after them (pages written back out of order before a power loss). SIGKILL cannot leave that: the page
+                // cache keeps every write and the writer writes in offset order, with zeros (sparse files, the
+                // allocator's fill, recovery's punch) beyond.
+                zerosBeforeRecordAt = validRecordAfter(segment, position);
+                if (zerosBeforeRecordAt >= 0) {
+                    reason = RecoveryReport.Reason.ZEROS_BEFORE_RECORDS;
+                }
                 break;
             }
             if (length == END_OF_SEGMENT_LENGTH && b.getInt(position + 4) == END_OF_SEGMENT_MAGIC) {
@@ -116,6 +126,7 @@ final class Recovery {
         }
         // Always discard what lies beyond the valid end: after a power loss pages can land out of order, and
         // bytes left there could later line up behind new records and be taken for valid ones.
+        long discardedBytes = reason == null ? 0 : writtenBytesFrom(stop);
         int segmentsDeleted = log.truncateFrom(stop);
         long removed = 0;
         for (QueueIndex index : indexes.all()) {
@@ -130,8 +141,85 @@ final class Recovery {
         }
         Optional<RecoveryReport.Truncation> truncation = reason == null
                 ? Optional.empty()
-                : Optional.of(new RecoveryReport.Truncation(stop, reason, dropped, segmentsDeleted));
+                : Optional.of(new RecoveryReport.Truncation(stop, reason, dropped, segmentsDeleted,
+                        reason == RecoveryReport.Reason.BAD_SEGMENT ? 0 : discardedBytes, zerosBeforeRecordAt));
         return new Result(stop, recordsScanned, bytesScanned, truncation, removed);
+    }
+
+    /** Zeros to compare the log against, 64 KiB at a time (read only). */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10);
+
+    /** @return the position of the first non-zero byte in {@code [from, end)}, or -1 */
+    private static int nextNonZero(ByteBuffer b, int from, int end) {
+        for (int p = from; p < end; ) {
+            int n = Math.min(ZEROS.capacity(), end - p);
+            int m = b.slice(p, n).mismatch(ZEROS.slice(0, n));
+            if (m >= 0) {
+                return p + m;
+            }
+            p += n;
+        }
+        return -1;
+    }
+
+    /** @return the position after the last non-zero byte in {@code [from, end)}, or {@code from} when all are zero */
+    private static int endOfNonZero(ByteBuffer b, int from, int end) {
+        for (int e = end; e > from; ) {
+            int n = Math.min(ZEROS.capacity(), e - from);
+            ByteBuffer chunk = b.slice(e - n, n);
+            if (chunk.mismatch(ZEROS.slice(0, n)) >= 0) {
+                for (int p = e - 1; ; p--) {
+                    if (b.get(p) != 0) {
+                        return p + 1;
+                    }
+                }
+            }
+            e -= n;
+        }
+        return from;
+    }
+
+    /**
+     * The commit-log offset of the first whole, intact record (length, version, internal lengths, CRC32C) at or after
+     * {@code from} in {@code segment} or anywhere after the header of a later segment, or -1. Zero runs are skipped 64
+     * KiB at a time; where bytes are not zero every position is tried (a page written back out of order starts
+     * mid-record), so the cost is the zeros up to the end of the log plus about one record of non-zero bytes.
+     */
+    private long validRecordAfter(Segment segment, int from) {
+        CRC32C crc = new CRC32C();
+        for (Segment s = segment; s != null; s = log.next(s), from = SEGMENT_HEADER_LENGTH) {
+            ByteBuffer b = s.buffer();
+            int limit = s.size() - END_OF_SEGMENT_MARKER_LENGTH;
+            int p = from;
+            while (p <= limit - RECORD_HEADER_LENGTH) {
+                int q = nextNonZero(b, p, limit);
+                if (q < 0) {
+                    break;
+                }
+                int r = Math.max(p, q - 3); // a length word's low byte may be zero
+                for (; r <= limit - RECORD_HEADER_LENGTH; r++) {
+                    if (problem(b, r, limit, b.getInt(r + LENGTH_OFFSET), crc) == null) {
+                        return s.baseOffset() + r;
+                    }
+                    if (b.getLong(r) == 0) {
+                        break; // zeros again: skip them fast
+                    }
+                }
+                p = r + 1;
+            }
+        }
+        return -1;
+    }
+
+    /** Bytes that are not zero from {@code offset} to the end of its segment and in every later segment (what a cut discards). */
+    private long writtenBytesFrom(long offset) {
+        long total = 0;
+        Segment holder = log.segmentAt(offset);
+        for (Segment s = holder; s != null; s = log.next(s)) {
+            int from = s == holder ? (int) (offset - s.baseOffset()) : SEGMENT_HEADER_LENGTH;
+            total += endOfNonZero(s.buffer(), from, s.size()) - from;
+        }
+        return total;
     }
 
     private void dispatch(List<Pending> group) throws IOException {

@@ -37,6 +37,12 @@ public record RecoveryReport(boolean cleanShutdown, long scanFrom, long endOffse
         /** The log ends inside an atomic group (no end-of-group record). */
         PARTIAL_GROUP,
         /**
+         * Zeros where the next record should start, with a valid record after them (in the same segment or a later
+         * one): pages written back out of order before a power loss. Zeros with nothing valid after them are the
+         * normal end of the log.
+         */
+        ZEROS_BEFORE_RECORDS,
+        /**
          * The log ends at an end-of-segment marker whose next segment file is missing, while index entries point into
          * it (records were there). A gap between segments, or a checkpoint beyond the newest segment, is not cut:
          * {@link MessageStore#open} refuses such a store, naming the missing files.
@@ -49,7 +55,12 @@ public record RecoveryReport(boolean cleanShutdown, long scanFrom, long endOffse
      * @param reason          what was wrong at or after {@code offset}
      * @param droppedRecords  valid records discarded with a partial group
      * @param segmentsDeleted later segment files removed
+     * @param discardedBytes  bytes that were not zero from {@code offset} to the end of its segment and in the deleted
+     *                        later segments, up to the last non-zero byte of each (0 for {@code BAD_SEGMENT})
+     * @param validRecordAt   for {@code ZEROS_BEFORE_RECORDS}: the offset of the first valid record found after the
+     *                        zeros; -1 otherwise
      */
-    public record Truncation(long offset, Reason reason, int droppedRecords, int segmentsDeleted) {
+    public record Truncation(long offset, Reason reason, int droppedRecords, int segmentsDeleted, long discardedBytes,
+                             long validRecordAt) {
     }
 }

@@ -308,4 +308,66 @@ class RecoveryTest {
         assertEquals(highest, readAll(store, "a").size());
         assertTrue(store.indexesForTesting().get("a").position(highest) < newestBase);
     }
+
+    /**
+     * Zeros at a record's start with valid records after them (pages written back out of order before a power loss)
+     * are a cut, reported with its reason, what it discarded and where the valid data was, not taken for the log's end.
+     */
+    @Test
+    void zerosAtARecordStartFollowedByValidRecordsAreReportedAsACut() throws Exception {
+        open();
+        for (int i = 1; i <= 300; i++) {
+            appendSync(store, new AppendRecord("p" + i % 3, (i + 2) / 3, 0, new byte[300]));
+            if (i == 200) {
+                store.checkpoint();
+            }
+        }
+        long zeroed = offsetOf("p1", 84); // record 250
+        store.abandonForTesting();
+        overwrite(segmentFile(dir, zeroed, SEGMENT_SIZE), zeroed % SEGMENT_SIZE, new byte[4096]);
+
+        RecoveryReport report = open().recoveryReport();
+        RecoveryReport.Truncation cut = report.truncation().orElseThrow();
+        assertEquals(RecoveryReport.Reason.ZEROS_BEFORE_RECORDS, cut.reason());
+        assertEquals(zeroed, cut.offset());
+        assertTrue(cut.validRecordAt() > zeroed + 4096 - 400 && cut.validRecordAt() < zeroed + 4096 + 400, "valid at " + cut.validRecordAt());
+        assertTrue(cut.discardedBytes() > 10_000, "discarded " + cut.discardedBytes());
+        assertEquals(51, report.indexEntriesRemoved());
+        assertEquals(83, store.highestSequence("p1"));
+    }
+
+    /** The same when the valid records are only in a later segment: the rest of the segment is zeros. */
+    @Test
+    void zerosToTheEndOfASegmentWithRecordsInTheNextOneAreReportedAsACut() throws Exception {
+        open();
+        for (long s = 1; s <= 100; s++) { // two segments and a half
+            appendSync(store, big("a", s));
+        }
+        long zeroed = offsetOf("a", 40);
+        store.abandonForTesting();
+        overwrite(segmentFile(dir, zeroed, SEGMENT_SIZE), zeroed % SEGMENT_SIZE, new byte[(int) (SEGMENT_SIZE - zeroed % SEGMENT_SIZE)]);
+
+        RecoveryReport.Truncation cut = open().recoveryReport().truncation().orElseThrow();
+        assertEquals(RecoveryReport.Reason.ZEROS_BEFORE_RECORDS, cut.reason());
+        assertEquals(zeroed, cut.offset());
+        assertEquals(SEGMENT_SIZE + SegmentDescriptor.SEGMENT_HEADER_LENGTH, cut.validRecordAt());
+        assertTrue(cut.segmentsDeleted() >= 1);
+        assertEquals(39, store.highestSequence("a"));
+    }
+
+    /** A crash right after the roll wrote the marker's magic but not its length leaves zeros, magic, zeros: a normal end. */
+    @Test
+    void aTornEndMarkerIsTheNormalEndNotACut() throws Exception {
+        open();
+        writeSingles("a", 5);
+        long end = store.commitLogForTesting().writePosition();
+        store.abandonForTesting();
+        byte[] magic = new byte[4];
+        java.nio.ByteBuffer.wrap(magic).order(SegmentDescriptor.ORDER).putInt(0, SegmentDescriptor.END_OF_SEGMENT_MAGIC);
+        overwrite(segmentFile(dir, end, SEGMENT_SIZE), end % SEGMENT_SIZE + 4, magic);
+
+        RecoveryReport report = open().recoveryReport();
+        assertTrue(report.truncation().isEmpty(), report.toString());
+        assertEquals(5, readAll(store, "a").size());
+    }
 }
