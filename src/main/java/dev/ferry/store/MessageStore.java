@@ -13,7 +13,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -403,18 +405,18 @@ public final class MessageStore implements Closeable {
             if (stopped != null) {
                 return CompletableFuture.failedFuture(stopped);
             }
-            QueueIndex q;
+            QueueIndex q = indexes.get(persistenceId); // created only once the run is accepted
+            byte[] idBytes;
             try {
-                q = indexes.getOrCreate(persistenceId);
-            } catch (IOException e) {
-                fail(e);
+                idBytes = q != null ? q.idBytes() : IndexNames.encode(persistenceId);
+            } catch (IllegalArgumentException e) {
                 return CompletableFuture.failedFuture(e);
             }
-            long highest = q.highest();
+            long highest = q == null ? 0 : q.highest();
             int from = -1;
             int last = 0;
             for (int p = 0; p < bytes.length; p += b.getInt(p + LENGTH_OFFSET)) {
-                String problem = RecordCheck.problem(bytes, b, p, q.idBytes(), writerCrc);
+                String problem = RecordCheck.problem(bytes, b, p, idBytes, writerCrc);
                 if (problem == null && b.getInt(p + LENGTH_OFFSET) - RECORD_HEADER_LENGTH > maxMessageSize) {
                     problem = "above max-message-size " + maxMessageSize;
                 }
@@ -434,6 +436,14 @@ public final class MessageStore implements Closeable {
             if (total > maxGroupLength) {
                 return CompletableFuture.failedFuture(new IllegalArgumentException("a record run of " + total
                         + " bytes must fit in one segment (at most " + maxGroupLength + " bytes)"));
+            }
+            if (q == null) {
+                try {
+                    q = indexes.getOrCreate(persistenceId);
+                } catch (IOException e) {
+                    fail(e);
+                    return CompletableFuture.failedFuture(e);
+                }
             }
             try {
                 for (int p = from; p < bytes.length; p += b.getInt(p + LENGTH_OFFSET)) {
@@ -481,38 +491,72 @@ public final class MessageStore implements Closeable {
         return mode == FlushMode.ASYNC ? CompletableFuture.completedFuture(null) : flusher.awaitFlushed(end);
     }
 
-    /** Checks a group before anything is written; returns its total length. Writer lock. */
+    /**
+     * Checks a group before anything is written; returns its total length. A new id's index is created only after the
+     * whole group passed (a refused append leaves no directory). Writer lock.
+     */
     private long validate(List<AppendRecord> group, QueueIndex[] idx) {
         long stamp = ++groupCounter;
         long total = 0;
+        // ids without an index yet: {highest in this group, id length}; their index is created only once the whole
+        // group is accepted, so a refused append leaves no directory behind
+        Map<String, long[]> fresh = null;
         for (int i = 0; i < group.size(); i++) {
             AppendRecord r = group.get(i);
-            QueueIndex q;
-            try {
-                q = indexes.getOrCreate(r.persistenceId());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            QueueIndex q = indexes.get(r.persistenceId());
+            long groupHighest;
+            int idLength;
+            long[] pending = null;
+            if (q != null) {
+                if (q.groupStamp != stamp) {
+                    q.groupStamp = stamp;
+                    q.groupHighest = q.highest();
+                }
+                groupHighest = q.groupHighest;
+                idLength = q.idBytes().length;
+            } else {
+                if (fresh == null) {
+                    fresh = new HashMap<>();
+                }
+                pending = fresh.get(r.persistenceId());
+                if (pending == null) {
+                    pending = new long[] {0, IndexNames.encode(r.persistenceId()).length}; // refuses malformed ids
+                    fresh.put(r.persistenceId(), pending);
+                }
+                groupHighest = pending[0];
+                idLength = (int) pending[1];
             }
-            if (q.groupStamp != stamp) {
-                q.groupStamp = stamp;
-                q.groupHighest = q.highest();
-            }
-            if (r.sequenceNr() <= q.groupHighest) {
+            if (r.sequenceNr() <= groupHighest) {
                 throw new IllegalArgumentException("sequence nr " + r.sequenceNr() + " of persistence id '" + r.persistenceId()
-                        + "' is not above its highest " + q.groupHighest + "; sequence nrs must increase (use truncateAfter to rewrite a tail)");
+                        + "' is not above its highest " + groupHighest + "; sequence nrs must increase (use truncateAfter to rewrite a tail)");
             }
-            q.groupHighest = r.sequenceNr();
-            long content = (long) q.idBytes().length + r.payload().length;
+            if (q != null) {
+                q.groupHighest = r.sequenceNr();
+            } else {
+                pending[0] = r.sequenceNr();
+            }
+            long content = (long) idLength + r.payload().length;
             if (content > maxMessageSize) {
                 throw new IllegalArgumentException("record " + r.sequenceNr() + " of persistence id '" + r.persistenceId() + "' has "
                         + content + " bytes of id and payload, above max-message-size " + maxMessageSize);
             }
-            total += recordLength(q.idBytes().length, r.payload().length);
+            total += recordLength(idLength, r.payload().length);
             idx[i] = q;
         }
         if (total > maxGroupLength) {
             throw new IllegalArgumentException("an atomic group of " + group.size() + " records needs " + total
                     + " bytes but must fit in one segment (at most " + maxGroupLength + " bytes); raise segment-size or write smaller groups");
+        }
+        if (fresh != null) {
+            for (int i = 0; i < group.size(); i++) {
+                if (idx[i] == null) {
+                    try {
+                        idx[i] = indexes.getOrCreate(group.get(i).persistenceId());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
         }
         return total;
     }
