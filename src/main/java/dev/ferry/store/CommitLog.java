@@ -131,10 +131,10 @@ final class CommitLog {
      */
     private static String gap(Path dir, long before, long after, long size) {
         long missingFrom = before + size;
-        String missing = after - missingFrom == size ? "segment " + fileName(missingFrom)
-                : "segments " + fileName(missingFrom) + " to " + fileName(after - size);
+        String missing = after - missingFrom == size ? "segment " + fileName(missingFrom) + " (commit-log offsets " + missingFrom + " to " + (after - 1) + ") is"
+                : "segments " + fileName(missingFrom) + " to " + fileName(after - size) + " (commit-log offsets " + missingFrom + " to " + (after - 1) + ") are";
         return "commit-log segments under " + dir + " are not contiguous: " + fileName(before) + " is followed by " + fileName(after)
-                + ", so " + missing + " (commit-log offsets " + missingFrom + " to " + (after - 1) + ") are missing; the store will not open."
+                + ", so " + missing + " missing; the store will not open."
                 + " Restore the missing file(s); or, to give up every record from offset " + missingFrom + " on, move " + fileName(after)
                 + " and every later segment out of " + dir + " and delete the checkpoint file (recovery then cuts the log there and reports it)";
     }
