@@ -14,7 +14,8 @@ import java.util.zip.CRC32C;
  * The {@code checkpoint} file: the commit-log offset below which every record is durable in the commit log
  * and in its index, so crash recovery scans only from there. 24 bytes, little-endian: offset (8), the store
  * clock when written (8), CRC32C of the first 16 (4), reserved (4). Replaced atomically (write, force, rename,
- * force directory). Not thread-safe: the store calls it under its checkpoint monitor.
+ * force directory). Not thread-safe: the store calls it under its checkpoint monitor. The indexes' shape at a
+ * checkpoint (to detect lost index files) is in {@link IndexSummary}, written just before it.
  */
 final class Checkpoint {
 

@@ -67,6 +67,9 @@ final class CommitLog {
      * Opens the segments under {@code dir}. Segment size comes from the existing files (all must agree), else from
      * {@code configuredSize}. Positions are set by {@link #startAt} once recovery knows the end.
      *
+     * @throws IOException when the segments are not contiguous by their start offsets (a file is missing between two
+     *                     others: the message names it), or a segment is damaged
+     *
      * @param nowMillis the time stamped into a newest segment's header if it has to be restored
      */
     static CommitLog open(Path dir, long configuredSize, long nowMillis) throws IOException {
@@ -105,13 +108,35 @@ final class CommitLog {
             size = (int) existing;
         }
         CommitLog log = new CommitLog(dir, size);
+        Long previous = null;
         for (var e : files.entrySet()) {
             if (e.getKey() % size != 0) {
+                log.close();
                 throw new IOException("commit-log segment " + e.getValue() + " does not start on a segment boundary of " + size + " bytes");
             }
+            if (previous != null && e.getKey() != previous + size) {
+                log.close();
+                throw new IOException(gap(dir, previous, e.getKey(), size));
+            }
+            previous = e.getKey();
             log.segments.put(e.getKey(), Segment.open(e.getValue(), e.getKey()));
         }
         return log;
+    }
+
+    /**
+     * The refusal of a log whose segments are not contiguous. Retention only removes segments from the front and the
+     * writer creates each segment before the marker that leads to it, so a gap is lost files: opening anyway would
+     * either serve a log with a hole or cut away every later (surviving) segment, and neither may happen silently.
+     */
+    private static String gap(Path dir, long before, long after, long size) {
+        long missingFrom = before + size;
+        String missing = after - missingFrom == size ? "segment " + fileName(missingFrom) + " (commit-log offsets " + missingFrom + " to " + (after - 1) + ") is"
+                : "segments " + fileName(missingFrom) + " to " + fileName(after - size) + " (commit-log offsets " + missingFrom + " to " + (after - 1) + ") are";
+        return "commit-log segments under " + dir + " are not contiguous: " + fileName(before) + " is followed by " + fileName(after)
+                + ", so " + missing + " missing; the store will not open."
+                + " Restore the missing file(s); or, to give up every record from offset " + missingFrom + " on, move " + fileName(after)
+                + " and every later segment out of " + dir + " and delete the checkpoint file (recovery then cuts the log there and reports it)";
     }
 
     int segmentSize() {

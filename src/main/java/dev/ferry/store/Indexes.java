@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * All per-persistence-id indexes under {@code index/}, by persistence id. Directory names come from
- * {@link IndexNames}; the id file inside each directory is the truth.
+ * {@link IndexNames}; the id file inside each directory is the truth. Tracks whether an index or an index file
+ * was created or deleted since the last {@link IndexSummary}, so checkpoints rewrite the summary only then.
  *
  * <p>Threading: {@link #get} from any thread; {@link #getOrCreate} and the dirty/created queues under the
  * store's writer lock; {@link #drainDirty} under the writer lock too (the checkpoint takes it briefly).
@@ -28,6 +29,8 @@ final class Indexes {
     private final ConcurrentHashMap<String, QueueIndex> byId = new ConcurrentHashMap<>();
     private final List<QueueIndex> dirty = new ArrayList<>();
     private final List<QueueIndex> created = new ArrayList<>();
+    /** An index or an index file was created or deleted since the last {@link IndexSummary} was taken. */
+    private volatile boolean structureChanged = true;
 
     private Indexes(Path root, int entriesPerFile) {
         this.root = root;
@@ -49,7 +52,9 @@ final class Indexes {
                     continue;
                 }
                 String persistenceId = new String(id, StandardCharsets.UTF_8);
-                indexes.byId.put(persistenceId, QueueIndex.open(dir, persistenceId, id, entriesPerFile));
+                QueueIndex index = QueueIndex.open(dir, persistenceId, id, entriesPerFile);
+                index.structureListener(indexes::markStructureChanged);
+                indexes.byId.put(persistenceId, index);
             }
         }
         return indexes;
@@ -80,10 +85,28 @@ final class Indexes {
                 deleteTree(dir); // leftover without an owner
             }
             index = QueueIndex.create(dir, persistenceId, id, entriesPerFile);
+            index.structureListener(this::markStructureChanged);
             byId.put(persistenceId, index);
             created.add(index);
+            structureChanged = true;
             return index;
         }
+    }
+
+    /** Any thread: an index file was created or deleted; the next checkpoint rewrites the {@link IndexSummary}. */
+    void markStructureChanged() {
+        structureChanged = true;
+    }
+
+    /** Writer lock: whether the index summary is stale (and from now on it counts as taken). */
+    boolean takeStructureChanged() {
+        boolean changed = structureChanged;
+        structureChanged = false;
+        return changed;
+    }
+
+    int entriesPerFile() {
+        return entriesPerFile;
     }
 
     /** Writer lock: remember that {@code index} has entries the next checkpoint must force. */

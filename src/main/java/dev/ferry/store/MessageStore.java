@@ -13,10 +13,13 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,6 +36,7 @@ import static dev.ferry.store.SegmentDescriptor.*;
  * dir/commitlog/00000000000000000000   segments ({@link SegmentDescriptor})
  * dir/index/&lt;safe name&gt;/...          one index per persistence id ({@link IndexDescriptor})
  * dir/checkpoint                       offset below which log and indexes are durable ({@link Checkpoint})
+ * dir/index-summary                    what the indexes looked like at a checkpoint ({@link IndexSummary})
  * dir/abort                            exists while the store is open; left behind by a crash
  * dir/lock                             file lock: one open store per directory
  * </pre>
@@ -109,7 +113,9 @@ public final class MessageStore implements Closeable {
     /**
      * Opens (creating if needed) the store in {@code config.dir()} and recovers it: a clean previous shutdown
      * resumes at the checkpoint without scanning; otherwise the log is scanned from the checkpoint and cut at the
-     * first torn or corrupt record or partial group ({@link #recoveryReport()} says what was cut).
+     * first torn or corrupt record or partial group ({@link #recoveryReport()} says what was cut). Either way an
+     * index that does not match the {@link IndexSummary} (lost files or directory) is first rebuilt from the whole
+     * commit log.
      *
      * @param clock the store's clock: record timestamps, segment ages, the delete-when hour (its zone)
      * @throws IOException when the directory is unusable, locked by another process, or already open in this JVM
@@ -136,6 +142,7 @@ public final class MessageStore implements Closeable {
             Path abort = dir.resolve(ABORT_FILE);
             boolean clean = !Files.exists(abort);
             OptionalLong checkpoint = Checkpoint.read(dir);
+            Optional<IndexSummary> summary = IndexSummary.read(dir);
             log = CommitLog.open(dir.resolve("commitlog"), config.segmentSize(), clock.millis());
             Indexes indexes = Indexes.open(dir.resolve("index"), config.indexEntriesPerFile());
             List<Segment> segments = log.segments();
@@ -143,21 +150,55 @@ public final class MessageStore implements Closeable {
             boolean scanned = false;
             if (segments.isEmpty()) {
                 log.startAt(0, clock.millis());
-                report = new RecoveryReport(clean, -1, log.writePosition(), 0, 0, Optional.empty(), 0, elapsed(started));
-            } else if (clean && checkpoint.isPresent() && log.segmentAt(checkpoint.getAsLong()) == segments.get(segments.size() - 1)
-                    && checkpoint.getAsLong() >= segments.get(segments.size() - 1).baseOffset() + SEGMENT_HEADER_LENGTH) {
-                log.startAt(checkpoint.getAsLong(), clock.millis());
-                report = new RecoveryReport(true, -1, log.writePosition(), 0, 0, Optional.empty(), 0, elapsed(started));
+                report = new RecoveryReport(clean, -1, log.writePosition(), 0, 0, Optional.empty(), 0, List.of(), elapsed(started));
             } else {
-                long from = Math.max(checkpoint.orElse(0), log.firstOffset());
-                Recovery.Result result = new Recovery(log, indexes).scan(from);
-                log.startAt(result.end(), clock.millis());
-                report = new RecoveryReport(false, from, result.end(), result.recordsScanned(), result.bytesScanned(),
-                        result.truncation(), result.indexEntriesRemoved(), elapsed(started));
-                scanned = true;
-                result.truncation().ifPresent(t -> LOG.log(System.Logger.Level.WARNING,
-                        "store {0}: recovery cut the commit log at offset {1} ({2}, {3} records of a partial group dropped, {4} later segments deleted)",
-                        dir, t.offset(), t.reason(), t.droppedRecords(), t.segmentsDeleted()));
+                Segment newest = segments.get(segments.size() - 1);
+                if (checkpoint.isPresent() && checkpoint.getAsLong() >= newest.baseOffset() + log.segmentSize()) {
+                    // the checkpoint vouches for records in a segment that is gone: never cut them away silently
+                    throw new IOException("the checkpoint of the store in " + dir + " says the commit log is durable up to offset "
+                            + checkpoint.getAsLong() + ", but the newest segment file " + newest.path().getFileName() + " ends at offset "
+                            + (newest.baseOffset() + log.segmentSize()) + ": segment file(s) " + fileName(newest.baseOffset() + log.segmentSize())
+                            + (checkpoint.getAsLong() - newest.baseOffset() >= 2L * log.segmentSize()
+                                    ? " to " + fileName(checkpoint.getAsLong() - checkpoint.getAsLong() % log.segmentSize()) : "")
+                            + " missing; the store will not open. Restore the missing segment file(s), or delete " + dir.resolve(Checkpoint.FILE)
+                            + " to give up the records in them (recovery then cuts the log where it ends and reports it)");
+                }
+                boolean cleanPath = clean && checkpoint.isPresent() && log.segmentAt(checkpoint.getAsLong()) == segments.get(segments.size() - 1)
+                        && checkpoint.getAsLong() >= segments.get(segments.size() - 1).baseOffset() + SEGMENT_HEADER_LENGTH;
+                long from = cleanPath ? checkpoint.getAsLong() : Math.max(checkpoint.orElse(0), log.firstOffset());
+                Recovery recovery = new Recovery(log, indexes);
+                // An index that lost files (or its directory) since the summary was taken is rebuilt from the commit log
+                // below the checkpoint; without a summary nothing is vouched for and every index is rebuilt (unless the
+                // crash scan starts at the log's start anyway: it re-writes every entry, as before the first checkpoint).
+                Set<String> suspects = summary.isEmpty() ? null : summary.get().suspects(indexes,
+                        cleanPath && summary.get().atClose() && summary.get().offset() == checkpoint.getAsLong());
+                List<String> rebuilt = List.of();
+                if (suspects == null ? from > log.firstOffset() : !suspects.isEmpty()) {
+                    recovery.rebuild(suspects, from, summary);
+                    rebuilt = suspects == null ? indexes.all().stream().map(QueueIndex::persistenceId).sorted().toList() : List.copyOf(suspects);
+                    scanned = true;
+                    if (!rebuilt.isEmpty()) {
+                        LOG.log(System.Logger.Level.WARNING, "store {0}: rebuilt the index of {1} persistence ids from the commit log ({2}): {3}",
+                                dir, rebuilt.size(), suspects == null ? "no usable " + IndexSummary.FILE + " file"
+                                        : "index files or directories missing since the last checkpoint", abbreviate(rebuilt));
+                    }
+                }
+                if (cleanPath) {
+                    log.startAt(from, clock.millis());
+                    report = new RecoveryReport(true, rebuilt.isEmpty() ? -1 : log.firstOffset(), log.writePosition(),
+                            recovery.recordsScanned(), recovery.bytesScanned(), Optional.empty(), 0, rebuilt, elapsed(started));
+                } else {
+                    Recovery.Result result = recovery.scan(from);
+                    log.startAt(result.end(), clock.millis());
+                    report = new RecoveryReport(false, rebuilt.isEmpty() ? from : log.firstOffset(), result.end(), result.recordsScanned(),
+                            result.bytesScanned(), result.truncation(), result.indexEntriesRemoved(), rebuilt, elapsed(started));
+                    scanned = true;
+                    result.truncation().ifPresent(t -> LOG.log(System.Logger.Level.WARNING,
+                            "store {0}: recovery cut the commit log at offset {1} ({2}{3}, {4} records of a partial group dropped, {5} later segments deleted, "
+                                    + "{6} written bytes discarded, {7} index entries removed)",
+                            dir, t.offset(), t.reason(), t.validRecordAt() >= 0 ? ", a valid record after the zeros at offset " + t.validRecordAt() : "",
+                            t.droppedRecords(), t.segmentsDeleted(), t.discardedBytes(), result.indexEntriesRemoved()));
+                }
             }
             Files.write(abort, new byte[0]);
             CommitLog.forceDirectory(dir);
@@ -175,6 +216,10 @@ public final class MessageStore implements Closeable {
             lockChannel.close();
             throw e;
         }
+    }
+
+    private static String abbreviate(List<String> ids) {
+        return ids.size() <= 10 ? ids.toString() : ids.subList(0, 10) + " and " + (ids.size() - 10) + " more";
     }
 
     private static Duration elapsed(long startedNanos) {
@@ -360,18 +405,18 @@ public final class MessageStore implements Closeable {
             if (stopped != null) {
                 return CompletableFuture.failedFuture(stopped);
             }
-            QueueIndex q;
+            QueueIndex q = indexes.get(persistenceId); // created only once the run is accepted
+            byte[] idBytes;
             try {
-                q = indexes.getOrCreate(persistenceId);
-            } catch (IOException e) {
-                fail(e);
+                idBytes = q != null ? q.idBytes() : IndexNames.encode(persistenceId);
+            } catch (IllegalArgumentException e) {
                 return CompletableFuture.failedFuture(e);
             }
-            long highest = q.highest();
+            long highest = q == null ? 0 : q.highest();
             int from = -1;
             int last = 0;
             for (int p = 0; p < bytes.length; p += b.getInt(p + LENGTH_OFFSET)) {
-                String problem = RecordCheck.problem(bytes, b, p, q.idBytes(), writerCrc);
+                String problem = RecordCheck.problem(bytes, b, p, idBytes, writerCrc);
                 if (problem == null && b.getInt(p + LENGTH_OFFSET) - RECORD_HEADER_LENGTH > maxMessageSize) {
                     problem = "above max-message-size " + maxMessageSize;
                 }
@@ -391,6 +436,14 @@ public final class MessageStore implements Closeable {
             if (total > maxGroupLength) {
                 return CompletableFuture.failedFuture(new IllegalArgumentException("a record run of " + total
                         + " bytes must fit in one segment (at most " + maxGroupLength + " bytes)"));
+            }
+            if (q == null) {
+                try {
+                    q = indexes.getOrCreate(persistenceId);
+                } catch (IOException e) {
+                    fail(e);
+                    return CompletableFuture.failedFuture(e);
+                }
             }
             try {
                 for (int p = from; p < bytes.length; p += b.getInt(p + LENGTH_OFFSET)) {
@@ -438,38 +491,72 @@ public final class MessageStore implements Closeable {
         return mode == FlushMode.ASYNC ? CompletableFuture.completedFuture(null) : flusher.awaitFlushed(end);
     }
 
-    /** Checks a group before anything is written; returns its total length. Writer lock. */
+    /**
+     * Checks a group before anything is written; returns its total length. A new id's index is created only after the
+     * whole group passed (a refused append leaves no directory). Writer lock.
+     */
     private long validate(List<AppendRecord> group, QueueIndex[] idx) {
         long stamp = ++groupCounter;
         long total = 0;
+        // ids without an index yet: {highest in this group, id length}; their index is created only once the whole
+        // group is accepted, so a refused append leaves no directory behind
+        Map<String, long[]> fresh = null;
         for (int i = 0; i < group.size(); i++) {
             AppendRecord r = group.get(i);
-            QueueIndex q;
-            try {
-                q = indexes.getOrCreate(r.persistenceId());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            QueueIndex q = indexes.get(r.persistenceId());
+            long groupHighest;
+            int idLength;
+            long[] pending = null;
+            if (q != null) {
+                if (q.groupStamp != stamp) {
+                    q.groupStamp = stamp;
+                    q.groupHighest = q.highest();
+                }
+                groupHighest = q.groupHighest;
+                idLength = q.idBytes().length;
+            } else {
+                if (fresh == null) {
+                    fresh = new HashMap<>();
+                }
+                pending = fresh.get(r.persistenceId());
+                if (pending == null) {
+                    pending = new long[] {0, IndexNames.encode(r.persistenceId()).length}; // refuses malformed ids
+                    fresh.put(r.persistenceId(), pending);
+                }
+                groupHighest = pending[0];
+                idLength = (int) pending[1];
             }
-            if (q.groupStamp != stamp) {
-                q.groupStamp = stamp;
-                q.groupHighest = q.highest();
-            }
-            if (r.sequenceNr() <= q.groupHighest) {
+            if (r.sequenceNr() <= groupHighest) {
                 throw new IllegalArgumentException("sequence nr " + r.sequenceNr() + " of persistence id '" + r.persistenceId()
-                        + "' is not above its highest " + q.groupHighest + "; sequence nrs must increase (use truncateAfter to rewrite a tail)");
+                        + "' is not above its highest " + groupHighest + "; sequence nrs must increase (use truncateAfter to rewrite a tail)");
             }
-            q.groupHighest = r.sequenceNr();
-            long content = (long) q.idBytes().length + r.payload().length;
+            if (q != null) {
+                q.groupHighest = r.sequenceNr();
+            } else {
+                pending[0] = r.sequenceNr();
+            }
+            long content = (long) idLength + r.payload().length;
             if (content > maxMessageSize) {
                 throw new IllegalArgumentException("record " + r.sequenceNr() + " of persistence id '" + r.persistenceId() + "' has "
                         + content + " bytes of id and payload, above max-message-size " + maxMessageSize);
             }
-            total += recordLength(q.idBytes().length, r.payload().length);
+            total += recordLength(idLength, r.payload().length);
             idx[i] = q;
         }
         if (total > maxGroupLength) {
             throw new IllegalArgumentException("an atomic group of " + group.size() + " records needs " + total
                     + " bytes but must fit in one segment (at most " + maxGroupLength + " bytes); raise segment-size or write smaller groups");
+        }
+        if (fresh != null) {
+            for (int i = 0; i < group.size(); i++) {
+                if (idx[i] == null) {
+                    try {
+                        idx[i] = indexes.getOrCreate(group.get(i).persistenceId());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
         }
         return total;
     }
@@ -505,7 +592,10 @@ public final class MessageStore implements Closeable {
      * Every record is checked (length, CRC32C, id, sequence nr) before it is returned. Thread-safe, lock-free.
      *
      * @return the records, or {@link ReadResult.BelowRetention} when {@code fromSeq} lies below what retention kept
-     * @throws IOException when a stored record fails its checks, or the store stopped
+     *         (its first retained sequence nr is always above the one asked for)
+     * @throws IOException when a stored record fails its checks, when an index entry is damaged (it names an
+     *         impossible size, an offset before the id's previous record, or an offset at or above the log's start
+     *         that no segment holds: never a short read or a BelowRetention for that), or the store stopped
      */
     public ReadResult read(String persistenceId, long fromSeq, long toSeq, long max, TagFilter filter) throws IOException {
         Objects.requireNonNull(filter, "filter");
@@ -528,16 +618,28 @@ public final class MessageStore implements Closeable {
         }
         List<StoredRecord> out = new ArrayList<>((int) Math.min(max, Math.min(hi - lo + 1, 1024)));
         byte[] id = index.idBytes();
+        long previousEnd = -1; // an id's records lie in the log in sequence-nr order
         for (long s = lo; s <= hi && out.size() < max; s++) {
             int size = index.size(s);
             if (size <= 0 || !filter.matches(index.tagHash(s))) {
                 continue;
             }
             long position = index.position(s);
+            if (size > maxGroupLength || position < previousEnd) {
+                throw damagedEntry(persistenceId, s, position, size, size > maxGroupLength ? "no record is that large"
+                        : "it points before the previous record of the id");
+            }
             Segment segment = position < first ? null : log.segmentAt(position);
-            if (segment == null) { // retention removed it while we read
+            if (segment == null) {
+                // Only retention removing the segment while we read explains a missing one: the entry must point below
+                // the (new) start of the log, and the first retained record must lie above the one asked for.
+                long nowFirst = log.firstOffset();
+                long retained = index.firstAtOrAfter(nowFirst);
+                if (position >= nowFirst || retained <= s) {
+                    throw damagedEntry(persistenceId, s, position, size, "no commit-log segment holds that offset");
+                }
                 if (out.isEmpty()) {
-                    return new ReadResult.BelowRetention(index.firstAtOrAfter(log.firstOffset()));
+                    return new ReadResult.BelowRetention(retained);
                 }
                 break;
             }
@@ -547,8 +649,14 @@ public final class MessageStore implements Closeable {
                         + " fails its checks (length, CRC32C, id or sequence nr); the commit log is damaged");
             }
             out.add(record);
+            previousEnd = position + size;
         }
         return new ReadResult.Records(out);
+    }
+
+    private static IOException damagedEntry(String persistenceId, long seq, long position, int size, String why) {
+        return new IOException("the index entry of record " + seq + " of persistence id '" + persistenceId + "' (commit-log offset "
+                + position + ", size " + size + ") is damaged: " + why + "; the index is damaged");
     }
 
     /**
@@ -574,12 +682,19 @@ public final class MessageStore implements Closeable {
             if (s <= index.highest() && (index.size(s) == 0 || (index.size(s) > 0 && index.position(s) < first))) {
                 s = Math.max(s, index.firstAtOrAfter(first));
             }
-            RunPlan plan = RunPlan.of(index, s, maxBytes, maxRecords);
+            RunPlan plan = RunPlan.of(index, s, maxBytes, maxRecords, maxGroupLength);
             RecordRun run = plan.copy(log, persistenceId, index.idBytes());
             if (run != null) {
                 return run;
             }
-            fromSeq = s; // retention removed the first record's segment while we read: start again above it
+            // retention removed the first record's segment while we read: start again above it (an entry below the
+            // log's start that the first retained record does not lie above is damaged, not retained away)
+            long retained = index.firstAtOrAfter(log.firstOffset());
+            if (retained <= plan.firstSeq()) {
+                throw new IOException("the index entry of record " + plan.firstSeq() + " of persistence id '" + persistenceId
+                        + "' is damaged: no commit-log segment holds its offset " + index.position(plan.firstSeq()) + "; the index is damaged");
+            }
+            fromSeq = retained;
         }
     }
 
@@ -622,6 +737,7 @@ public final class MessageStore implements Closeable {
             if (index == null || index.truncateAfter(lastKeptSeq, log.writePosition()) == 0 && lastKeptSeq >= index.highest()) {
                 return;
             }
+            indexes.markStructureChanged(); // the checkpoint below records the lower highest in the index summary
         } catch (IOException e) {
             fail(e);
             throw e;
@@ -655,20 +771,30 @@ public final class MessageStore implements Closeable {
      */
     void checkpoint() throws IOException {
         throwIfStopped();
-        writeCheckpoint();
+        writeCheckpoint(false);
     }
 
-    private void writeCheckpoint() throws IOException {
+    /**
+     * @param atClose the final checkpoint of {@link #close}: the {@link IndexSummary} is written (marked "at close") even
+     *                when no index file came or went, so a clean open can compare every id's highest sequence nr
+     */
+    private void writeCheckpoint(boolean atClose) throws IOException {
         synchronized (checkpointMonitor) {
             if (failure != null) {
                 throw failure;
             }
             try {
-                long offset = log.writePosition();
+                long offset;
                 List<List<QueueIndex>> drained;
+                IndexSummary summary = null;
                 writeLock.lock();
                 try {
+                    // under the writer lock, so the summary's highest sequence nrs are those of the log up to offset
+                    offset = log.writePosition();
                     drained = indexes.drainDirty();
+                    if (indexes.takeStructureChanged() || atClose) {
+                        summary = IndexSummary.snapshot(indexes, offset, atClose);
+                    }
                 } finally {
                     writeLock.unlock();
                 }
@@ -684,6 +810,9 @@ public final class MessageStore implements Closeable {
                 }
                 if (!drained.get(1).isEmpty()) {
                     CommitLog.forceDirectory(indexes.root());
+                }
+                if (summary != null) {
+                    summary.write(config.dir()); // after the indexes it describes are durable
                 }
                 Checkpoint.write(config.dir(), offset, clock.millis());
             } catch (IOException | UncheckedIOException e) {
@@ -790,7 +919,7 @@ public final class MessageStore implements Closeable {
         }
         try {
             if (failure == null) {
-                writeCheckpoint();
+                writeCheckpoint(true);
                 Files.deleteIfExists(config.dir().resolve(ABORT_FILE));
                 CommitLog.forceDirectory(config.dir());
             }

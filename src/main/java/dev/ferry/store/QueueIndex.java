@@ -22,7 +22,8 @@ import static dev.ferry.store.IndexDescriptor.*;
  * The index of one persistence id (layout in {@link IndexDescriptor}): its mapped index segments, its highest
  * sequence nr and its deleted-to mark, which the {@code meta} file keeps durable (four longs + CRC32C, replaced
  * atomically) because deletes and truncation may remove the entries that would otherwise tell; it also remembers
- * the last truncation so a recovery scan that starts before it cannot bring truncated records back.
+ * the last truncation so a recovery scan that starts before it cannot bring truncated records back. An index that
+ * lost files is rebuilt from the commit log at open ({@link IndexSummary}, {@link #resetForRebuild}, {@link #fillHolesTo}).
  *
  * <p>Threading: mutators ({@code append}, {@code putRecovered}, {@code deleteTo}, {@code truncateAfter},
  * {@code reclaimBelow}) run under the store's writer lock. Readers call {@link #highest}, {@link #deletedTo},
@@ -48,6 +49,10 @@ final class QueueIndex {
     /** The last truncation: records below this commit-log offset with a sequence nr above truncateKeep are gone. */
     private long truncateOffset;
     private long truncateKeep;
+    /** The highest sequence nr the meta file holds (a floor for {@link #highest} when the entries cannot tell). */
+    private long metaHighest;
+    /** Told when an index file is created or deleted, so the next checkpoint rewrites the {@link IndexSummary}. */
+    private Runnable structureListener = () -> { };
 
     /** Bytes of zeros written ahead of the newest entry in one go ({@link #fillAhead}): 2,048 entries. */
     static final int FILL_AHEAD = 32 << 10;
@@ -102,6 +107,7 @@ final class QueueIndex {
         }
         long[] meta = readMeta(dir.resolve(META_FILE));
         index.deletedTo = meta[0];
+        index.metaHighest = meta[1];
         index.highest = Math.max(meta[1], index.tail());
         index.truncateOffset = meta[2];
         index.truncateKeep = meta[3];
@@ -207,6 +213,7 @@ final class QueueIndex {
         if ((r == null || r.start() != start || r.generation() != generation) && !segments.containsKey(start)) {
             segments.put(start, map(dir.resolve(SegmentDescriptor.fileName(start)), entriesPerFile));
             grew = true;
+            structureListener.run();
             filledSegment = -1;
         }
         if (seq > highest) {
@@ -436,6 +443,7 @@ final class QueueIndex {
         }
         generation++; // writer lock: single writer of this field
         recent = null;
+        structureListener.run();
         Files.deleteIfExists(dir.resolve(SegmentDescriptor.fileName(start)));
         return 1;
     }
@@ -484,6 +492,76 @@ final class QueueIndex {
             throw new IOException("index meta file " + path + " is damaged (size " + b.capacity() + " or CRC); it holds the deleted-to mark, restore it or remove the index directory to rebuild from the commit log");
         }
         return new long[] {b.getLong(0), b.getLong(8), b.getLong(16), b.getLong(24)};
+    }
+
+    void structureListener(Runnable listener) {
+        structureListener = listener;
+    }
+
+    long truncateOffset() {
+        return truncateOffset;
+    }
+
+    long metaHighest() {
+        return metaHighest;
+    }
+
+    /** @return how many index files the index has */
+    int fileCount() {
+        return segments.size();
+    }
+
+    /** @return the first sequence nr of the oldest index file, 0 when there is none */
+    long firstFileStart() {
+        return segments.isEmpty() ? 0 : segments.firstKey();
+    }
+
+    /** @return the first sequence nr of the newest index file, 0 when there is none */
+    long lastFileStart() {
+        return segments.isEmpty() ? 0 : segments.lastKey();
+    }
+
+    /** @return whether the index files follow each other without a missing file between the oldest and the newest */
+    boolean filesContiguous() {
+        long expected = -1;
+        for (long start : segments.keySet()) {
+            if (expected >= 0 && start != expected) {
+                return false;
+            }
+            expected = start + entriesPerFile;
+        }
+        return true;
+    }
+
+    /**
+     * Rebuild: deletes every index file and forgets the highest sequence nr, so the commit-log scan that follows
+     * writes every entry afresh (deleted-to and the last truncation, kept in the meta file, still apply). Recovery
+     * only (single-threaded, before anyone reads).
+     */
+    void resetForRebuild() throws IOException {
+        for (long start : new ArrayList<>(segments.keySet())) {
+            dropSegment(start);
+        }
+        filledSegment = -1;
+        highest = 0;
+    }
+
+    /**
+     * Rebuild: raises the highest sequence nr to {@code target} when the commit log no longer holds the records up to
+     * it (retention took them, or the meta file or the index summary knows a higher one), writing holes for
+     * {@code target}'s index file from the current highest on, so the written entries of the newest file stay a
+     * contiguous prefix. {@code offset} is at or above every record indexed so far (holes keep offsets non-decreasing).
+     */
+    void fillHolesTo(long target, long offset) throws IOException {
+        if (target <= highest) {
+            return;
+        }
+        ensureSegment(target);
+        MappedByteBuffer b = segmentFor(target);
+        for (long s = Math.max(highest + 1, segmentStart(target, entriesPerFile)); s <= target; s++) {
+            put(b, s, offset, HOLE_SIZE, 0);
+        }
+        highest = target;
     }
 
     /** For tests: the segment files currently mapped, by first sequence nr. */

@@ -25,21 +25,40 @@ final class RunPlan {
         sizes = new int[capacity];
     }
 
-    /** The present entries from {@code fromSeq} up to the published highest that fit in maxBytes (one at least) and maxRecords. */
-    static RunPlan of(QueueIndex index, long fromSeq, int maxBytes, int maxRecords) {
+    /**
+     * The present entries from {@code fromSeq} up to the published highest that fit in maxBytes (one at least) and maxRecords.
+     *
+     * @param maxRecordLength the largest record the log can hold: an entry naming a larger size is damaged
+     * @throws IOException when an entry is damaged (an impossible size, or an offset before the previous entry's record:
+     *                     an id's records lie in the log in sequence-nr order), so a run is never silently cut short by it
+     */
+    static RunPlan of(QueueIndex index, long fromSeq, int maxBytes, int maxRecords, long maxRecordLength) throws IOException {
         long hi = index.highest();
         RunPlan plan = new RunPlan((int) Math.max(1, Math.min(Math.min(maxRecords, 1024), hi - fromSeq + 1)));
+        long previousEnd = -1;
         for (long s = fromSeq; s <= hi && plan.count < maxRecords; s++) {
             int size = index.size(s);
             if (size <= 0) {
                 continue; // a hole or a reclaimed entry
             }
+            long position = index.position(s);
+            if (size > maxRecordLength || position < previousEnd) {
+                throw new IOException("the index entry of record " + s + " of persistence id '" + index.persistenceId() + "' (commit-log offset "
+                        + position + ", size " + size + ") is damaged: " + (size > maxRecordLength ? "no record is that large"
+                        : "it points before the previous record of the id") + "; the index is damaged");
+            }
             if (plan.count > 0 && plan.total + size > maxBytes) {
                 break;
             }
-            plan.add(s, index.position(s), size);
+            plan.add(s, position, size);
+            previousEnd = position + size;
         }
         return plan;
+    }
+
+    /** The sequence nr of the first planned record (the plan is not empty). */
+    long firstSeq() {
+        return seqs[0];
     }
 
     private void add(long seq, long position, int size) {

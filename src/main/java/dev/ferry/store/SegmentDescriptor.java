@@ -11,7 +11,8 @@ import java.nio.ByteOrder;
  * with a header and is followed by records packed back to back. A record never spans segments: when the
  * next group does not fit, the writer puts an end-of-segment marker and rolls to the next file (RocketMQ's
  * BLANK). Bytes after the last record are zero (files are created sparse, recovery punches torn tails back
- * to zeros), so a zero length means "end of data".
+ * to zeros), so a zero length means "end of data" — unless a valid record follows the zeros somewhere later in the
+ * log, which recovery reports as a cut ({@code ZEROS_BEFORE_RECORDS}).
  *
  * <pre>
  * Segment header (32 bytes, at file position 0)

@@ -314,4 +314,35 @@ class MessageStoreTest extends OneStoreTest {
         assertInstanceOf(StoreStoppedException.class, e.getCause());
         assertThrows(StoreStoppedException.class, () -> store.read("a", 1, 1, 1, TagFilter.ALL));
     }
+
+    private long indexDirectories() throws IOException {
+        try (var dirs = java.nio.file.Files.list(dir.resolve("index"))) {
+            return dirs.count();
+        }
+    }
+
+    private void assertRefused(List<AppendRecord> group) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> store.append(group, FlushMode.SYNC).get(10, TimeUnit.SECONDS));
+        assertInstanceOf(IllegalArgumentException.class, e.getCause());
+    }
+
+    /** A refused append (size, sequence nr, a bad record of the group) creates no index directory for a new id. */
+    @Test
+    void refusedAppendsLeaveNoIndexDirectoryBehind() throws Exception {
+        appendSync(store, record("old", 1, ""));
+        long before = indexDirectories();
+        assertRefused(List.of(new AppendRecord("too-big", 1, 0, new byte[StoreConfig.defaults(dir).maxMessageSize()])));
+        assertRefused(List.of(record("fresh", 1, ""), record("old", 1, ""))); // the group fails on its second record
+        assertRefused(List.of(record("twice", 2, ""), record("twice", 2, "")));
+        ExecutionException run = assertThrows(ExecutionException.class,
+                () -> store.appendRun("run", RecordRun.of(store.readRun("old", 1, 1 << 20, 10).bytes()), FlushMode.SYNC).get(10, TimeUnit.SECONDS));
+        assertInstanceOf(IllegalArgumentException.class, run.getCause()); // records of another id
+        assertEquals(before, indexDirectories());
+        for (String id : List.of("too-big", "fresh", "twice", "run")) {
+            assertEquals(0, store.highestSequence(id), id);
+        }
+        appendSync(store, record("fresh", 1, ""), record("fresh", 2, ""));
+        assertEquals(before + 1, indexDirectories());
+        assertEquals(List.of(1L, 2L), seqs(readAll(store, "fresh")));
+    }
 }

@@ -238,4 +238,136 @@ class RecoveryTest {
         java.io.IOException e = assertThrows(java.io.IOException.class, () -> store.read("a", 1, 5, 10, TagFilter.ALL));
         assertTrue(e.getMessage().startsWith("record 3 of persistence id 'a' at commit-log offset " + damaged + " fails its checks"), e.getMessage());
     }
+
+    private String writeSegments(int records) throws Exception {
+        open();
+        for (long s = 1; s <= records; s++) {
+            appendSync(store, big("a", s));
+        }
+        return SegmentDescriptor.fileName(2L * SEGMENT_SIZE);
+    }
+
+    /** A segment missing in the middle after a crash (and no checkpoint): the open refuses, naming it; nothing is deleted. */
+    @Test
+    void aMissingMiddleSegmentAfterACrashStopsTheOpenAndDeletesNothing() throws Exception {
+        String middle = writeSegments(300); // 5 segments of 64 KiB
+        store.checkpoint();
+        store.abandonForTesting();
+        store = null;
+        Files.delete(dir.resolve("commitlog").resolve(middle));
+        Files.delete(dir.resolve(Checkpoint.FILE));
+        long before;
+        try (var files = Files.list(dir.resolve("commitlog"))) {
+            before = files.count();
+        }
+
+        IOException e = assertThrows(IOException.class, this::open);
+        assertTrue(e.getMessage().contains("not contiguous") && e.getMessage().contains("segment " + middle + " (commit-log offsets "),
+                e.getMessage());
+        try (var files = Files.list(dir.resolve("commitlog"))) {
+            assertEquals(before, files.count(), "the later segments must survive");
+        }
+    }
+
+    /** A segment missing in the middle after a clean close: refused too (it used to open and serve a log with a hole). */
+    @Test
+    void aMissingMiddleSegmentAfterACleanCloseStopsTheOpen() throws Exception {
+        String middle = writeSegments(300);
+        store.close();
+        store = null;
+        Files.delete(dir.resolve("commitlog").resolve(middle));
+
+        IOException e = assertThrows(IOException.class, this::open);
+        assertTrue(e.getMessage().contains("segment " + middle), e.getMessage());
+    }
+
+    /**
+     * The newest segment lost after a clean close: the checkpoint vouches for records in it, so the open refuses; an
+     * operator who deletes the checkpoint to accept the loss gets the cut reported (BAD_SEGMENT), not silently.
+     */
+    @Test
+    void aMissingNewestSegmentIsRefusedThenReportedAsACutOnceTheLossIsAccepted() throws Exception {
+        writeSegments(300);
+        List<Segment> segments = store.commitLogForTesting().segments();
+        Path newest = segments.get(segments.size() - 1).path();
+        long newestBase = segments.get(segments.size() - 1).baseOffset();
+        store.close();
+        store = null;
+        Files.delete(newest);
+
+        IOException e = assertThrows(IOException.class, this::open);
+        assertTrue(e.getMessage().contains("segment file(s) " + newest.getFileName() + " missing"), e.getMessage());
+
+        Files.delete(dir.resolve(Checkpoint.FILE));
+        RecoveryReport report = open().recoveryReport();
+        RecoveryReport.Truncation cut = report.truncation().orElseThrow();
+        assertEquals(RecoveryReport.Reason.BAD_SEGMENT, cut.reason());
+        assertTrue(report.indexEntriesRemoved() > 0);
+        long highest = store.highestSequence("a");
+        assertTrue(highest < 300 && highest > 200, "highest " + highest);
+        assertEquals(highest, readAll(store, "a").size());
+        assertTrue(store.indexesForTesting().get("a").position(highest) < newestBase);
+    }
+
+    /**
+     * Zeros at a record's start with valid records after them (pages written back out of order before a power loss)
+     * are a cut, reported with its reason, what it discarded and where the valid data was, not taken for the log's end.
+     */
+    @Test
+    void zerosAtARecordStartFollowedByValidRecordsAreReportedAsACut() throws Exception {
+        open();
+        for (int i = 1; i <= 300; i++) {
+            appendSync(store, new AppendRecord("p" + i % 3, (i + 2) / 3, 0, new byte[300]));
+            if (i == 200) {
+                store.checkpoint();
+            }
+        }
+        long zeroed = offsetOf("p1", 84); // record 250
+        store.abandonForTesting();
+        overwrite(segmentFile(dir, zeroed, SEGMENT_SIZE), zeroed % SEGMENT_SIZE, new byte[4096]);
+
+        RecoveryReport report = open().recoveryReport();
+        RecoveryReport.Truncation cut = report.truncation().orElseThrow();
+        assertEquals(RecoveryReport.Reason.ZEROS_BEFORE_RECORDS, cut.reason());
+        assertEquals(zeroed, cut.offset());
+        assertTrue(cut.validRecordAt() > zeroed + 4096 - 400 && cut.validRecordAt() < zeroed + 4096 + 400, "valid at " + cut.validRecordAt());
+        assertTrue(cut.discardedBytes() > 10_000, "discarded " + cut.discardedBytes());
+        assertEquals(51, report.indexEntriesRemoved());
+        assertEquals(83, store.highestSequence("p1"));
+    }
+
+    /** The same when the valid records are only in a later segment: the rest of the segment is zeros. */
+    @Test
+    void zerosToTheEndOfASegmentWithRecordsInTheNextOneAreReportedAsACut() throws Exception {
+        open();
+        for (long s = 1; s <= 100; s++) { // two segments and a half
+            appendSync(store, big("a", s));
+        }
+        long zeroed = offsetOf("a", 40);
+        store.abandonForTesting();
+        overwrite(segmentFile(dir, zeroed, SEGMENT_SIZE), zeroed % SEGMENT_SIZE, new byte[(int) (SEGMENT_SIZE - zeroed % SEGMENT_SIZE)]);
+
+        RecoveryReport.Truncation cut = open().recoveryReport().truncation().orElseThrow();
+        assertEquals(RecoveryReport.Reason.ZEROS_BEFORE_RECORDS, cut.reason());
+        assertEquals(zeroed, cut.offset());
+        assertEquals(SEGMENT_SIZE + SegmentDescriptor.SEGMENT_HEADER_LENGTH, cut.validRecordAt());
+        assertTrue(cut.segmentsDeleted() >= 1);
+        assertEquals(39, store.highestSequence("a"));
+    }
+
+    /** A crash right after the roll wrote the marker's magic but not its length leaves zeros, magic, zeros: a normal end. */
+    @Test
+    void aTornEndMarkerIsTheNormalEndNotACut() throws Exception {
+        open();
+        writeSingles("a", 5);
+        long end = store.commitLogForTesting().writePosition();
+        store.abandonForTesting();
+        byte[] magic = new byte[4];
+        java.nio.ByteBuffer.wrap(magic).order(SegmentDescriptor.ORDER).putInt(0, SegmentDescriptor.END_OF_SEGMENT_MAGIC);
+        overwrite(segmentFile(dir, end, SEGMENT_SIZE), end % SEGMENT_SIZE + 4, magic);
+
+        RecoveryReport report = open().recoveryReport();
+        assertTrue(report.truncation().isEmpty(), report.toString());
+        assertEquals(5, readAll(store, "a").size());
+    }
 }
