@@ -276,6 +276,23 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         ActorRef<Replica.Command> incarnation;
         /** The node the copy this master last heard from runs on (null until it answered). */
         String node;
+        /** Shipments sent and not yet acknowledged durable, oldest first: {last seq, payload bytes}. */
+        final java.util.ArrayDeque<long[]> unacked = new java.util.ArrayDeque<>();
+        long unackedBytes;
+
+        /**
+         * Brings the unacknowledged shipments in line with {@code durable} (acknowledged ones leave) and {@code sent}
+         * (one past a position reset back to the replica's end was superseded: it is shipped again).
+         */
+        void settleUnacked() {
+            while (!unacked.isEmpty() && unacked.peekFirst()[0] <= durable) unackedBytes -= unacked.pollFirst()[1];
+            while (!unacked.isEmpty() && unacked.peekLast()[0] > sent) unackedBytes -= unacked.pollLast()[1];
+        }
+
+        void shipped(long lastSeq, long bytes) {
+            unacked.addLast(new long[]{lastSeq, bytes});
+            unackedBytes += bytes;
+        }
 
         ReplicaState(long now) {
             caughtUpAt = now;
@@ -675,16 +692,24 @@ public final class QueueEntity extends AbstractBehavior<QueueEntity.Command> {
         var rep = settings.replication();
         String pid = topicState.persistenceId(queueId);
         try {
-            while (rs.sent < nextOffset && rs.sent - Math.max(rs.durable, 0) < rep.maxUnackedRecords()) {
+            rs.settleUnacked();
+            // Bounded in records and in bytes: a shipment is one remote message (Artery drops one above its frame size),
+            // and what waits for acknowledgement is held by Artery's buffers on this node.
+            while (rs.sent < nextOffset && rs.sent - Math.max(rs.durable, 0) < rep.maxUnackedRecords() && rs.unackedBytes < rep.maxUnackedBytes()) {
                 long from = rs.sent + 1;
-                ReadResult r = store.raw().read(pid, from, nextOffset, rep.maxShipmentRecords(), dev.ferry.store.TagFilter.ALL);
+                ReadResult r = store.raw().read(pid, from, nextOffset, rep.maxShipmentRecords(), rep.maxShipmentBytes(), dev.ferry.store.TagFilter.ALL);
                 if (r instanceof ReadResult.BelowRetention below)
-                    r = store.raw().read(pid, below.firstRetainedSequence(), nextOffset, rep.maxShipmentRecords(), dev.ferry.store.TagFilter.ALL);
+                    r = store.raw().read(pid, below.firstRetainedSequence(), nextOffset, rep.maxShipmentRecords(), rep.maxShipmentBytes(), dev.ferry.store.TagFilter.ALL);
                 if (!(r instanceof ReadResult.Records recs) || recs.records().isEmpty()) return;
                 List<ShippedRecord> out = new ArrayList<>(recs.records().size());
-                for (StoredRecord sr : recs.records()) out.add(new ShippedRecord(sr.sequenceNr(), sr.tagHash(), sr.payload()));
+                long bytes = 0;
+                for (StoredRecord sr : recs.records()) {
+                    out.add(new ShippedRecord(sr.sequenceNr(), sr.tagHash(), sr.payload()));
+                    bytes += sr.payload().length;
+                }
                 long prev = rs.sent;
                 rs.sent = out.get(out.size() - 1).sequenceNr();
+                rs.shipped(rs.sent, bytes);
                 ship(copy, prev, out);
             }
         } catch (java.io.IOException e) {

@@ -10,13 +10,17 @@ import java.time.Duration;
  * @param inSyncTimeout      a replica that has not caught up with the master's end for this long leaves the in-sync set
  *                           (Kafka replica.lag.time.max.ms; RocketMQ 5 haMaxTimeSlaveNotCatchup)
  * @param maxShipmentRecords most records one shipment (or catch-up chunk) carries (RocketMQ haTransferBatchSize)
+ * @param maxShipmentBytes   most encoded bytes one shipment carries (past its first record): a shipment is one remote
+ *                           message, which must fit in Artery's maximum-frame-size (Kafka replica.fetch.max.bytes)
  * @param maxUnackedRecords  records shipped to one replica and not yet acknowledged before the master waits (flow control)
+ * @param maxUnackedBytes    bytes shipped to one replica and not yet acknowledged before the master waits (flow control)
  * @param probeInterval      how often the master checks lag and re-probes replicas that are silent
  * @param silentProbeMaxInterval the longest wait between probes to a replica that does not answer (backing off from probeInterval)
  * @param recovery           peer recovery (ferry.replication.recovery.*)
  * @param slaveReadEnable    cold reads (below the master's read cache) go to an in-sync replica (RocketMQ slaveReadEnable)
  */
-public record ReplicationSettings(Duration inSyncTimeout, int maxShipmentRecords, int maxUnackedRecords, Duration probeInterval,
+public record ReplicationSettings(Duration inSyncTimeout, int maxShipmentRecords, long maxShipmentBytes, int maxUnackedRecords,
+                                  long maxUnackedBytes, Duration probeInterval,
                                   Duration silentProbeMaxInterval, Recovery recovery, boolean slaveReadEnable) {
 
     /**
@@ -48,7 +52,15 @@ public record ReplicationSettings(Duration inSyncTimeout, int maxShipmentRecords
                 // No frame-size bound here (single-node configs run on Akka's 256 KiB default); PUT checks it.
                 RecoverySettings.chunkSize(r.getValue("chunk-size").unwrapped(), Integer.MAX_VALUE),
                 r.getLong("min-lag-records"), r.getDuration("retry-delay"));
-        return new ReplicationSettings(c.getDuration("in-sync-timeout"), c.getInt("max-shipment-records"),
-                c.getInt("max-unacked-records"), c.getDuration("probe-interval"), c.getDuration("silent-probe-max-interval"), recovery, c.getBoolean("slave-read-enable"));
+        long shipmentBytes = c.getBytes("max-shipment-bytes");
+        if (shipmentBytes < 1)
+            throw new com.typesafe.config.ConfigException.BadValue("ferry.replication.max-shipment-bytes", "must be above 0, was " + shipmentBytes);
+        // A shipment is one remote message: never more than half a frame, whatever the file says (a config with
+        // Akka's 256 KiB default frames gets 128 KiB shipments rather than messages Artery drops).
+        String frame = "akka.remote.artery.advanced.maximum-frame-size";
+        if (root.hasPath(frame)) shipmentBytes = Math.min(shipmentBytes, root.getBytes(frame) / 2);
+        return new ReplicationSettings(c.getDuration("in-sync-timeout"), c.getInt("max-shipment-records"), shipmentBytes,
+                c.getInt("max-unacked-records"), c.getBytes("max-unacked-bytes"), c.getDuration("probe-interval"),
+                c.getDuration("silent-probe-max-interval"), recovery, c.getBoolean("slave-read-enable"));
     }
 }

@@ -598,6 +598,14 @@ public final class MessageStore implements Closeable {
      *         that no segment holds: never a short read or a BelowRetention for that), or the store stopped
      */
     public ReadResult read(String persistenceId, long fromSeq, long toSeq, long max, TagFilter filter) throws IOException {
+        return read(persistenceId, fromSeq, toSeq, max, Long.MAX_VALUE, filter);
+    }
+
+    /**
+     * As {@link #read(String, long, long, long, TagFilter)}, and stops before a record that would take the records'
+     * encoded sizes past {@code maxBytes}; the first record is always returned, whatever its size.
+     */
+    public ReadResult read(String persistenceId, long fromSeq, long toSeq, long max, long maxBytes, TagFilter filter) throws IOException {
         Objects.requireNonNull(filter, "filter");
         throwIfStopped();
         QueueIndex index = indexes.get(persistenceId);
@@ -619,11 +627,16 @@ public final class MessageStore implements Closeable {
         List<StoredRecord> out = new ArrayList<>((int) Math.min(max, Math.min(hi - lo + 1, 1024)));
         byte[] id = index.idBytes();
         long previousEnd = -1; // an id's records lie in the log in sequence-nr order
+        long bytes = 0;
         for (long s = lo; s <= hi && out.size() < max; s++) {
             int size = index.size(s);
             if (size <= 0 || !filter.matches(index.tagHash(s))) {
                 continue;
             }
+            if (!out.isEmpty() && bytes + size > maxBytes) {
+                break;
+            }
+            bytes += size;
             long position = index.position(s);
             if (size > maxGroupLength || position < previousEnd) {
                 throw damagedEntry(persistenceId, s, position, size, size > maxGroupLength ? "no record is that large"

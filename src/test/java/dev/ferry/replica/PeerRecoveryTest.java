@@ -257,6 +257,27 @@ class PeerRecoveryTest {
     }
 
     @Test
+    void aReplicaCatchesUpByShipmentsOnLargeMessagesThatTogetherExceedAnArteryFrame() throws Exception {
+        // 80 messages of 256 KiB (20 MiB), fewer than min-lag-records (100): the new replica catches up by shipments,
+        // which must each fit in one 16 MiB Artery frame (a shipment of all 80 was dropped as oversized, for ever).
+        String topic = "large-shipments";
+        createTopic(topic, 0, TopicSettings.Replication.ASYNC);
+        for (int i = 0; i < 80; i += 8) {
+            List<StoredMessage> batch = new ArrayList<>();
+            for (int j = i; j < i + 8; j++) {
+                byte[] body = new byte[256 << 10];
+                java.util.Arrays.fill(body, (byte) j);
+                batch.add(new StoredMessage("big-" + j, body, List.of(), List.of(), Map.of(), System.currentTimeMillis()));
+            }
+            assertInstanceOf(QueueEntity.Appended.class, send(topic, batch, Duration.ofSeconds(30)));
+        }
+        setReplicas(topic, 1);
+        awaitInSync(topic, 1);
+        assertSameLog(masterNode(topic), replicaNode(topic, 1), topic + "/0");
+        assertTrue(incoming(replicaNode(topic, 1), topic + "/0").isEmpty(), "it caught up by shipments, not by peer recovery");
+    }
+
+    @Test
     void eachNodeReportsItsRecoveriesOverHttp() throws Exception {
         String topic = "reported";
         createTopic(topic, 0, TopicSettings.Replication.ASYNC);

@@ -5,7 +5,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** How often a master probes a replica that does not answer: from probe-interval, doubling, up to the cap. */
+/**
+ * How often a master probes a replica that does not answer (from probe-interval, doubling, up to the cap), and how large
+ * a shipment may be.
+ */
 class ReplicationSettingsTest {
 
     private final ReplicationSettings settings = ReplicationSettings.fromConfig(ConfigFactory.parseString(
@@ -30,5 +33,15 @@ class ReplicationSettingsTest {
         ReplicationSettings defaults = ReplicationSettings.fromConfig(ConfigFactory.load());
         assertEquals(500, defaults.probeDelayMillis(0));
         assertEquals(8_000, defaults.probeDelayMillis(100));
+    }
+
+    @Test
+    void aShipmentIsNeverMoreThanHalfOfArterysFrame() {
+        ReplicationSettings small = ReplicationSettings.fromConfig(ConfigFactory.parseString(
+                "ferry.replication.max-shipment-bytes = 64m\nakka.remote.artery.advanced.maximum-frame-size = 16m").withFallback(ConfigFactory.load()));
+        assertEquals(8L << 20, small.maxShipmentBytes());
+        ReplicationSettings defaults = ReplicationSettings.fromConfig(ConfigFactory.parseString(
+                "akka.remote.artery.advanced.maximum-frame-size = 16m").withFallback(ConfigFactory.load()));
+        assertEquals(4L << 20, defaults.maxShipmentBytes());
     }
 }

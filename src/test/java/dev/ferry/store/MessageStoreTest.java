@@ -49,6 +49,21 @@ class MessageStoreTest extends OneStoreTest {
         assertEquals(List.of(1L, 2L), seqs(readAll(store, "new")));
     }
 
+    /** A read with a byte budget stops before the record that would pass it, but always returns the first one. */
+    @Test
+    void readStopsAtItsByteBudgetButAlwaysReturnsTheFirstRecord() throws Exception {
+        for (long s = 1; s <= 10; s++) {
+            appendSync(store, big("a", s));
+        }
+        List<StoredRecord> all = readAll(store, "a");
+        long three = 0;
+        for (int i = 0; i < 3; i++) {
+            three += all.get(i).payload().length + 100; // a record's header is well under 100 bytes
+        }
+        assertEquals(List.of(1L, 2L, 3L), seqs(records(store.read("a", 1, 10, 100, three, TagFilter.ALL))));
+        assertEquals(List.of(1L), seqs(records(store.read("a", 1, 10, 100, 1, TagFilter.ALL))));
+    }
+
     /** Reads honour from, to and max, and ids interleaved in one log do not see each other. */
     @Test
     void readHonoursFromToAndMax() throws Exception {
