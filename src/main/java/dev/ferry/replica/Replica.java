@@ -263,6 +263,10 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
                 })
                 .onSignal(PostStop.class, s -> {
                     if (recoveryKill != null) recoveryKill.abort(new IllegalStateException("replica stopped"));
+                    // Its drain will not be heard any more: the history says here that it did not finish (topic deleted,
+                    // slot given up, node leaving), as the master's side records it.
+                    if (streamActive) recoveries.record(new NodeRecoveries.Record(persistenceId, copy, "incoming", recoveryFrom, highest,
+                            recoveryBytes.get(), recoveryStarted, System.currentTimeMillis(), "interrupted: the replica stopped"));
                     recoveries.ended(activeRecovery);
                     parked.values().forEach(r -> r.replyTo().tell(new QueueEntity.ReadRejected(503, "replica_unavailable",
                             "replica " + copy + " of " + topic + "/" + queueId + " stopped (it moved or is moving); retry")));

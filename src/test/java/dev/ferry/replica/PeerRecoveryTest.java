@@ -441,6 +441,25 @@ class PeerRecoveryTest {
     }
 
     @Test
+    void aRecoveryCutShortByDeletingTheTopicIsRecordedAsInterruptedOnTheReplicasNode() throws Exception {
+        String topic = "deleted-mid-recovery";
+        createTopic(topic, 0, TopicSettings.Replication.ASYNC);
+        sendMany(topic, "d", 3000);
+        for (FerryNode n : nodes) recoveries(n).bucket().setRate(1 << 20, 64 << 10); // ~3 s for the whole log
+        setReplicas(topic, 1);
+        eventually(() -> !route(topic).nodes().getOrDefault(1, "").isEmpty());
+        FerryNode replica = replicaNode(topic, 1);
+        eventually(() -> store(replica).highestSequence(topic + "/0") > 300);
+        FerryNode n = nodes.get(0);
+        assertInstanceOf(Broker.TopicReply.class, AskPattern.<Broker.Command, Broker.Reply>ask(n.services().sharding().entityRefFor(Broker.TYPE_KEY, topic),
+                Broker.Delete::new, ASK, n.system().scheduler()).toCompletableFuture().get());
+        eventually(() -> !incoming(replica, topic + "/0").isEmpty());
+        NodeRecoveries.Record r = incoming(replica, topic + "/0").get(0);
+        assertTrue(r.outcome().startsWith("interrupted"), r.toString());
+        assertTrue(recoveries(replica).active().stream().noneMatch(a -> a.persistenceId().equals(topic + "/0")), "still listed as under way");
+    }
+
+    @Test
     void recoveryTrafficNeverExceedsTheNodesByteRateCap() throws Exception {
         String topic = "throttled";
         createTopic(topic, 0, TopicSettings.Replication.ASYNC);
