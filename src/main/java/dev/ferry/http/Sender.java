@@ -24,11 +24,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The send path: topic from the local route table (asking the Broker only on a miss), queue choice (explicit, by
- * sharding key, or round robin), then the messages go to the Queue entity: straight to it when it is a master on this
+ * sharding key, or round robin per topic), then the messages go to the Queue entity: straight to it when it is a master on this
  * node ({@link LocalMasters}), else through the sharding region. Acks come back when the queue's batch is stored.
  *
  * <p>Concurrent sends to one queue are coalesced here, in front of sharding ({@link QueueLane}): while
@@ -49,7 +48,7 @@ final class Sender {
     private final Services services;
     private final Duration timeout;
     private final MessageIds ids;
-    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final RoundRobin roundRobin = new RoundRobin();
     private final Map<String, EntityRef<QueueEntity.Command>> queueRefs = new ConcurrentHashMap<>();
     private final Map<String, QueueLane> lanes = new ConcurrentHashMap<>();
     private final LocalMasters localMasters;
@@ -170,7 +169,7 @@ final class Sender {
             return explicit;
         }
         if (shardingKey != null && !shardingKey.isEmpty()) return Math.floorMod(shardingKey.hashCode(), queues);
-        return Math.floorMod(roundRobin.getAndIncrement(), queues);
+        return roundRobin.next(t.name(), queues);
     }
 
     void checkSize(TopicState t, int size, String where) {

@@ -160,6 +160,19 @@ class HttpApiTest {
     }
 
     @Test
+    void sendsWithoutAQueueOrKeyGoRoundRobinOverEachTopicsOwnQueues() {
+        // one counter for every topic put every send to a on one queue and every send to b on the other
+        String a = newTopic(2), b = newTopic(2);
+        int[] toA = new int[2], toB = new int[2];
+        for (int i = 0; i < 8; i++) {
+            toA[http.post("/topics/" + a + "/messages", ("a" + i).getBytes()).json().path("queue").asInt()]++;
+            toB[http.post("/topics/" + b + "/messages", ("b" + i).getBytes()).json().path("queue").asInt()]++;
+        }
+        assertEquals("[4, 4]", java.util.Arrays.toString(toA), "topic " + a);
+        assertEquals("[4, 4]", java.util.Arrays.toString(toB), "topic " + b);
+    }
+
+    @Test
     void explicitQueueHeaderPicksTheQueue() {
         String t = newTopic(4);
         assertEquals(3, http.post("/topics/" + t + "/messages", "m".getBytes(), "Ferry-Queue", "3").json().path("queue").asInt());
