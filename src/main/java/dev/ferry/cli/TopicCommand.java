@@ -116,6 +116,8 @@ public final class TopicCommand {
                 for (JsonNode c : q.path("copies")) {
                     copies.append(copies.isEmpty() ? "" : " ").append(c.path("copy").asText()).append(':')
                             .append(c.path("role").asText()).append('@').append(c.path("node").asText().isEmpty() ? "-" : c.path("node").asText())
+                            .append(c.path("node").asText().isEmpty() && !c.path("lastNode").asText().isEmpty()
+                                    ? "(last on " + c.path("lastNode").asText() + ")" : "")
                             .append(c.path("inSync").asBoolean() ? "" : "(out of sync)");
                 }
                 table.row(q.path("queue").asText(), q.path("minOffset").asText(), q.path("maxOffset").asText(),

@@ -139,8 +139,10 @@ final class TopicApi {
         for (QueueRoute q : t.queues()) {
             stats.add(QueueStats.ask(sender, t.name(), q.queueId(), timeout));
         }
-        CompletableFuture<Map<String, String>> where = placement.entityNodes().toCompletableFuture().exceptionally(e -> Map.of());
+        // null when sharding did not answer: then a copy counts as running where it last ran if that node is a member
+        CompletableFuture<Map<String, String>> where = placement.entityNodes().toCompletableFuture().exceptionally(e -> null);
         return CompletableFuture.allOf(stats.toArray(CompletableFuture[]::new)).thenCombine(where, (v, nodes) -> {
+            java.util.Set<String> members = new java.util.HashSet<>(placement.nodeNames().values());
             List<Object> queues = new ArrayList<>();
             for (QueueRoute q : t.queues()) {
                 QueueEntity.Stats s = stats.get(q.queueId()).join();
@@ -149,9 +151,12 @@ final class TopicApi {
                     boolean master = copy == q.master();
                     String entity = copy == 0 ? "queue:" + QueueEntity.entityId(t.name(), q.queueId())
                             : "replica:" + dev.ferry.replica.Replica.entityId(t.name(), q.queueId(), copy);
-                    String node = nodes.getOrDefault(entity, q.nodes().getOrDefault(copy, ""));
+                    // node: where the copy runs now. The route's node is only where its data was left: a copy whose
+                    // node is down (or that cannot be placed) was shown as running there.
+                    String lastNode = q.nodes().getOrDefault(copy, "");
+                    String node = nodes != null ? nodes.getOrDefault(entity, "") : members.contains(lastNode) ? lastNode : "";
                     copies.add(Responses.map("copy", copy, "role", master ? "master" : "replica", "node", node,
-                            "inSync", q.inSync().contains(copy)));
+                            "lastNode", lastNode, "inSync", q.inSync().contains(copy)));
                 }
                 queues.add(Responses.map("queue", q.queueId(),
                         "minOffset", s == null ? -1 : s.minOffset(), "maxOffset", s == null ? -1 : s.maxOffset(),
