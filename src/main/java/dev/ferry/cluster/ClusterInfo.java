@@ -161,7 +161,7 @@ public final class ClusterInfo {
         }));
     }
 
-    /** Measures the file system under {@code dataDir} and the bytes the directory holds. */
+    /** Measures the file system under {@code dataDir} and the apparent size of the directory's files (sparse ones in full). */
     public static DiskUsage measure(String nodeName, Path dataDir) {
         try {
             Files.createDirectories(dataDir);
