@@ -71,7 +71,7 @@ public final class ClusterCommand {
 
         @Override
         void print(JsonNode answer, PrintWriter out) {
-            Output.text(out, answer);
+            ExplainText.print(answer, out);
         }
     }
 

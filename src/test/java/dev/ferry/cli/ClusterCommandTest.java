@@ -25,9 +25,25 @@ class ClusterCommandTest {
         Cli.against(TestNode.URL, "topic", "create", topic, "-q", "1");
         Cli.Result r = Cli.against(TestNode.URL, "cluster", "explain", "--topic", topic, "--queue", "0");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.lines().contains("entity: " + topic + "/0"), r.out());
-        assertTrue(r.lines().contains("decision:"), r.out());
+        assertTrue(r.lines().get(0).matches(topic + "/0 \\(master, copy 0\\): started on cli-test"), r.out());
+        assertTrue(r.lines().contains("can remain: yes"), r.out());
         assertFalse(r.out().contains("{"), r.out());
+    }
+
+    @Test
+    void explainOfAnUnplaceableReplicaPrintsEachNodesDecisionWithTheDecidersThatSaidNo() {
+        // one node: a replica can never share its master's node
+        String topic = "explain-replica-" + System.nanoTime() % 100_000;
+        Cli.against(TestNode.URL, "topic", "create", topic, "-q", "1", "-r", "1");
+        Cli.Result r = Cli.against(TestNode.URL, "cluster", "explain", "--topic", topic, "--queue", "0", "--copy", "1");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.lines().get(0).startsWith(topic + "/0/1 (replica, copy 1): unassigned"), r.out());
+        assertTrue(r.lines().contains("can allocate: no"), r.out());
+        assertTrue(r.lines().contains("nodes:"), r.out());
+        assertTrue(r.lines().stream().anyMatch(l -> l.matches("  cli-test: no \\(weight .*, rank 1\\)")), r.out());
+        assertTrue(r.lines().stream().anyMatch(l -> l.matches("    NO \\S+: .+")), r.out());
+        assertFalse(r.out().contains("{") || r.out().contains("\""), r.out());
+        assertFalse(r.lines().stream().anyMatch(l -> l.startsWith("    YES")), "only the deciders in the way: " + r.out());
     }
 
     @Test
