@@ -29,7 +29,19 @@ final class Json {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // The allocation core has no Jackson: its Decision's isYes()/isNo() would show as "yes"/"no" booleans
+            // beside ES's {decider, decision, explanation}.
+            .addMixIn(dev.ferry.allocation.Decision.class, DecisionJson.class)
             .build();
+
+    /** What of a {@link dev.ferry.allocation.Decision} the API leaves out. */
+    private abstract static class DecisionJson {
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        abstract boolean isYes();
+
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        abstract boolean isNo();
+    }
 
     static {
         // "4.5" for an integer field is a wrong type, not 4.

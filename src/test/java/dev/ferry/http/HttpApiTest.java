@@ -321,6 +321,8 @@ class HttpApiTest {
         assertEquals(200, explain.status(), explain.toString());
         assertEquals("http-1", explain.json().path("currentNode").asText());
         assertTrue(explain.json().path("decision").has("nodeDecisions"), explain.toString());
+        assertFalse(explain.text().contains("\"yes\":") || explain.text().contains("\"no\":"),
+                "a decider's answer is {decider, type, explanation}, without the core's isYes/isNo: " + explain);
     }
 
     @Test
