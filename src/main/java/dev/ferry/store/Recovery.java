@@ -146,6 +146,9 @@ final class Recovery {
         return new Result(stop, recordsScanned, bytesScanned, truncation, removed);
     }
 
+    /** How far past the start of zeros (and into each later segment) recovery looks for an intact record. */
+    static final int ZERO_GAP_LOOKAHEAD = 16 << 20;
+
     /** Zeros to compare the log against, 64 KiB at a time (read only). */
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10);
 
@@ -181,15 +184,19 @@ final class Recovery {
 
     /**
      * The commit-log offset of the first whole, intact record (length, version, internal lengths, CRC32C) at or after
-     * {@code from} in {@code segment} or anywhere after the header of a later segment, or -1. Zero runs are skipped 64
-     * KiB at a time; where bytes are not zero every position is tried (a page written back out of order starts
-     * mid-record), so the cost is the zeros up to the end of the log plus about one record of non-zero bytes.
+     * {@code from} in {@code segment} or after the header of a later segment, each within {@link #ZERO_GAP_LOOKAHEAD}
+     * bytes, or -1. Zero runs are skipped 64 KiB at a time; where bytes are not zero every position is tried (a page
+     * written back out of order starts mid-record), so the cost is the zeros looked at plus about one record of
+     * non-zero bytes.
      */
     private long validRecordAfter(Segment segment, int from) {
         CRC32C crc = new CRC32C();
         for (Segment s = segment; s != null; s = log.next(s), from = SEGMENT_HEADER_LENGTH) {
             ByteBuffer b = s.buffer();
-            int limit = s.size() - END_OF_SEGMENT_MARKER_LENGTH;
+            // Only so far past the zeros: pages written back out of order lie within what was dirty at the crash, and
+            // every crash recovery passes here at the log's true end, where the rest of a 1 GiB segment (and a prepared
+            // next one) is zeros that reading would fault into memory for nothing.
+            int limit = (int) Math.min(s.size() - END_OF_SEGMENT_MARKER_LENGTH, (long) from + ZERO_GAP_LOOKAHEAD);
             int p = from;
             while (p <= limit - RECORD_HEADER_LENGTH) {
                 int q = nextNonZero(b, p, limit);
