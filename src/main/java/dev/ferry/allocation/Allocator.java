@@ -247,6 +247,9 @@ public final class Allocator {
                 canMove = "no";
                 moveWhy = "the copy cannot remain on its node, but no other node accepts it, so it stays";
             }
+        } else if (remain.contains(dev.ferry.allocation.decider.SameQueueAllocationDecider.YES_PROMOTION_PENDING)) {
+            // Not "can remain": it stays only until the promotion onto its log is recorded, then it must leave.
+            moveWhy = "the copy stays on its node for now: " + dev.ferry.allocation.decider.SameQueueAllocationDecider.YES_PROMOTION_PENDING.explanation();
         } else {
             moveWhy = "the copy can remain on its current node";
         }

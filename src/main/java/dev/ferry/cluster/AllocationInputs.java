@@ -176,6 +176,15 @@ public final class AllocationInputs {
                     if (node != null && present.contains(node)) {
                         if (move != null && move.from().equals(node) && present.contains(move.to()))
                             b.copy(Copy.relocating(id, node, move.to(), 0));
+                        else if (copy > 0 && node.equals(running.get(new CopyId(t.name(), q.queueId(), q.master()))))
+                            // A replica beside its master never recovers there: the master holds the node's writer lease
+                            // for the log, so the Replica hands over or stays dormant (docs/replication.md). Before the
+                            // Broker has recorded the promotion it still holds the in-sync log the master is promoted onto
+                            // (in sync on this node); afterwards its slot names another node and it holds nothing of its
+                            // own (not in sync). Either way STARTED, never INITIALIZING: a dormant copy counted as a
+                            // recovery took incoming and outgoing slots on the master's node, throttling its own move off.
+                            b.copy(new Copy(id, dev.ferry.allocation.CopyState.STARTED, node, null, 0,
+                                    q.inSync().contains(copy) && node.equals(q.nodes().get(copy)), null));
                         else if (copy > 0 && !inSync)
                             // A replica that runs but is not in sync is still recovering (peer recovery or catch-up):
                             // the core counts it against the node's concurrent recoveries, as ES counts INITIALIZING copies.
@@ -270,6 +279,38 @@ public final class AllocationInputs {
         return routes.get(master.topic()).filter(t -> master.queue() < t.queues().size())
                 .map(t -> t.queues().get(master.queue()).masterNode()).orElse("");
     }
+    /**
+     * Replicas that run beside their master on the node the Broker's route names for the master's data: the promotion
+     * onto their log is recorded, they hand it over and stay dormant there, holding nothing of their own. The replica
+     * rebalance moves them off first (docs/replication.md). A replica beside a master whose promotion is not recorded yet
+     * is not among them ({@link #awaitsPromotion}), nor a surplus slot, nor one whose hand-off is already under way
+     * ({@code inProgress}: entity ids).
+     */
+    Set<CopyId> displacedReplicas(Set<String> inProgress) {
+        Map<CopyId, String> running = running();
+        Set<CopyId> out = new java.util.TreeSet<>(java.util.Comparator.comparing(CopyId::entityId));
+        running.forEach((id, node) -> {
+            if (id.copy() == 0 || inProgress.contains(id.entityId()) || surplusReplica(id)) return;
+            CopyId master = new CopyId(id.topic(), id.queue(), 0);
+            if (node.equals(running.get(master)) && node.equals(masterDataNode(master))) out.add(id);
+        });
+        return out;
+    }
+
+    /**
+     * Whether replica {@code id} runs beside its master while the Broker's route still names another node for the
+     * master's data: the master was placed there to be promoted onto this replica's in-sync log and the promotion is not
+     * recorded yet (after a crash the master's shard can wait on remembered entities for 10 s and more). It must not move
+     * now: it is the in-sync copy the promotion needs.
+     */
+    boolean awaitsPromotion(CopyId id) {
+        if (id.copy() == 0) return false;
+        Map<CopyId, String> running = running();
+        String node = running.get(id);
+        CopyId master = new CopyId(id.topic(), id.queue(), 0);
+        return node != null && node.equals(running.get(master)) && !node.equals(masterDataNode(master));
+    }
+
     /**
      * The node of an in-sync replica of {@code master}'s queue among {@code upNodes}, from the Broker's routing state
      * (the lowest copy number first), or "" if none. Used when the master's own node is gone: a coordinator that moved

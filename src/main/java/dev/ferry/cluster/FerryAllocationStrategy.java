@@ -42,7 +42,8 @@ import java.util.Set;
  *   <li>NO / THROTTLE: answer a ref that is not a region (dead letters); the coordinator then allocates nothing and
  *       the region asks again (every 2 s), so a throttled copy starts once a recovery slot frees.</li>
  *   <li>rebalance: a Replica running on its own master's node (left there by a promotion, dormant) is moved off
- *       first, so its slot recovers elsewhere (docs/replication.md).</li>
+ *       first, even while other hand-offs are under way, so its slot recovers elsewhere — once the Broker has recorded
+ *       the promotion; before that it is the in-sync copy the promotion needs and does not move (docs/replication.md).</li>
  *   <li>rebalance: replicas move when the core's round moves them. A master the core forces off its node (a drained
  *       node, disk, limits) is handed over to an in-sync replica's node (a planned promotion); masters never move for
  *       balance alone. Brokers leave nodes the cluster-level filters exclude (drain) and otherwise never move.</li>
@@ -165,27 +166,27 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
         try {
             Map<ActorRef, Member> members = upMembers(current.keySet());
             if (!typeName.equals("broker")) inputs.running(typeName, running(current, members));
+            if (typeName.equals(dev.ferry.replica.Replica.TYPE_KEY.name())) {
+                // After a promotion the master runs on the node of the replica it was promoted onto; that Replica handed
+                // its log over and stays dormant there. Move it off first, so the slot recovers on another node
+                // (docs/replication.md), whatever else is being handed off: waiting until no rebalance was in progress
+                // kept the queue without an independent copy for as long as another hand-off took (up to Akka's
+                // handoff-timeout, 60 s, when a region of a node that went down never acknowledged it).
+                // Only once the Broker has recorded the promotion (the master's data is on that node): until then the
+                // master shard may be allocated there but not yet running (a remembered-entities read can time out while
+                // the crashed node is still a member), and the replica holds the in-sync copy the promotion needs. Moving
+                // it then left the queue with no in-sync copy on a live node and no master until the crashed node came back.
+                for (CopyId id : inputs.displacedReplicas(rebalanceInProgress)) out.add(id.entityId());
+                if (!out.isEmpty()) {
+                    log.info("rebalance: moving replicas off their master's node {}", out);
+                    return Futures.successful(out);
+                }
+            }
             if (!rebalanceInProgress.isEmpty()) return Futures.successful(out);
             boolean settled = members.size() == current.size(); // else someone is joining or leaving: wait
             if (typeName.equals("broker")) return Futures.successful(settled ? brokersToMove(current, members) : out);
             if (settled) wakeAllocatable(members);
             if (typeName.equals("queue")) return Futures.successful(settled ? mastersToHandOver(members) : out);
-            // After a promotion the master runs on the node of the replica it was promoted onto; that Replica handed its
-            // log over and stays dormant there. Move it off, so the slot recovers on another node (docs/replication.md).
-            // Only once the Broker has recorded the promotion (the master's data is on that node): until then the
-            // master shard may be allocated there but not yet running (a remembered-entities read can time out while the
-            // crashed node is still a member), and the replica holds the in-sync copy the promotion needs. Moving it then
-            // left the queue with no in-sync copy on a live node and no master until the crashed node came back.
-            Map<CopyId, String> running = inputs.running();
-            running.forEach((id, node) -> {
-                CopyId master = new CopyId(id.topic(), id.queue(), 0);
-                if (id.copy() > 0 && !inputs.surplusReplica(id) && node.equals(running.get(master)) && node.equals(inputs.masterDataNode(master)))
-                    out.add(id.entityId());
-            });
-            if (!out.isEmpty()) {
-                log.info("rebalance: moving replicas off their master's node {}", out);
-                return Futures.successful(out);
-            }
             if (!settled) return Futures.successful(out);
             out.addAll(relocationsReady(members));
             RoundResult round = allocator.round(inputs.view(members.values(), inputs.running()));
@@ -193,6 +194,10 @@ public final class FerryAllocationStrategy extends ShardCoordinator.AbstractShar
             for (Move move : round.moves()) {
                 CopyId id = move.copy();
                 if (id.copy() == 0 || inputs.preCopies.containsKey(id)) continue;
+                // The in-sync log a master is being promoted onto stays until the Broker has recorded the promotion,
+                // whatever the round wants: the core keeps it from balancing (same_queue), but a forced move (a filter,
+                // disk) could still pick it.
+                if (inputs.awaitsPromotion(id)) continue;
                 inputs.moving.put(id, move);
                 if (!prepareTarget(move, members)) now.add(id.entityId());
             }

@@ -153,4 +153,58 @@ class AllocationInputsTest {
         routes.learn(routes.get("orders").orElseThrow().asDeleted());
         assertTrue(inputs.surplusReplica(new CopyId("orders", 0, 1)), "the topic is deleted");
     }
+
+    // ---------------------------------------------------------------- a replica left beside its master by a promotion
+
+    /**
+     * Topic syn, three queues with one replica each, every master promoted onto n1 (the former master's node n4 left):
+     * each Replica entity is still on n1, dormant beside its master. {@code recorded}: the Broker has swapped the slots
+     * (slot 0 on n1, slot 1 on n4 and out of sync); else the masters are placed on n1 but not promoted yet.
+     */
+    private dev.ferry.allocation.ClusterView promotedOntoN1(boolean recorded, String... settings) {
+        AllocationInputs in = new AllocationInputs(routes, info, dev.ferry.allocation.Clusters.map(settings));
+        TopicSettings s = new TopicSettings(3, 1, TopicSettings.Replication.SYNC, TopicSettings.Flush.ASYNC, 1024, Map.of());
+        List<QueueRoute> queues = new java.util.ArrayList<>();
+        Map<CopyId, String> running = new java.util.HashMap<>();
+        for (int q = 0; q < 3; q++) {
+            queues.add(recorded ? new QueueRoute(q, 0, 4, List.of(0), Map.of(0, "n1", 1, "n4"))
+                    : new QueueRoute(q, 0, 3, List.of(0, 1), Map.of(0, "n4", 1, "n1")));
+            running.put(new CopyId("syn", q, 0), "n1");
+            running.put(new CopyId("syn", q, 1), "n1");
+        }
+        routes.learn(new TopicState("syn", s, queues, 0, false, 0, 1));
+        return in.view(List.of(node("n1"), node("n2"), node("n3")), running);
+    }
+
+    private final CopyId displaced = new CopyId("syn", 0, 1);
+
+    /** The tester's case: explain said "can remain" on n1, desired n1, and n2/n3 throttled by the dormant copies. */
+    @Test
+    void aReplicaLeftBesideItsMasterByARecordedPromotionMayNotRemainAndIsNotCountedAsARecovery() {
+        var view = promotedOntoN1(true, "ferry.allocation.type", "desired_balance");
+        var copy = view.copy(displaced).orElseThrow();
+        assertEquals(dev.ferry.allocation.CopyState.STARTED, copy.state(), "dormant, not recovering: it holds no recovery slot on n1");
+        assertFalse(copy.inSync());
+        var e = new dev.ferry.allocation.Allocator().explain(view, displaced);
+        assertEquals("no", e.canRemainOnCurrentNode(), e.toString());
+        assertTrue(e.canRemainDecisions().stream().anyMatch(d -> d.decider().equals("same_queue") && d.isNo()), e.toString());
+        assertEquals("yes", e.canMoveToOtherNode(), "no recovery runs yet, so nothing throttles its move: " + e);
+        assertTrue(e.desiredNode() != null && !e.desiredNode().equals("n1"), "desired " + e.desiredNode());
+        var moves = new dev.ferry.allocation.Allocator().round(view).moves();
+        assertTrue(moves.stream().anyMatch(m -> m.copy().equals(displaced) && m.from().equals("n1")), "the round moves it off: " + moves);
+    }
+
+    @Test
+    void aReplicaBesideAMasterWhosePromotionIsNotRecordedStaysAndExplainSaysWhy() {
+        var view = promotedOntoN1(false);
+        var copy = view.copy(displaced).orElseThrow();
+        assertEquals(dev.ferry.allocation.CopyState.STARTED, copy.state());
+        assertTrue(copy.inSync(), "it holds the in-sync log the promotion needs");
+        var e = new dev.ferry.allocation.Allocator().explain(view, displaced);
+        assertEquals("yes", e.canRemainOnCurrentNode());
+        assertTrue(e.moveExplanation().contains("until the promotion is recorded"), e.moveExplanation());
+        assertEquals("no", e.canRebalanceCluster(), "the in-sync log being promoted onto is not moved for balance: " + e);
+        var moves = new dev.ferry.allocation.Allocator().round(view).moves();
+        assertTrue(moves.stream().noneMatch(m -> m.copy().equals(displaced)), moves.toString());
+    }
 }

@@ -89,4 +89,39 @@ class SameQueueAllocationDeciderTest {
         Decision d = canAllocate(view, id("t", 0, 1), nodeOf(view, id("t", 0, 0)).equals("n1") ? "n2" : "n1");
         assertTrue(d.explanation().contains("allocated to host [hostA]"), d.explanation());
     }
+
+    // A Replica entity can be left beside its master by a promotion (Ferry's sharding stops it in a later step).
+
+    private static ClusterView replicaBesideItsMaster(boolean inSync) {
+        return cluster().node(node("n1")).node(node("n2")).node(node("n3")).topic(topic("t", 1, 1))
+                .copy(dev.ferry.allocation.Copy.started(id("t", 0, 0), "n1", 0))
+                .copy(new dev.ferry.allocation.Copy(id("t", 0, 1), dev.ferry.allocation.CopyState.STARTED, "n1", null, 0, inSync, null))
+                .build();
+    }
+
+    @Test
+    void aReplicaOutOfSyncBesideItsMasterMayNotRemainAndIsMovedOff() {
+        ClusterView view = replicaBesideItsMaster(false);
+        Decision d = canRemain(view, id("t", 0, 1));
+        assertEquals(Decision.Type.NO, d.type(), d.toString());
+        assertEquals("same_queue", d.decider());
+        assertTrue(d.explanation().contains("the master of this queue"), d.explanation());
+        var moves = new dev.ferry.allocation.Allocator().round(view).moves();
+        assertEquals(1, moves.size(), moves.toString());
+        assertEquals(id("t", 0, 1), moves.get(0).copy());
+        assertEquals("n1", moves.get(0).from());
+        assertEquals(dev.ferry.allocation.Move.Kind.FORCED, moves.get(0).kind());
+    }
+
+    @Test
+    void aReplicaInSyncBesideItsMasterStaysForThePromotionAndIsNotRebalanced() {
+        ClusterView view = replicaBesideItsMaster(true);
+        Decision d = canRemain(view, id("t", 0, 1));
+        assertEquals(Decision.Type.YES, d.type());
+        var e = new dev.ferry.allocation.Allocator().explain(view, id("t", 0, 1));
+        assertTrue(e.canRemainDecisions().contains(SameQueueAllocationDecider.YES_PROMOTION_PENDING), e.toString());
+        assertTrue(e.moveExplanation().startsWith("the copy stays on its node for now"), e.moveExplanation());
+        assertTrue(e.canRebalanceClusterDecisions().stream().anyMatch(x -> x.decider().equals("same_queue") && x.isNo()), e.toString());
+        assertTrue(new dev.ferry.allocation.Allocator().round(view).moves().isEmpty());
+    }
 }
