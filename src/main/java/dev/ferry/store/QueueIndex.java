@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -469,15 +468,7 @@ final class QueueIndex {
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, 32);
         b.putInt(32, (int) crc.getValue());
-        Path tmp = dir.resolve(META_FILE + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        }
-        Files.move(tmp, dir.resolve(META_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        CommitLog.forceDirectory(dir);
+        AtomicFile.replace(dir, META_FILE, b);
     }
 
     /** @return {deletedTo, highest, truncateOffset, truncateKeep}, zeros when absent; a damaged file is an error, never guessed around */
